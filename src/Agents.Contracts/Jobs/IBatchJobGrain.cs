@@ -1,0 +1,71 @@
+using Agents.Contracts.Problems;
+using Agents.Contracts.Runs;
+
+namespace Agents.Contracts.Jobs;
+
+/// <summary>A batch of problems solved with one strategy; key = job id.</summary>
+[Alias("agents.batch-job")]
+public interface IBatchJobGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the job, or checks that an existing job has the same spec (idempotent).</summary>
+    [Alias("create")]
+    Task CreateAsync(JobSpec spec);
+
+    /// <summary>Uploads a chunk of problems; chunks already received (same index) are ignored.</summary>
+    [Alias("add")]
+    Task AddProblemsAsync(int chunkIndex, ImmutableArray<Problem> problems);
+
+    /// <summary>Starts (or resumes) running the uploaded problems.</summary>
+    [Alias("start")]
+    Task StartAsync();
+
+    /// <summary>Counts of the job's problems by state.</summary>
+    [Alias("progress")]
+    Task<JobProgress> GetProgressAsync();
+
+    /// <summary>Pages finished results out in completion order, starting at <paramref name="from"/>.</summary>
+    [Alias("results")]
+    Task<ResultPage> GetResultsAsync(int from, int max);
+
+    /// <summary>Stops starting new runs; runs in flight finish.</summary>
+    [Alias("cancel")]
+    Task CancelAsync();
+}
+
+/// <summary>How a batch job runs.</summary>
+/// <param name="JobId">The job id.</param>
+/// <param name="Strategy">The strategy for every problem.</param>
+/// <param name="Concurrency">Maximum runs in flight.</param>
+/// <param name="MaxAttempts">Attempts per problem before it is recorded as failed.</param>
+[GenerateSerializer, Immutable, Alias("agents.job-spec.v1")]
+public sealed record JobSpec(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] StrategySpec Strategy,
+    [property: Id(2)] int Concurrency,
+    [property: Id(3)] int MaxAttempts);
+
+/// <summary>A job's progress.</summary>
+/// <param name="Total">Problems uploaded.</param>
+/// <param name="Completed">Problems with a result (ok or failed).</param>
+/// <param name="Failed">Problems whose result is failed.</param>
+/// <param name="InFlight">Runs currently executing.</param>
+/// <param name="Correct">Completed problems graded correct.</param>
+/// <param name="State"><c>created</c>, <c>running</c>, <c>completed</c> or <c>cancelled</c>.</param>
+[GenerateSerializer, Immutable, Alias("agents.job-progress.v1")]
+public sealed record JobProgress(
+    [property: Id(0)] int Total,
+    [property: Id(1)] int Completed,
+    [property: Id(2)] int Failed,
+    [property: Id(3)] int InFlight,
+    [property: Id(4)] int Correct,
+    [property: Id(5)] string State);
+
+/// <summary>A page of finished results.</summary>
+/// <param name="Results">Results in completion order.</param>
+/// <param name="Next">The index to ask for next.</param>
+/// <param name="Finished">True when the job has no more results to produce.</param>
+[GenerateSerializer, Immutable, Alias("agents.result-page.v1")]
+public sealed record ResultPage(
+    [property: Id(0)] ImmutableArray<RunResult> Results,
+    [property: Id(1)] int Next,
+    [property: Id(2)] bool Finished);

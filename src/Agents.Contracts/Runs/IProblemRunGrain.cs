@@ -1,0 +1,14 @@
+namespace Agents.Contracts.Runs;
+
+/// <summary>Drives one problem through its strategy and keeps the run's transcript; key = "{jobId}/{problemId}".</summary>
+[Alias("agents.problem-run")]
+public interface IProblemRunGrain : IGrainWithStringKey
+{
+    /// <summary>Runs the problem, or returns the recorded result when it already finished (idempotent).</summary>
+    [Alias("run")]
+    Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns every agent message recorded so far.</summary>
+    [Alias("transcript")]
+    Task<ImmutableArray<TranscriptEntry>> GetTranscriptAsync();
+}

@@ -1,0 +1,89 @@
+using Agents.Contracts.Solving;
+
+namespace Agents.Contracts.Runs;
+
+/// <summary>Which method to run and with what settings; recorded in every result and summary.</summary>
+/// <param name="Name">Strategy name: <c>cot</c>, <c>sc</c>, ...</param>
+/// <param name="K">Samples per problem (1 for <c>cot</c>).</param>
+/// <param name="Rounds">Maximum refinement rounds for iterative strategies.</param>
+/// <param name="Temperature">Sampling temperature for sampled calls.</param>
+/// <param name="TopP">Nucleus sampling mass.</param>
+/// <param name="MaxTokens">Completion token cap per sample.</param>
+/// <param name="Seed">Run seed; with the job id, problem id, role, round and index it fixes every request.</param>
+/// <param name="Model">Model spec; empty = the silo's configured default.</param>
+/// <param name="VoteKey"><c>raw</c> or <c>normalized</c> grouping of answers in votes.</param>
+/// <param name="DropEmpty">Whether chains without an answer are dropped before a plain vote.</param>
+/// <param name="Equivalence">Grading mode: <c>numeric</c>, <c>hendrycks</c> or <c>prm800k</c>.</param>
+[GenerateSerializer, Immutable, Alias("agents.strategy-spec.v1")]
+public sealed record StrategySpec(
+    [property: Id(0)] string Name,
+    [property: Id(1)] int K,
+    [property: Id(2)] int Rounds,
+    [property: Id(3)] double Temperature,
+    [property: Id(4)] double TopP,
+    [property: Id(5)] int MaxTokens,
+    [property: Id(6)] long Seed,
+    [property: Id(7)] string Model,
+    [property: Id(8)] string VoteKey,
+    [property: Id(9)] bool DropEmpty,
+    [property: Id(10)] string Equivalence);
+
+/// <summary>One agent message of a run, as the trace command shows it.</summary>
+/// <param name="Seq">Order within the run.</param>
+/// <param name="From">Sender role (<c>run</c>, <c>solver</c>, ...).</param>
+/// <param name="To">Receiver role.</param>
+/// <param name="Kind">Message kind (<c>solve-request</c>, <c>sample</c>, <c>vote</c>, ...).</param>
+/// <param name="Text">The message text (prompt, completion, decision).</param>
+/// <param name="PromptTokens">Prompt tokens attributed to the message.</param>
+/// <param name="CompletionTokens">Completion tokens attributed to the message.</param>
+/// <param name="At">When it was recorded.</param>
+[GenerateSerializer, Immutable, Alias("agents.transcript-entry.v1")]
+public sealed record TranscriptEntry(
+    [property: Id(0)] int Seq,
+    [property: Id(1)] string From,
+    [property: Id(2)] string To,
+    [property: Id(3)] string Kind,
+    [property: Id(4)] string Text,
+    [property: Id(5)] long PromptTokens,
+    [property: Id(6)] long CompletionTokens,
+    [property: Id(7)] DateTimeOffset At);
+
+/// <summary>The outcome of one problem's run: the output row of a batch.</summary>
+/// <param name="ProblemId">The problem id.</param>
+/// <param name="Strategy">The strategy name.</param>
+/// <param name="Answer">The final answer, or null.</param>
+/// <param name="Gold">The gold answer, or null.</param>
+/// <param name="Correct">Whether the answer matches the gold under the run's equivalence mode; null without gold.</param>
+/// <param name="Status"><c>ok</c> or <c>failed</c>.</param>
+/// <param name="Error">Why the run failed, or null.</param>
+/// <param name="Usage">Calls, samples and tokens of the whole run.</param>
+/// <param name="Rounds">Refinement rounds performed (0 for non-iterative strategies).</param>
+/// <param name="LatencyMs">Wall time of the run in milliseconds.</param>
+/// <param name="SamplingMethod"><c>n</c> or <c>parallel</c> (how k samples were requested).</param>
+/// <param name="Silo">The silo that ran the problem.</param>
+/// <param name="Line">The input line of the problem (for ordering exports).</param>
+[GenerateSerializer, Immutable, Alias("agents.run-result.v1")]
+public sealed record RunResult(
+    [property: Id(0)] string ProblemId,
+    [property: Id(1)] string Strategy,
+    [property: Id(2)] string? Answer,
+    [property: Id(3)] string? Gold,
+    [property: Id(4)] bool? Correct,
+    [property: Id(5)] string Status,
+    [property: Id(6)] string? Error,
+    [property: Id(7)] TokenUsage Usage,
+    [property: Id(8)] int Rounds,
+    [property: Id(9)] long LatencyMs,
+    [property: Id(10)] string SamplingMethod,
+    [property: Id(11)] string Silo,
+    [property: Id(12)] int Line);
+
+/// <summary>Run one problem with one strategy.</summary>
+/// <param name="JobId">The job (run) id; part of every seed.</param>
+/// <param name="Problem">The problem.</param>
+/// <param name="Strategy">The strategy and its settings.</param>
+[GenerateSerializer, Immutable, Alias("agents.run-request.v1")]
+public sealed record RunRequest(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] Agents.Contracts.Problems.Problem Problem,
+    [property: Id(2)] StrategySpec Strategy);

@@ -1,0 +1,44 @@
+namespace Agents.Contracts.Solving;
+
+/// <summary>The Solver agent: samples solutions to a problem from the configured model.</summary>
+[Alias("agents.solver")]
+public interface ISolverGrain : IGrainWithIntegerKey
+{
+    /// <summary>Samples <see cref="SolveRequest.Count"/> solutions.</summary>
+    [Alias("solve")]
+    Task<SolveResult> SolveAsync(SolveRequest request, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What the Solver is asked to do.</summary>
+/// <param name="RunId">The run (job) id, part of every sample's seed.</param>
+/// <param name="ProblemId">The problem id, part of every sample's seed.</param>
+/// <param name="Question">The problem statement.</param>
+/// <param name="Count">Number of samples (k).</param>
+/// <param name="Temperature">Sampling temperature; 0 is greedy.</param>
+/// <param name="TopP">Nucleus sampling mass.</param>
+/// <param name="MaxTokens">Completion token cap per sample.</param>
+/// <param name="Model">Model spec (<c>sim</c>, <c>openai:URL#MODEL</c>, ...); empty = the silo's default.</param>
+/// <param name="Round">Method round (0 for the first draw), part of the seed.</param>
+[GenerateSerializer, Immutable, Alias("agents.solve-request.v1")]
+public sealed record SolveRequest(
+    [property: Id(0)] string RunId,
+    [property: Id(1)] string ProblemId,
+    [property: Id(2)] string Question,
+    [property: Id(3)] int Count,
+    [property: Id(4)] double Temperature,
+    [property: Id(5)] double TopP,
+    [property: Id(6)] int MaxTokens,
+    [property: Id(7)] string Model,
+    [property: Id(8)] int Round);
+
+/// <summary>The Solver's answer: the samples, what they cost and how they were requested.</summary>
+/// <param name="Samples">The sampled solutions in index order.</param>
+/// <param name="Usage">Calls, samples and tokens spent.</param>
+/// <param name="SamplingMethod"><c>n</c> (one request with n choices) or <c>parallel</c> (one request per sample).</param>
+/// <param name="Prompt">The prompt text sent (for the transcript).</param>
+[GenerateSerializer, Immutable, Alias("agents.solve-result.v1")]
+public sealed record SolveResult(
+    [property: Id(0)] ImmutableArray<Sample> Samples,
+    [property: Id(1)] TokenUsage Usage,
+    [property: Id(2)] string SamplingMethod,
+    [property: Id(3)] string Prompt);

@@ -1,0 +1,3 @@
+global using System.Collections.Immutable;
+global using Agents.Contracts.Problems;
+global using Agents.Contracts.Solving;

@@ -1,0 +1,28 @@
+using Agents.Core.Prompts;
+using Microsoft.Extensions.AI;
+
+namespace Agents.Core.Solving;
+
+/// <summary>Builds the zero-shot solver prompt (ALGORITHMS §1.5): the question, then the boxed-answer instruction.</summary>
+public static class SolverPrompt
+{
+    /// <summary>The chat messages sent to the model for one solver call.</summary>
+    public static IList<ChatMessage> Build(string question) =>
+    [
+        new(ChatRole.User, $"{PromptMarkers.Question}\n{question.Trim()}\n\n{PromptMarkers.SolverInstruction}"),
+    ];
+
+    /// <summary>Recovers the question from a solver prompt built by <see cref="Build"/>, or null.</summary>
+    public static string? TryReadQuestion(string userMessage)
+    {
+        var start = userMessage.IndexOf(PromptMarkers.Question, StringComparison.Ordinal);
+        var end = userMessage.LastIndexOf(PromptMarkers.SolverInstruction, StringComparison.Ordinal);
+        if (start < 0 || end < 0 || end <= start)
+        {
+            return null;
+        }
+
+        start += PromptMarkers.Question.Length;
+        return userMessage[start..end].Trim();
+    }
+}
