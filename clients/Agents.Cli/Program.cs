@@ -1,1 +1,3 @@
-﻿Console.WriteLine("Hello, World!");
+using Agents.Cli.Commands;
+
+return await AgentsCommand.Create().Parse(args).InvokeAsync();

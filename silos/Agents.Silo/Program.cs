@@ -1,1 +1,6 @@
-﻿Console.WriteLine("Hello, World!");
+using Microsoft.Extensions.Hosting;
+
+// Roles, hosted models and the cluster's Redis come from configuration (Agents:Cluster, Agents:Models, Orleans:Metadata).
+var builder = Host.CreateApplicationBuilder(args);
+builder.UseOrleans(silo => silo.UseAgentsClustering().AddAgents());
+await builder.Build().RunAsync();

@@ -19,6 +19,7 @@ public interface ISolverGrain : IGrainWithIntegerKey
 /// <param name="MaxTokens">Completion token cap per sample.</param>
 /// <param name="Model">Model spec (<c>sim</c>, <c>openai:URL#MODEL</c>, ...); empty = the silo's default.</param>
 /// <param name="Round">Method round (0 for the first draw), part of the seed.</param>
+/// <param name="Seed">The run seed, part of every sample's seed.</param>
 [GenerateSerializer, Immutable, Alias("agents.solve-request.v1")]
 public sealed record SolveRequest(
     [property: Id(0)] string RunId,
@@ -29,7 +30,8 @@ public sealed record SolveRequest(
     [property: Id(5)] double TopP,
     [property: Id(6)] int MaxTokens,
     [property: Id(7)] string Model,
-    [property: Id(8)] int Round);
+    [property: Id(8)] int Round,
+    [property: Id(9)] long Seed);
 
 /// <summary>The Solver's answer: the samples, what they cost and how they were requested.</summary>
 /// <param name="Samples">The sampled solutions in index order.</param>

@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
+using System.Text.Json;
+using Agents.Cli.Hosting;
+using Agents.Contracts.Jobs;
+using Agents.Contracts.Problems;
+using Agents.Contracts.Runs;
+using Agents.Core.Answers;
+using Agents.Core.Problems;
+using Agents.Core.Strategies;
+using Agents.Core.Voting;
+using Spectre.Console;
+
+namespace Agents.Cli.Batch;
+
+/// <summary>Everything <c>agents batch</c> was asked to do.</summary>
+internal sealed record BatchSettings(
+    string Input,
+    string Strategy,
+    string Output,
+    string? Model = null,
+    int? K = null,
+    int? Rounds = null,
+    int Concurrency = 16,
+    long Seed = 0,
+    string? Cluster = null,
+    string? JobId = null,
+    double? Temperature = null,
+    string VoteKey = "raw",
+    bool KeepEmpty = false,
+    string Equivalence = "numeric",
+    int MaxAttempts = 3);
+
+/// <summary>Exit codes of the CLI.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Everything done.</summary>
+    public const int Ok = 0;
+
+    /// <summary>The command could not run (bad option, missing file, unreachable cluster).</summary>
+    public const int Error = 1;
+
+    /// <summary>The good rows were solved but some input rows were rejected.</summary>
+    public const int InputRejected = 2;
+
+    /// <summary>Interrupted by the user; rerun to resume.</summary>
+    public const int Interrupted = 130;
+}
+
+/// <summary>
+/// Runs <c>agents batch</c>: reads the dataset (reporting bad rows as <c>file:line: reason</c>), skips ids already in the
+/// output, uploads the rest to a batch job grain, appends results as they finish, and writes the summary.
+/// </summary>
+internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
+{
+    private const int UploadChunk = 1000;
+
+    public async Task<int> RunAsync(BatchSettings settings, CancellationToken cancellationToken)
+    {
+        var spec = BuildSpec(settings, out var specError);
+        if (spec is null)
+        {
+            await errors.WriteLineAsync($"error: {specError}");
+            return ExitCodes.Error;
+        }
+
+        DatasetReadResult input;
+        try
+        {
+            input = DatasetReader.Read(settings.Input);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or IOException or UnauthorizedAccessException)
+        {
+            await errors.WriteLineAsync($"error: cannot read input: {ex.Message}");
+            return ExitCodes.Error;
+        }
+
+        foreach (var error in input.Errors)
+        {
+            await errors.WriteLineAsync(error.ToString());
+        }
+
+        if (input.Errors.Length > 0)
+        {
+            await errors.WriteLineAsync($"{input.Errors.Length} input row(s) rejected; the {input.Problems.Length} good row(s) are solved.");
+        }
+
+        var existing = OutputFile.ReadAndRepair(settings.Output);
+        var done = existing.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var todo = input.Problems.Where(p => !done.Contains(p.Id)).ToImmutableArray();
+        var jobId = settings.JobId ?? DeriveJobId(settings, spec);
+        var stopwatch = Stopwatch.StartNew();
+        var interrupted = false;
+        var mode = string.IsNullOrWhiteSpace(settings.Cluster) ? "embedded" : "cluster";
+        var newRuns = 0;
+        if (todo.Length == 0)
+        {
+            console.MarkupLine($"[grey]All {input.Problems.Length} problems already have results in {Markup.Escape(settings.Output)}; 0 new runs.[/]");
+        }
+        else
+        {
+            if (existing.Count > 0)
+            {
+                console.MarkupLine($"[grey]Resuming: {existing.Count} problems already in {Markup.Escape(settings.Output)}, {todo.Length} to run.[/]");
+            }
+
+            try
+            {
+                newRuns = await SolveAsync(settings, spec, jobId, todo, done, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                interrupted = true;
+            }
+        }
+
+        var rows = OutputFile.ReadAndRepair(settings.Output);
+        var summary = BatchSummary.From(
+            rows, spec.Name, string.IsNullOrEmpty(spec.Model) ? "sim" : spec.Model, mode, jobId, input.Errors.Length, newRuns,
+            stopwatch.Elapsed.TotalSeconds, Switches(spec));
+        summary.Write(SidePath(settings.Output, ".summary.json"));
+        console.Write(summary.ToTable());
+        if (interrupted)
+        {
+            await errors.WriteLineAsync("interrupted: finished results are saved; rerun the same command to resume.");
+            return ExitCodes.Interrupted;
+        }
+
+        return input.Errors.Length > 0 ? ExitCodes.InputRejected : ExitCodes.Ok;
+    }
+
+    /// <summary>The path next to the output: r.jsonl -> r.summary.json, r.transcripts.jsonl.</summary>
+    public static string SidePath(string output, string suffix)
+    {
+        var directory = Path.GetDirectoryName(output);
+        var name = Path.GetFileNameWithoutExtension(output) + suffix;
+        return string.IsNullOrEmpty(directory) ? name : Path.Combine(directory, name);
+    }
+
+    private async Task<int> SolveAsync(
+        BatchSettings settings, StrategySpec spec, string jobId, ImmutableArray<Problem> todo, HashSet<string> done,
+        CancellationToken cancellationToken)
+    {
+        var configuration = new Dictionary<string, string?>();
+        await using var connection = await AgentsConnection.OpenAsync(settings.Cluster, configuration, cancellationToken);
+        var job = connection.Grains.GetGrain<IBatchJobGrain>(jobId);
+        await job.CreateAsync(new JobSpec(jobId, spec, settings.Concurrency, settings.MaxAttempts));
+        for (var i = 0; i * UploadChunk < todo.Length; i++)
+        {
+            await job.AddProblemsAsync(i, [.. todo.Skip(i * UploadChunk).Take(UploadChunk)]);
+        }
+
+        await job.StartAsync();
+        if (!connection.Embedded)
+        {
+            console.MarkupLine($"Job [bold]{Markup.Escape(jobId)}[/] started on {Markup.Escape(connection.Description)}.");
+        }
+
+        var written = 0;
+        await using var output = new StreamWriter(settings.Output, append: true, new UTF8Encoding(false));
+        await using var transcripts = connection.Embedded
+            ? new StreamWriter(SidePath(settings.Output, ".transcripts.jsonl"), append: true, new UTF8Encoding(false))
+            : null;
+        await console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async progress =>
+            {
+                var task = progress.AddTask($"{spec.Name} k={spec.K}", maxValue: todo.Length);
+                var next = 0;
+                while (true)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var page = await job.GetResultsAsync(next, 500);
+                    // A cluster job re-attached after a client restart pages from the start: skip what the file has.
+                    foreach (var result in page.Results.Where(r => done.Add(r.ProblemId)))
+                    {
+                        written++;
+                        await output.WriteLineAsync(JsonSerializer.Serialize(OutputRow.From(result, jobId), OutputRow.Json));
+                        if (transcripts is not null)
+                        {
+                            await WriteTranscriptAsync(connection, transcripts, jobId, result.ProblemId);
+                        }
+                    }
+
+                    await output.FlushAsync(cancellationToken);
+                    next = page.Next;
+                    task.Value = written;
+                    if (page.Finished)
+                    {
+                        break;
+                    }
+
+                    if (page.Results.Length == 0)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+                    }
+                }
+
+                task.StopTask();
+            });
+        if (transcripts is not null)
+        {
+            await transcripts.FlushAsync(cancellationToken);
+        }
+
+        return written;
+    }
+
+    private static async Task WriteTranscriptAsync(AgentsConnection connection, StreamWriter transcripts, string jobId, string problemId)
+    {
+        var entries = await connection.Grains.GetGrain<IProblemRunGrain>($"{jobId}/{problemId}").GetTranscriptAsync();
+        await transcripts.WriteLineAsync(JsonSerializer.Serialize(new { job = jobId, problem_id = problemId, messages = entries }, OutputRow.Json));
+    }
+
+    private static StrategySpec? BuildSpec(BatchSettings settings, out string? error)
+    {
+        error = StrategyNames.Validate(settings.Strategy);
+        if (error is not null)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (settings.K is < 1)
+            {
+                throw new ArgumentException($"--k must be at least 1, got {settings.K}");
+            }
+
+            if (settings.Concurrency < 1)
+            {
+                throw new ArgumentException($"--concurrency must be at least 1, got {settings.Concurrency}");
+            }
+
+            return StrategyDefaults.Create(
+                settings.Strategy, settings.K, settings.Rounds, settings.Temperature, settings.Seed, settings.Model ?? "",
+                VoteKeys.Parse(settings.VoteKey), !settings.KeepEmpty, EquivalenceModes.Parse(settings.Equivalence));
+        }
+        catch (ArgumentException ex)
+        {
+            error = ex.Message;
+            return null;
+        }
+    }
+
+    // Same input, strategy and settings -> same job id, so a rerun asks the same questions (same seeds).
+    private static string DeriveJobId(BatchSettings settings, StrategySpec spec)
+    {
+        var key = $"{Path.GetFullPath(settings.Input)}|{spec}";
+        return "job-" + XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(key)).ToString("x16", CultureInfo.InvariantCulture);
+    }
+
+    private static Dictionary<string, string> Switches(StrategySpec spec) => new()
+    {
+        ["k"] = spec.K.ToString(CultureInfo.InvariantCulture),
+        ["temperature"] = spec.Temperature.ToString(CultureInfo.InvariantCulture),
+        ["top_p"] = spec.TopP.ToString(CultureInfo.InvariantCulture),
+        ["seed"] = spec.Seed.ToString(CultureInfo.InvariantCulture),
+        ["vote_key"] = spec.VoteKey,
+        ["empty_answers"] = spec.DropEmpty ? "dropped" : "kept",
+        ["equivalence"] = spec.Equivalence,
+    };
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Agents.Cli.Batch;
+using Spectre.Console;
+
+namespace Agents.Cli.Commands;
+
+/// <summary><c>agents batch</c>: solve a dataset with one strategy.</summary>
+internal static class BatchCommand
+{
+    public static Command Create()
+    {
+        var input = new Option<string>("--input") { Description = "Dataset: JSONL or JSON array of GSM8K, MATH or generic rows", Required = true };
+        var strategy = new Option<string>("--strategy") { Description = "cot | sc (more strategies land with their issues)", Required = true };
+        var output = new Option<string>("--output") { Description = "Output JSONL; rerunning resumes, skipping ids already in it", Required = true };
+        var model = new Option<string?>("--model") { Description = "sim (default) | openai:URL#MODEL" };
+        var reward = new Option<string?>("--reward") { Description = "Reward model spec (used by bok, rmv, magicore)" };
+        var k = new Option<int?>("--k") { Description = "Samples per problem (sc default 8; cot is always 1)" };
+        var rounds = new Option<int?>("--rounds") { Description = "Refinement rounds of iterative strategies" };
+        var concurrency = new Option<int>("--concurrency") { Description = "Runs in flight", DefaultValueFactory = _ => 16 };
+        var seed = new Option<long>("--seed") { Description = "Run seed (with problem, role, round and index it fixes every request)", DefaultValueFactory = _ => 0 };
+        var cluster = new Option<string?>("--cluster") { Description = "redis://HOST:PORT of a running cluster; absent = embedded silo" };
+        var job = new Option<string?>("--job") { Description = "Job id (default: derived from input and settings)" };
+        var temperature = new Option<double?>("--temperature") { Description = "Sampling temperature of sampled strategies (default 0.8)" };
+        var voteKey = new Option<string>("--vote-key") { Description = "raw | normalized answer keys in votes", DefaultValueFactory = _ => "raw" };
+        var keepEmpty = new Option<bool>("--keep-empty") { Description = "Count answerless chains as a vote key (MAgICoRe code behaviour)" };
+        var equivalence = new Option<string>("--equivalence") { Description = "numeric | hendrycks | prm800k grading", DefaultValueFactory = _ => "numeric" };
+        var attempts = new Option<int>("--max-attempts") { Description = "Attempts per problem before it is recorded as failed", DefaultValueFactory = _ => 3 };
+        var command = new Command("batch", "Solve every problem of a dataset with one strategy")
+        {
+            input, strategy, output, model, reward, k, rounds, concurrency, seed, cluster, job, temperature, voteKey, keepEmpty, equivalence, attempts,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(reward) is { Length: > 0 })
+            {
+                await Console.Error.WriteLineAsync("note: --reward is used by reward-model strategies (bok, rmv, magicore); cot and sc ignore it.");
+            }
+
+            var settings = new BatchSettings(
+                parse.GetValue(input)!, parse.GetValue(strategy)!, parse.GetValue(output)!, parse.GetValue(model), parse.GetValue(k),
+                parse.GetValue(rounds), parse.GetValue(concurrency), parse.GetValue(seed), parse.GetValue(cluster), parse.GetValue(job),
+                parse.GetValue(temperature), parse.GetValue(voteKey)!, parse.GetValue(keepEmpty), parse.GetValue(equivalence)!,
+                parse.GetValue(attempts));
+            return await new BatchRunner(AnsiConsole.Console, Console.Error).RunAsync(settings, cancellationToken);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Agents.Cli.Batch;
+using Agents.Cli.Hosting;
+using Agents.Contracts.Cluster;
+using Spectre.Console;
+
+namespace Agents.Cli.Commands;
+
+/// <summary><c>agents cluster status</c>: silos, roles, metadata and activations by grain type.</summary>
+internal static class ClusterCommand
+{
+    public static Command Create()
+    {
+        var cluster = new Option<string?>("--cluster") { Description = "redis://HOST:PORT of the cluster; absent = an embedded silo" };
+        var status = new Command("status", "List the cluster's silos with their roles, metadata and activations") { cluster };
+        status.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                await using var connection = await AgentsConnection.OpenAsync(parse.GetValue(cluster), new Dictionary<string, string?>(), cancellationToken);
+                var silos = await connection.Grains.GetGrain<IClusterInfoGrain>(0).GetSilosAsync();
+                AnsiConsole.Write(Render(silos, connection.Description));
+                return ExitCodes.Ok;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync($"error: cannot reach the cluster: {ex.Message}");
+                return ExitCodes.Error;
+            }
+        });
+        var command = new Command("cluster", "Cluster tools");
+        command.Subcommands.Add(status);
+        return command;
+    }
+
+    /// <summary>The status table.</summary>
+    public static Table Render(IEnumerable<SiloInfo> silos, string description)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title($"cluster {Markup.Escape(description)}");
+        table.AddColumns("silo", "name", "status", "role", "metadata", "activations");
+        foreach (var silo in silos.OrderBy(s => s.Address, StringComparer.Ordinal))
+        {
+            table.AddRow(
+                Markup.Escape(silo.Address),
+                Markup.Escape(silo.Name),
+                Markup.Escape(silo.Status),
+                Markup.Escape(silo.Metadata.GetValueOrDefault("role") ?? (silo.Metadata.GetValueOrDefault("gpu") == "true" ? "gpu" : "cpu")),
+                Markup.Escape(string.Join(", ", silo.Metadata.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value}"))),
+                Markup.Escape(string.Join(", ", silo.Activations.Where(a => a.Value > 0).OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}: {a.Value}"))));
+        }
+
+        return table;
+    }
+}

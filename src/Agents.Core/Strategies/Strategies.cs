@@ -1,0 +1,96 @@
+using Agents.Contracts.Runs;
+using Agents.Core.Answers;
+using Agents.Core.Voting;
+
+namespace Agents.Core.Strategies;
+
+/// <summary>The strategy names of the command-line contract and which of them this build can run.</summary>
+public static class StrategyNames
+{
+    /// <summary>Chain-of-thought, greedy, one call (ALGORITHMS §4.1).</summary>
+    public const string Cot = "cot";
+
+    /// <summary>Self-consistency: k samples, majority vote (ALGORITHMS §4.2).</summary>
+    public const string SelfConsistency = "sc";
+
+    /// <summary>Every name of the contract, runnable or planned.</summary>
+    public static readonly ImmutableArray<string> All = ["cot", "sc", "bok", "rmv", "self-refine", "magicore", "iort", "spc-search"];
+
+    /// <summary>The names this build runs.</summary>
+    public static readonly ImmutableArray<string> Runnable = [Cot, SelfConsistency];
+
+    /// <summary>Returns null when the name can run, else an error message naming the problem.</summary>
+    public static string? Validate(string name) =>
+        Runnable.Contains(name) ? null
+        : All.Contains(name) ? $"strategy '{name}' is part of the design but not available in this build yet; runnable: {string.Join(", ", Runnable)}"
+        : $"unknown strategy '{name}'; known: {string.Join(", ", All)}";
+}
+
+/// <summary>Builds a <see cref="StrategySpec"/> with the methods' published defaults for anything not given.</summary>
+public static class StrategyDefaults
+{
+    /// <summary>Self-consistency sample count when --k is absent (IoRT's CoT-SC(8)).</summary>
+    public const int SelfConsistencyK = 8;
+
+    /// <summary>Sampling temperature of sampled strategies (MAgICoRe's solver: T = 0.8, top_p = 0.95).</summary>
+    public const double SampleTemperature = 0.8;
+
+    /// <summary>Nucleus mass of sampled strategies.</summary>
+    public const double SampleTopP = 0.95;
+
+    /// <summary>Completion token cap per sample (MAgICoRe: 1000).</summary>
+    public const int MaxTokens = 1000;
+
+    /// <summary>Fills the defaults of a strategy: cot is greedy with k = 1; sc samples k at T = 0.8.</summary>
+    public static StrategySpec Create(
+        string name, int? k = null, int? rounds = null, double? temperature = null, long seed = 0, string model = "",
+        VoteKey voteKey = VoteKey.Raw, bool dropEmpty = true, EquivalenceMode equivalence = EquivalenceMode.Numeric)
+    {
+        var greedy = name == StrategyNames.Cot;
+        return new StrategySpec(
+            name,
+            greedy ? 1 : k ?? SelfConsistencyK,
+            rounds ?? 0,
+            greedy ? 0 : temperature ?? SampleTemperature,
+            greedy ? 1 : SampleTopP,
+            MaxTokens,
+            seed,
+            model,
+            VoteKeys.Name(voteKey),
+            dropEmpty,
+            EquivalenceModes.Name(equivalence));
+    }
+}
+
+/// <summary>What a run decided: the final answer and a one-line account for the transcript.</summary>
+/// <param name="Answer">The final answer, or null.</param>
+/// <param name="Explanation">How it was chosen.</param>
+public sealed record Decision(string? Answer, string Explanation);
+
+/// <summary>The non-LLM decision rules of the sampling strategies, shared by the run grain and tests.</summary>
+public static class StrategyDecisions
+{
+    /// <summary>Chooses the final answer from the samples of a cot or sc run.</summary>
+    public static Decision Decide(StrategySpec spec, IReadOnlyList<Solution> samples)
+    {
+        if (samples.Count == 0)
+        {
+            return new Decision(null, "no samples");
+        }
+
+        if (spec.Name == StrategyNames.Cot)
+        {
+            return new Decision(samples[0].Answer, "greedy chain-of-thought: the only sample's answer");
+        }
+
+        var vote = MajorityVote.Select([.. samples.Select(s => s.Answer)], VoteKeys.Parse(spec.VoteKey), spec.DropEmpty);
+        return new Decision(
+            vote.Answer,
+            $"majority vote ({spec.VoteKey} keys, empty answers {(spec.DropEmpty ? "dropped" : "kept")}): " +
+            $"'{vote.Answer}' with {vote.Votes}/{samples.Count} votes over {vote.Distinct} distinct answers");
+    }
+
+    /// <summary>Grades an answer against the gold; null when there is no gold.</summary>
+    public static bool? Grade(string? answer, string? gold, string equivalence) =>
+        gold is null ? null : AnswerEquivalence.AreEquivalent(answer, gold, EquivalenceModes.Parse(equivalence));
+}

@@ -1,0 +1,10 @@
+global using System.Collections.Immutable;
+global using Agents.Contracts.Jobs;
+global using Agents.Contracts.Problems;
+global using Agents.Contracts.Runs;
+global using Agents.Contracts.Solving;
+global using Microsoft.Extensions.AI;
+global using Microsoft.Extensions.DependencyInjection;
+global using Microsoft.Extensions.Logging;
+global using Orleans.Concurrency;
+global using Orleans.Runtime;

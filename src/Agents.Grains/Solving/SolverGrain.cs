@@ -1,0 +1,38 @@
+using Agents.Core.Solving;
+using Agents.Inference;
+using Agents.Inference.Sampling;
+
+namespace Agents.Grains.Solving;
+
+/// <summary>The Solver agent: builds the solver prompt and samples k solutions from the requested model.</summary>
+[StatelessWorker]
+public sealed partial class SolverGrain(
+    [FromKeyedServices(ModelRoles.Solver)] IChatClient defaultModel,
+    IModelRegistry models,
+    ILogger<SolverGrain> logger) : Grain, ISolverGrain
+{
+    /// <summary>Role name in seeds, transcripts and the ledger.</summary>
+    public const string Role = "solver";
+
+    public async Task<SolveResult> SolveAsync(SolveRequest request, CancellationToken cancellationToken)
+    {
+        var model = string.IsNullOrEmpty(request.Model) ? defaultModel : models.Resolve(request.Model);
+        var messages = SolverPrompt.Build(request.Question);
+        var options = new ChatOptions
+        {
+            Temperature = (float)request.Temperature,
+            TopP = (float)request.TopP,
+            MaxOutputTokens = request.MaxTokens,
+        };
+        var baseSeed = SampleSeed.Derive(request.RunId, request.ProblemId, Role, request.Round, request.Seed);
+        var batch = await model.SampleAsync(messages, options, request.Count, baseSeed, preferN: true, cancellationToken);
+        var samples = batch.Texts
+            .Select((text, i) => new Sample(i, SampleSeed.ForChoice(baseSeed, i), SolutionParser.Parse(text)))
+            .ToImmutableArray();
+        LogSolved(logger, request.ProblemId, samples.Length, batch.Method);
+        return new SolveResult(samples, batch.Usage, batch.Method, messages[^1].Text);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Solver sampled {Count} solutions for {ProblemId} ({Method})")]
+    private static partial void LogSolved(ILogger logger, string problemId, int count, string method);
+}

@@ -1,0 +1,75 @@
+using System.ComponentModel.DataAnnotations;
+using StackExchange.Redis;
+
+namespace Agents.Hosting;
+
+/// <summary>How a silo or client joins a cluster; bound from the <c>Agents:Cluster</c> configuration section.</summary>
+public sealed class AgentsClusterOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Agents:Cluster";
+
+    /// <summary>Environment variable holding the Redis password (never in configuration files or logs).</summary>
+    public const string RedisPasswordVariable = "AGENTS_REDIS_PASSWORD";
+
+    /// <summary>The cluster's Redis (<c>redis://HOST:PORT</c> or <c>HOST:PORT</c>); empty = embedded mode.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Orleans cluster id; silos and clients must agree.</summary>
+    [Required]
+    public string ClusterId { get; set; } = "agents";
+
+    /// <summary>Orleans service id; prefixes every Redis key.</summary>
+    [Required]
+    public string ServiceId { get; set; } = "agents";
+
+    /// <summary>Silo-to-silo port.</summary>
+    [Range(0, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Client gateway port.</summary>
+    [Range(0, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos reach this one on (default 127.0.0.1).</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>True when a Redis connection is configured.</summary>
+    public bool IsCluster => !string.IsNullOrWhiteSpace(Redis);
+
+    /// <summary>StackExchange.Redis options for <see cref="Redis"/>, with the password from the environment.</summary>
+    public ConfigurationOptions RedisConfiguration()
+    {
+        var options = ConfigurationOptions.Parse(ToEndpoint(Redis ?? throw new InvalidOperationException("no Redis connection configured")));
+        var password = Environment.GetEnvironmentVariable(RedisPasswordVariable);
+        if (!string.IsNullOrEmpty(password))
+        {
+            options.Password = password;
+        }
+
+        options.AbortOnConnectFail = false;
+        return options;
+    }
+
+    /// <summary>Reads the options from configuration.</summary>
+    public static AgentsClusterOptions From(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        configuration.GetSection(SectionName).Get<AgentsClusterOptions>() ?? new AgentsClusterOptions();
+
+    /// <summary>Turns <c>redis://HOST:PORT</c> into the <c>HOST:PORT</c> form StackExchange.Redis parses.</summary>
+    public static string ToEndpoint(string connection)
+    {
+        var trimmed = connection.Trim();
+        if (trimmed.StartsWith("redis://", StringComparison.OrdinalIgnoreCase))
+        {
+            var uri = new Uri(trimmed);
+            if (!string.IsNullOrEmpty(uri.UserInfo))
+            {
+                throw new ArgumentException($"put the Redis password in {RedisPasswordVariable}, not in the connection string");
+            }
+
+            return $"{uri.Host}:{(uri.IsDefaultPort ? 6379 : uri.Port)}";
+        }
+
+        return trimmed;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Net;
+using Agents.Hosting;
+using Agents.Inference;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+
+namespace Orleans.Hosting;
+
+/// <summary>The one composition root of silos: the CLI's embedded silo, Agents.Silo and the test clusters.</summary>
+public static class AgentsSiloBuilderExtensions
+{
+    /// <summary>Adds what agent, run and job grains need: model backends, grain storage, reminders and silo metadata.</summary>
+    public static ISiloBuilder AddAgents(this ISiloBuilder silo)
+    {
+        var cluster = AgentsClusterOptions.From(silo.Configuration);
+        silo.Services.AddOptions<AgentsClusterOptions>().BindConfiguration(AgentsClusterOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.AddModelBackends(silo.Configuration);
+        silo.Services.AddSingleton(TimeProvider.System);
+        if (cluster.IsCluster)
+        {
+            silo.AddRedisGrainStorage(Agents.Grains.StorageNames.Agents, o => o.ConfigurationOptions = cluster.RedisConfiguration());
+            silo.UseRedisReminderService(o => o.ConfigurationOptions = cluster.RedisConfiguration());
+        }
+        else
+        {
+            silo.AddMemoryGrainStorage(Agents.Grains.StorageNames.Agents);
+            silo.UseInMemoryReminderService();
+        }
+
+        silo.UseSiloMetadata();
+        return silo;
+    }
+
+    /// <summary>Joins the cluster named in <c>Agents:Cluster</c>: Redis membership when configured, else localhost (embedded).</summary>
+    public static ISiloBuilder UseAgentsClustering(this ISiloBuilder silo)
+    {
+        var cluster = AgentsClusterOptions.From(silo.Configuration);
+        if (cluster.IsCluster)
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            silo.UseRedisClustering(o => o.ConfigurationOptions = cluster.RedisConfiguration());
+            silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+        }
+
+        return silo;
+    }
+}
