@@ -216,7 +216,7 @@ public static class DatasetReader
             return;
         }
 
-        if (CheckBytes(bytes, "line") is { } problem)
+        if (CheckBytes(bytes, isLine: true) is { } problem)
         {
             sink.Error(line, problem);
             return;
@@ -234,28 +234,26 @@ public static class DatasetReader
     }
 
     /// <summary>Rejects content the JSON parser would misreport: binary data, a stray BOM, invalid UTF-8.</summary>
-    private static string? CheckBytes(ReadOnlySpan<byte> bytes, string what)
+    /// <param name="bytes">A JSONL line, or a JSON array element (which may span lines).</param>
+    /// <param name="isLine">Whether positions can be given as columns (a line) or only as byte offsets (an element).</param>
+    private static string? CheckBytes(ReadOnlySpan<byte> bytes, bool isLine)
     {
         var nul = bytes.IndexOf((byte)0);
         if (nul >= 0)
         {
-            return $"binary content: NUL byte at column {nul + 1}";
+            return $"binary content: NUL byte at {Position(nul, isLine)}";
         }
 
         var trimmed = bytes.IndexOfAnyExcept(" \t"u8);
-        if (trimmed >= 0 && bytes[trimmed..].StartsWith(Bom))
+        if (isLine && trimmed >= 0 && bytes[trimmed..].StartsWith(Bom))
         {
-            return $"byte order mark at column {trimmed + 1} ({what} is not at the start of the file)";
+            return $"byte order mark at column {trimmed + 1} (line is not at the start of the file)";
         }
 
-        if (!Utf8.IsValid(bytes))
-        {
-            var valid = ValidPrefixLength(bytes);
-            return $"invalid UTF-8 at column {valid + 1}";
-        }
-
-        return null;
+        return Utf8.IsValid(bytes) ? null : $"invalid UTF-8 at {Position(ValidPrefixLength(bytes), isLine)}";
     }
+
+    private static string Position(int index, bool isLine) => isLine ? $"column {index + 1}" : $"byte {index + 1} of the element";
 
     private static int ValidPrefixLength(ReadOnlySpan<byte> bytes)
     {
@@ -297,7 +295,7 @@ public static class DatasetReader
                 {
                     sink.Error(line, $"element is {element.Length} bytes, over the limit of {options.MaxLineLength}");
                 }
-                else if (CheckBytes(element, "element") is { } problem)
+                else if (CheckBytes(element, isLine: false) is { } problem)
                 {
                     sink.Error(line, problem);
                 }

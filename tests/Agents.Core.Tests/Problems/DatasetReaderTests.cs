@@ -310,6 +310,17 @@ public sealed class DatasetReaderTests
     }
 
     [Fact]
+    public void Parse_JsonArrayElementWithInvalidUtf8_ReportsElementAndReadsTheRest()
+    {
+        var bytes = Encoding.UTF8.GetBytes("[\n" + Good1 + ",\n{\"id\": \"x\", \"question\": \"").Concat(new byte[] { 0xC3, 0x28 })
+            .Concat(Encoding.UTF8.GetBytes("\"},\n" + Good2 + "\n]")).ToArray();
+
+        var result = DatasetReader.Parse(bytes, "in.json");
+
+        AssertOneError(result, "in.json:3: invalid UTF-8 at byte 26 of the element");
+    }
+
+    [Fact]
     public void Parse_JsonArrayWithBom_Accepted()
     {
         var result = DatasetReader.Parse("\uFEFF  [" + Good1 + "]", "in.json");
