@@ -48,14 +48,21 @@ public static class DatasetReader
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxLineLength, 1);
         var sink = new Sink(fileName);
-        if (StartsWithArray(stream))
+        var isArray = StartsWithArray(stream);
+        stream.Position = 0;
+        if (isArray)
         {
-            stream.Position = 0;
-            ReadArray(ReadAll(stream), options, sink);
+            var bytes = ReadAll(stream);
+            if (!ReadArray(bytes, options, sink))
+            {
+                // A one-line array followed by more lines is JSONL whose first row is an array, not a broken array file.
+                sink = new Sink(fileName);
+                using var again = new MemoryStream(bytes, writable: false);
+                ReadLines(again, options, sink);
+            }
         }
         else
         {
-            stream.Position = 0;
             ReadLines(stream, options, sink);
         }
 
@@ -261,12 +268,14 @@ public static class DatasetReader
         return status == OperationStatus.Done ? bytes.Length : read;
     }
 
-    private static void ReadArray(byte[] bytes, DatasetReaderOptions options, Sink sink)
+    /// <summary>Reads a JSON array file; returns false when it is really JSONL that starts with a one-line array.</summary>
+    private static bool ReadArray(byte[] bytes, DatasetReaderOptions options, Sink sink)
     {
         var offset = bytes.AsSpan().StartsWith(Bom) ? Bom.Length : 0;
         var data = bytes.AsMemory(offset);
         var lines = new LineCounter(data);
-        var reader = new Utf8JsonReader(data.Span, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        var reader = new Utf8JsonReader(data.Span);
+        var endLine = 0;
         try
         {
             reader.Read();
@@ -306,12 +315,20 @@ public static class DatasetReader
             }
 
             // The array is done; anything but whitespace after it is a break in the file.
+            endLine = lines.LineAt((int)reader.TokenStartIndex);
             reader.Read();
+            return true;
         }
         catch (JsonException ex)
         {
             var line = (int)Math.Min((ex.LineNumber ?? 0) + 1, int.MaxValue);
+            if (endLine == 1 && line > 1)
+            {
+                return false;
+            }
+
             sink.Error(line, $"invalid JSON at column {(ex.BytePositionInLine ?? 0) + 1}: {ParserMessage(ex)}; the rest of the file is not read");
+            return true;
         }
     }
 

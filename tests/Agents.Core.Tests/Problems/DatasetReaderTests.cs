@@ -302,11 +302,17 @@ public sealed class DatasetReaderTests
     [Fact]
     public void Parse_JsonArrayWithTrailingContent_ReportsBreak()
     {
-        var result = DatasetReader.Parse("[" + Good1 + "]\nextra\n", "in.json");
+        var result = DatasetReader.Parse("[\n" + Good1 + "\n]\nextra\n", "in.json");
 
         var error = Assert.Single(result.Errors);
-        Assert.StartsWith("in.json:2: invalid JSON at column 1: ", error.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("in.json:4: invalid JSON at column 1: ", error.ToString(), StringComparison.Ordinal);
         Assert.Single(result.Problems);
+    }
+
+    [Fact]
+    public void Parse_JsonlWhoseFirstRowIsAnArray_ReadAsJsonl()
+    {
+        AssertOneError(DatasetReader.Parse("[1, 2]\n" + Good1 + "\n" + Good2 + "\n", "in.jsonl"), "in.jsonl:1: row must be a JSON object, got array");
     }
 
     [Fact]
