@@ -103,7 +103,7 @@ public static class DatasetReader
     private static void ReadLines(Stream stream, DatasetReaderOptions options, Sink sink)
     {
         var max = options.MaxLineLength;
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(64 * 1024, max + 2));
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(64 * 1024, max + 2L));
         try
         {
             int start = 0, end = 0, scan = 0, line = 1;
@@ -129,7 +129,7 @@ public static class DatasetReader
                     return;
                 }
 
-                if (end - start > max + 1)
+                if (end - start > max + 1L)
                 {
                     // Too long to be accepted even with a '\r': count the rest of it without keeping it.
                     var (length, sawNewline) = SkipLine(stream, buffer, end - start, ref start, ref end);
@@ -152,7 +152,7 @@ public static class DatasetReader
 
                 if (end == buffer.Length)
                 {
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, max + 2L));
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Min((long)buffer.Length * 2, max + 2L), Array.MaxLength));
                     buffer.AsSpan(0, end).CopyTo(bigger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = bigger;

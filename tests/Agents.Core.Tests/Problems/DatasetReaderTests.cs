@@ -149,6 +149,15 @@ public sealed class DatasetReaderTests
     }
 
     [Fact]
+    public void Parse_UnboundedLineLimit_ReadsRows()
+    {
+        var result = DatasetReader.Parse(Good1 + "\n" + Good2 + "\n", "in.jsonl", new DatasetReaderOptions(int.MaxValue));
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(2, result.Problems.Length);
+    }
+
+    [Fact]
     public void Parse_NulByte_ReportedAsBinary()
     {
         AssertOneError(Parse(Good1, "{\"id\": \0}", Good2), "in.jsonl:2: binary content: NUL byte at column 8");
