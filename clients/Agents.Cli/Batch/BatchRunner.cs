@@ -87,6 +87,11 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
             await errors.WriteLineAsync($"{input.Errors.Length} input row(s) rejected; the {input.Problems.Length} good row(s) are solved.");
         }
 
+        if (Path.GetDirectoryName(Path.GetFullPath(settings.Output)) is { } outputDirectory)
+        {
+            Directory.CreateDirectory(outputDirectory);
+        }
+
         var existing = OutputFile.ReadAndRepair(settings.Output);
         var done = existing.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         var todo = input.Problems.Where(p => !done.Contains(p.Id)).ToImmutableArray();

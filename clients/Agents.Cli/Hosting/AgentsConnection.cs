@@ -28,6 +28,8 @@ internal sealed class AgentsConnection(IHost host, bool embedded, string descrip
         string? cluster, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // Agents__Models__Default, Agents__Sim__..., Agents__Cluster__ClusterId and the like come from the environment.
+        builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddInMemoryCollection(settings);
         if (string.IsNullOrWhiteSpace(cluster))
         {

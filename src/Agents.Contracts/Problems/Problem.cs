@@ -5,7 +5,7 @@ namespace Agents.Contracts.Problems;
 /// <param name="Question">The problem statement given to the solver.</param>
 /// <param name="Gold">The gold answer string (already extracted from a worked solution), or null when unknown.</param>
 /// <param name="Source">Row format the problem was read from: <c>gsm8k</c>, <c>math</c>, <c>generic</c>, <c>processbench</c> or <c>synth</c>.</param>
-/// <param name="Line">1-based line (JSONL) or element index (JSON array) in the input file; 0 when not read from a file.</param>
+/// <param name="Line">1-based line in the input file (for a JSON array, the line where the element starts); 0 when not read from a file.</param>
 /// <param name="Steps">Reference solution steps when the row carries them (ProcessBench), else empty.</param>
 /// <param name="FirstErrorStep">ProcessBench label: index of the earliest wrong step, -1 when all are right, null when absent.</param>
 [GenerateSerializer, Immutable, Alias("agents.problem.v1")]

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Agents.Testing;
+
+namespace Agents.Cluster.Tests;
+
+/// <summary>A real Agents.Silo process on loopback, joined to a Redis cluster; killed on dispose.</summary>
+internal sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private SiloProcess(Process process, string name)
+    {
+        _process = process;
+        Name = name;
+    }
+
+    /// <summary>A label for messages.</summary>
+    public string Name { get; }
+
+    /// <summary>Everything the silo printed so far.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <summary>The silo executable built next to the tests (same configuration).</summary>
+    public static string SiloDll
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+            return Path.Combine(SharedData.RepoRoot, "silos", "Agents.Silo", "bin", configuration, "net10.0", "Agents.Silo.dll");
+        }
+    }
+
+    /// <summary>Starts a silo and waits until its host reports "Application started".</summary>
+    public static async Task<SiloProcess> StartAsync(string name, string redis, string clusterId, IReadOnlyDictionary<string, string> metadata)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(SiloDll);
+        info.ArgumentList.Add($"--Agents:Cluster:Redis={redis}");
+        info.ArgumentList.Add($"--Agents:Cluster:ClusterId={clusterId}");
+        info.ArgumentList.Add($"--Agents:Cluster:SiloPort={FreePort.Next().ToString(CultureInfo.InvariantCulture)}");
+        info.ArgumentList.Add($"--Agents:Cluster:GatewayPort={FreePort.Next().ToString(CultureInfo.InvariantCulture)}");
+        info.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
+        info.ArgumentList.Add("--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information");
+        foreach (var (key, value) in metadata)
+        {
+            info.ArgumentList.Add($"--Orleans:Metadata:{key}={value}");
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        var silo = new SiloProcess(process, name);
+        process.OutputDataReceived += (_, e) => silo.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => silo.OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync();
+        var first = await Task.WhenAny(silo._started.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
+        if (first != silo._started.Task)
+        {
+            var log = silo.Log;
+            await silo.DisposeAsync();
+            throw new InvalidOperationException($"silo {name} did not start (exited: {first == exited}):\n{log}");
+        }
+
+        return silo;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+
+        if (line.Contains("Application started", StringComparison.Ordinal))
+        {
+            _started.TrySetResult();
+        }
+    }
+}

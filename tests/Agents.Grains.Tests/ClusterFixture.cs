@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+
+namespace Agents.Grains.Tests;
+
+/// <summary>Two in-process silos built with the production <c>AddAgents()</c> (memory storage, simulated model).</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    /// <summary>Settings every silo of the test cluster gets: fast retries so failure tests stay short.</summary>
+    public static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Agents:Models:Default"] = "sim",
+        ["Agents:Models:Retry:MaxRetryAttempts"] = "2",
+        ["Agents:Models:Retry:BaseDelayMs"] = "10",
+        ["Agents:Models:Retry:MaxDelayMs"] = "50",
+        ["Agents:Models:Retry:AttemptTimeoutMs"] = "2000",
+    };
+
+    /// <summary>The cluster.</summary>
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>The test cluster's client.</summary>
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(Settings));
+        builder.ConfigureSilo((_, silo) => silo.AddAgents());
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+/// <summary>Tests sharing one test cluster.</summary>
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    /// <summary>Collection name.</summary>
+    public const string Name = "cluster";
+}
