@@ -91,13 +91,14 @@ public static partial class AnswerEquivalence
         }
         while (s != previous && s.Length > 0);
 
-        if (!s.Contains(',', StringComparison.Ordinal))
+        var assignment = LeadingAssignment().Match(s);
+        if (assignment.Success)
         {
-            var assignment = LeadingAssignment().Match(s);
-            if (assignment.Success)
-            {
-                s = s[(s.LastIndexOf('=') + 1)..].Trim();
-            }
+            // "x = 1 + 2 = 3" keeps the last value; "x \in [a, b]" and "(p, q) = (3, 2)" keep the right-hand side.
+            var rest = s[assignment.Length..];
+            s = assignment.Value.EndsWith('=') && !rest.Contains(',', StringComparison.Ordinal) && rest.Contains('=', StringComparison.Ordinal)
+                ? rest[(rest.LastIndexOf('=') + 1)..].Trim()
+                : rest.Trim();
         }
 
         if (ThousandsNumber().IsMatch(s))
@@ -133,6 +134,16 @@ public static partial class AnswerEquivalence
             return true;
         }
 
+        if (TryRelation(p, out var pRel) | TryRelation(g, out var gRel))
+        {
+            return pRel is not null && gRel is not null && RelationsEquivalent(pRel.Value, gRel.Value);
+        }
+
+        if (TryMatrix(p, out var pm) | TryMatrix(g, out var gm))
+        {
+            return pm is not null && gm is not null && MatricesEquivalent(pm, gm);
+        }
+
         var pe = Elements.Split(p);
         var ge = Elements.Split(g);
         if (pe.Items.Count > 1 || ge.Items.Count > 1)
@@ -155,6 +166,56 @@ public static partial class AnswerEquivalence
 
         return ScalarEquivalent(p, g);
     }
+
+    private static bool TryRelation(string s, out (string Left, string Op, string Right)? relation)
+    {
+        relation = null;
+        var canonical = RelationCanonical(s);
+        var m = RelationSplit().Match(canonical);
+        if (!m.Success || RelationSplit().Count(canonical) != 1)
+        {
+            return false;
+        }
+
+        relation = (canonical[..m.Index].Trim(), m.Value, canonical[(m.Index + m.Length)..].Trim());
+        return relation.Value.Left.Length > 0 && relation.Value.Right.Length > 0;
+    }
+
+    private static string RelationCanonical(string s) => s
+        .Replace("\\leq", "<=", StringComparison.Ordinal).Replace("\\geq", ">=", StringComparison.Ordinal)
+        .Replace("\\neq", "!=", StringComparison.Ordinal).Replace("\\le", "<=", StringComparison.Ordinal)
+        .Replace("\\ge", ">=", StringComparison.Ordinal).Replace("\\ne", "!=", StringComparison.Ordinal)
+        .Replace("\\lt", "<", StringComparison.Ordinal).Replace("\\gt", ">", StringComparison.Ordinal)
+        .Replace("≤", "<=", StringComparison.Ordinal).Replace("≥", ">=", StringComparison.Ordinal)
+        .Replace("≠", "!=", StringComparison.Ordinal);
+
+    private static bool RelationsEquivalent((string Left, string Op, string Right) p, (string Left, string Op, string Right) g)
+    {
+        static string Flip(string op) => op switch { "<=" => ">=", ">=" => "<=", "<" => ">", ">" => "<", _ => op };
+        var same = p.Op == g.Op && ScalarEquivalent(p.Left, g.Left) && ScalarEquivalent(p.Right, g.Right);
+        var flipped = p.Op == Flip(g.Op) && ScalarEquivalent(p.Left, g.Right) && ScalarEquivalent(p.Right, g.Left);
+        return same || flipped;
+    }
+
+    private static bool TryMatrix(string s, out List<List<string>>? rows)
+    {
+        rows = null;
+        var m = MatrixBody().Match(s.Trim());
+        if (!m.Success)
+        {
+            return false;
+        }
+
+        rows = [.. m.Groups["body"].Value.Split("\\\\")
+            .Select(r => r.Trim())
+            .Where(r => r.Length > 0)
+            .Select(r => r.Split('&').Select(c => c.Trim()).ToList())];
+        return true;
+    }
+
+    private static bool MatricesEquivalent(List<List<string>> p, List<List<string>> g) =>
+        p.Count == g.Count
+        && p.Zip(g).All(rows => rows.First.Count == rows.Second.Count && rows.First.Zip(rows.Second).All(c => ScalarEquivalent(c.First, c.Second)));
 
     private static bool ScalarEquivalent(string p, string g)
     {
@@ -232,7 +293,13 @@ public static partial class AnswerEquivalence
         RegexOptions.IgnoreCase)]
     private static partial Regex TrailingUnit();
 
-    [GeneratedRegex(@"^[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?\s*=")]
+    [GeneratedRegex(@"<=|>=|!=|<|>")]
+    private static partial Regex RelationSplit();
+
+    [GeneratedRegex(@"^(?:\[)?\\begin\{(?<env>[pbvB]?matrix|array)\}(?:\{[lcr|]*\})?(?<body>.*)\\end\{\k<env>\}(?:\])?$", RegexOptions.Singleline)]
+    private static partial Regex MatrixBody();
+
+    [GeneratedRegex(@"^(?:[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?\s*(?:=|\\in\b)|\([A-Za-z, ]+\)\s*=)")]
     private static partial Regex LeadingAssignment();
 
     [GeneratedRegex(@"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")]
