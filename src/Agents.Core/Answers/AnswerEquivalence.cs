@@ -262,9 +262,9 @@ public static partial class AnswerEquivalence
 
     private static bool Close(double a, double b)
     {
-        if (a.Equals(b))
+        if (a.Equals(b) || double.IsInfinity(a) || double.IsInfinity(b))
         {
-            return true;
+            return a.Equals(b);
         }
 
         var diff = Math.Abs(a - b);
@@ -272,7 +272,7 @@ public static partial class AnswerEquivalence
     }
 
     private static bool CloseExact(double a, double b) =>
-        a.Equals(b) || Math.Abs(a - b) <= ExactRelativeTolerance * Math.Max(1, Math.Max(Math.Abs(a), Math.Abs(b)));
+        a.Equals(b) || (double.IsFinite(a) && double.IsFinite(b) && Math.Abs(a - b) <= ExactRelativeTolerance * Math.Max(1, Math.Max(Math.Abs(a), Math.Abs(b))));
 
     [GeneratedRegex(@"(?<=\d),\\!\s*(?=\d)")]
     private static partial Regex DigitCommaThinSpace();
