@@ -286,9 +286,10 @@ public static partial class AnswerEquivalence
     [GeneratedRegex(@"\\(?:text|textrm|textbf|textnormal|mbox|mathrm)\s*\{\s*[A-Za-z][A-Za-z .]*\}(?:\^\{?[23]\}?)?")]
     private static partial Regex UnitText();
 
+    // Single-letter units (m, g, l) are left alone: "2m" is more often an expression in m than two metres.
     [GeneratedRegex(
-        @"(?<=[\d}\s)])\s*(?:units?|cm|mm|km|m|kg|g|mg|ml|l|cents?|dollars?|degrees?|percent|pct|meters?|metres?|centimeters?|"
-        + @"kilometers?|miles?|mph|seconds?|minutes?|hours?|days?|weeks?|months?|years?|feet|foot|ft|inch(?:es)?|in|yards?|"
+        @"(?<=[\d}\s)])\s*(?:units?|cm|mm|km|kg|mg|ml|cents?|dollars?|degrees?|percent|pct|meters?|metres?|centimeters?|"
+        + @"kilometers?|miles?|mph|seconds?|minutes?|hours?|days?|weeks?|months?|years?|feet|foot|ft|inch(?:es)?|yards?|"
         + @"pounds?|lbs?|ounces?|oz|liters?|litres?|gallons?|square|sq|cubic|points?|people|students|times)(?:\^\{?[23]\}?)?\.?$",
         RegexOptions.IgnoreCase)]
     private static partial Regex TrailingUnit();

@@ -63,6 +63,7 @@ public sealed class AnswerEquivalenceTests
     [InlineData("x \\leq 5", "x \\geq 5", false)]
     [InlineData("2x+1", "2(x+1)", false)]
     [InlineData("7", "8", false)]
+    [InlineData("2m", "2", false)]
     [InlineData("\\frac{1}{0}", "1", false)]
     public void AreEquivalent_Numeric_ValueWithinTolerance(string prediction, string gold, bool expected) =>
         Assert.Equal(expected, AnswerEquivalence.AreEquivalent(prediction, gold, EquivalenceMode.Numeric));
