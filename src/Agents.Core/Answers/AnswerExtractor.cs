@@ -84,6 +84,29 @@ public static partial class AnswerExtractor
         return match.Success ? match.Groups["n"].Value.Replace(",", "", StringComparison.Ordinal).TrimEnd('.') : null;
     }
 
+    /// <summary>
+    /// The content of the last display or inline math span (<c>$$…$$</c>, <c>$…$</c>, <c>\[…\]</c>, <c>\(…\)</c>), trimmed;
+    /// null when there is none. Not part of <see cref="Extract"/>: MAgICoRe treats a chain without <c>oxed{}</c> as unanswered.
+    /// </summary>
+    public static string? LastMath(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var matches = MathSpan().Matches(text);
+        for (var i = matches.Count - 1; i >= 0; i--)
+        {
+            var body = matches[i].Groups["b"].Value.Trim();
+            if (body.Length > 0)
+            {
+                return body;
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"\$\$(?<b>.+?)\$\$|(?<!\\)\$(?<b>[^$]+?)(?<!\\)\$|\\\[(?<b>.+?)\\\]|\\\((?<b>.+?)\\\)", RegexOptions.Singleline)]
+    private static partial Regex MathSpan();
+
     [GeneratedRegex(@"the answer is:?\s*\$?(?<n>-?[0-9][0-9,]*(?:\.[0-9]+)?)", RegexOptions.IgnoreCase)]
     private static partial Regex AnswerPhrase();
 
