@@ -17,7 +17,7 @@ namespace Agents.Core.Simulation;
 /// </summary>
 public sealed partial class SimulatedModel(SimulationOptions? options = null)
 {
-    private static readonly long[] ArithmeticSlips = [-3, -2, -1, 1, 2, 3, -10, 10];
+    private static readonly decimal[] ArithmeticSlips = [-3, -2, -1, 1, 2, 3, -10, 10];
 
     /// <summary>The rates this model uses.</summary>
     public SimulationOptions Options { get; } = options ?? SimulationOptions.Default;
@@ -201,7 +201,7 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
             text.Append(CultureInfo.InvariantCulture, $"Step {i + 1}: ").AppendLine(problem.CorrectStep(i));
         }
 
-        var value = values[from];
+        decimal value = values[from];
         for (var i = from; i < problem.Steps; i++)
         {
             var operation = problem.Operations[i];
@@ -214,7 +214,7 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
             value = result;
         }
 
-        var answer = value.ToString(CultureInfo.InvariantCulture);
+        var answer = SyntheticLanguage.Number(value);
         return mayForget && random.Chance(Options.ForgetAnswerRate)
             ? text.Append(CultureInfo.InvariantCulture, $"So {problem.Name} has {answer} {problem.Items} now.").ToString()
             : text.Append(CultureInfo.InvariantCulture, $"The answer is \\boxed{{{answer}}}.").ToString();
@@ -222,7 +222,7 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
 
     // Half of slips are arithmetic errors, a quarter use the wrong operation, a quarter misread the operand; the
     // result always differs from the right computation on the (possibly already wrong) input.
-    private static Equation Slip(SyntheticOperation operation, long value, DeterministicRandom random)
+    private static Equation Slip(SyntheticOperation operation, decimal value, DeterministicRandom random)
     {
         var right = SyntheticLanguage.Compute(value, operation.Symbol, operation.Operand);
         var kind = random.NextDouble();

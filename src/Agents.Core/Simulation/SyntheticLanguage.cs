@@ -48,7 +48,7 @@ public static partial class SyntheticLanguage
     }
 
     /// <summary>What the solver writes for step <paramref name="index"/> with the equation it computed.</summary>
-    internal static string StepText(SyntheticProblem problem, int index, long left, char symbol, long right, long result)
+    internal static string StepText(SyntheticProblem problem, int index, decimal left, char symbol, long right, decimal result)
     {
         var operation = problem.Operations[index];
         var k = operation.Operand.ToString(CultureInfo.InvariantCulture);
@@ -63,8 +63,11 @@ public static partial class SyntheticLanguage
         return $"{what}: {Equation(left, symbol, right, result)}.";
     }
 
-    internal static string Equation(long left, char symbol, long right, long result) =>
-        string.Create(CultureInfo.InvariantCulture, $"{left} {symbol} {right} = {result}");
+    internal static string Equation(decimal left, char symbol, long right, decimal result) =>
+        $"{Number(left)} {symbol} {right.ToString(CultureInfo.InvariantCulture)} = {Number(result)}";
+
+    /// <summary>A count as the solver writes it: an integer, or a decimal with at most two places.</summary>
+    internal static string Number(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
     internal static char SymbolOf(OperationKind kind) => kind switch
     {
@@ -75,14 +78,16 @@ public static partial class SyntheticLanguage
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    /// <summary>Evaluates "a op b"; an uneven division rounds to the nearest integer (half away from zero).</summary>
-    internal static long Compute(long left, char symbol, long right) => symbol switch
+    /// <summary>
+    /// Evaluates "a op b" as the solver does; an uneven division (only after an earlier slip) gives a decimal rounded to
+    /// two places, so a wrong count never silently turns right again.
+    /// </summary>
+    internal static decimal Compute(decimal left, char symbol, long right) => symbol switch
     {
         '+' => left + right,
         '-' => left - right,
         '*' => left * right,
-        '/' when right != 0 && left % right == 0 => left / right,
-        '/' when right != 0 => (long)Math.Round((double)left / right, MidpointRounding.AwayFromZero),
+        '/' when right != 0 => Math.Round(left / right, 2, MidpointRounding.AwayFromZero),
         _ => throw new ArgumentOutOfRangeException(nameof(symbol)),
     };
 
@@ -93,9 +98,10 @@ public static partial class SyntheticLanguage
         for (var i = matches.Count - 1; i >= 0; i--)
         {
             var m = matches[i];
-            if (long.TryParse(m.Groups["a"].Value.Replace('−', '-'), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var a)
+            const NumberStyles signedDecimal = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint;
+            if (decimal.TryParse(m.Groups["a"].Value.Replace('−', '-'), signedDecimal, CultureInfo.InvariantCulture, out var a)
                 && long.TryParse(m.Groups["b"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var b)
-                && long.TryParse(m.Groups["c"].Value.Replace('−', '-'), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var c))
+                && decimal.TryParse(m.Groups["c"].Value.Replace('−', '-'), signedDecimal, CultureInfo.InvariantCulture, out var c))
             {
                 var symbol = m.Groups["op"].Value[0] switch
                 {
@@ -201,9 +207,9 @@ public static partial class SyntheticLanguage
         @"|(?<div>shares) the (?<items>[a-z]+) equally among (?<k>[0-9]+) friends and keeps one share)\.$")]
     private static partial Regex OperationPattern();
 
-    [GeneratedRegex(@"(?<a>[-−]?[0-9]+)\s*(?<op>[-+*/×÷−])\s*(?<b>[0-9]+)\s*=\s*(?<c>[-−]?[0-9]+)(?!\.?[0-9])")]
+    [GeneratedRegex(@"(?<a>[-−]?[0-9]+(?:\.[0-9]+)?)\s*(?<op>[-+*/×÷−])\s*(?<b>[0-9]+)\s*=\s*(?<c>[-−]?[0-9]+(?:\.[0-9]+)?)(?!\.?[0-9])")]
     private static partial Regex EquationPattern();
 }
 
 /// <summary>An equation "Left Symbol Right = Result" read from a step.</summary>
-internal readonly record struct Equation(long Left, char Symbol, long Right, long Result);
+internal readonly record struct Equation(decimal Left, char Symbol, long Right, decimal Result);

@@ -27,8 +27,14 @@ public sealed record SyntheticOperation(OperationKind Kind, int Operand, int Wor
     /// <summary>The arithmetic symbol the solver writes for this operation.</summary>
     public char Symbol => SyntheticLanguage.SymbolOf(Kind);
 
-    /// <summary>Applies the operation (division rounds to the nearest integer when uneven, as a sloppy solver would).</summary>
-    public long Apply(long value) => SyntheticLanguage.Compute(value, Symbol, Operand);
+    /// <summary>Applies the operation to a count (a division is integer division; valid problems only divide evenly).</summary>
+    public long Apply(long value) => Kind switch
+    {
+        OperationKind.Gain => value + Operand,
+        OperationKind.Loss => value - Operand,
+        OperationKind.Multiply => value * Operand,
+        _ => value / Operand,
+    };
 }
 
 /// <summary>
