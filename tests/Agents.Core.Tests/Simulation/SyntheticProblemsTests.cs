@@ -39,6 +39,13 @@ public sealed class SyntheticProblemsTests
         var again = SyntheticProblems.GenerateOne(42, 0);
 
         Assert.Equal(again.Question, first.Question);
+        Assert.Equal(
+            "Sara has 13 books. Then Sara sells 3 books. Then Sara gets 5 more books. Then Sara gives away 2 books. " +
+            "Then Sara finds 15 more books. Then Sara loses 11 books. Then Sara gives away 13 books. " +
+            "Then Sara swaps each one for a box that holds 4 books. Then Sara swaps each one for a box that holds 5 books. " +
+            "How many books does Sara have now?",
+            first.Question);
+        Assert.Equal("80", first.Gold);
         Assert.Equal("synth-0001", first.Id);
         Assert.Equal(SyntheticProblems.Source, first.Source);
         Assert.Equal(again.Answer.ToString(System.Globalization.CultureInfo.InvariantCulture), first.Gold);
