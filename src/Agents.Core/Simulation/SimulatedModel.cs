@@ -85,7 +85,15 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
             feedback.AppendLine(CultureInfo.InvariantCulture, $"Step {lowest + 1} has the lowest score ({scores[lowest]}/10), but it is correct.");
         }
 
-        if (firstWrong >= 0 && firstWrong < problem.Steps)
+        if (firstWrong >= 0 && firstWrong < problem.Steps && EquationIsRight(problem, firstWrong, steps[firstWrong]))
+        {
+            // The arithmetic is right; only the final answer stated in the step is not (an early or wrong conclusion).
+            var missing = steps.Count < problem.Steps && firstWrong == steps.Count - 1;
+            feedback.AppendLine(missing
+                ? string.Create(CultureInfo.InvariantCulture, $"Step {firstWrong + 1} computes correctly, but the solution stops there; Step {firstWrong + 2} is missing and should be {NextEquation(problem, firstWrong + 1)}.")
+                : string.Create(CultureInfo.InvariantCulture, $"Step {firstWrong + 1} computes correctly, but the final count it states is wrong; it should be {SyntheticLanguage.Number(problem.Answer)}."));
+        }
+        else if (firstWrong >= 0 && firstWrong < problem.Steps)
         {
             var operation = problem.Operations[firstWrong];
             var should = SyntheticLanguage.Equation(values[firstWrong], operation.Symbol, operation.Operand, values[firstWrong + 1]);
@@ -106,9 +114,10 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
         }
         else if (steps.Count < problem.Steps)
         {
-            var operation = problem.Operations[steps.Count];
-            var should = SyntheticLanguage.Equation(values[steps.Count], operation.Symbol, operation.Operand, values[steps.Count + 1]);
-            feedback.AppendLine(CultureInfo.InvariantCulture, $"The solution stops after Step {steps.Count}; Step {steps.Count + 1} is missing and should be {should}.");
+            var should = NextEquation(problem, steps.Count);
+            feedback.AppendLine(steps.Count == 0
+                ? $"The solution has no steps; Step 1 should be {should}."
+                : string.Create(CultureInfo.InvariantCulture, $"The solution stops after Step {steps.Count}; Step {steps.Count + 1} is missing and should be {should}."));
         }
         else if (!AnswerIsRight(problem, solution))
         {
@@ -258,6 +267,20 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
     }
 
     private static bool Greedy(double temperature) => temperature <= 0;
+
+    private static bool EquationIsRight(SyntheticProblem problem, int index, string step)
+    {
+        var values = problem.Values;
+        var operation = problem.Operations[index];
+        return SyntheticLanguage.LastEquation(step) == new Equation(values[index], operation.Symbol, operation.Operand, values[index + 1]);
+    }
+
+    private static string NextEquation(SyntheticProblem problem, int index)
+    {
+        var values = problem.Values;
+        var operation = problem.Operations[index];
+        return SyntheticLanguage.Equation(values[index], operation.Symbol, operation.Operand, values[index + 1]);
+    }
 
     private static DeterministicRandom RandomFor(string role, string key, double temperature, long seed) =>
         Greedy(temperature) ? DeterministicRandom.From(role, key, "greedy") : DeterministicRandom.From(role, key, temperature, seed);

@@ -1,4 +1,5 @@
 using System.Text;
+using Agents.Core.Answers;
 
 namespace Agents.Core.Simulation;
 
@@ -105,7 +106,7 @@ public sealed record SyntheticProblem(string Name, string Items, int Start, Immu
         for (var i = 0; i < steps.Count; i++)
         {
             var text = steps[i];
-            var boxed = Answers.AnswerExtractor.LastBoxed(text);
+            var boxed = AnswerExtractor.LastBoxed(text);
             var boxedOk = boxed is null || (long.TryParse(boxed.Trim(), out var b) && b == Answer);
             var equation = SyntheticLanguage.LastEquation(text);
             if (i < Operations.Length)
