@@ -22,10 +22,20 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
     /// <summary>The rates this model uses.</summary>
     public SimulationOptions Options { get; } = options ?? SimulationOptions.Default;
 
-    /// <summary>Answers one chat request: a solver, reviewer or refiner prompt; anything else gets the cannot-solve text.</summary>
+    /// <summary>
+    /// Answers one chat request: a solver, reviewer or refiner prompt; anything else gets the cannot-solve text. When the
+    /// last message is an assistant prefill (e.g. "Step 1:") that the answer starts with, only the continuation is returned.
+    /// </summary>
     public string Complete(IReadOnlyList<ChatMessage> messages, double temperature, long seed)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        var text = Answer(messages, temperature, seed);
+        var prefill = messages.Count > 0 && messages[^1].Role == ChatRole.Assistant ? messages[^1].Text.Trim() : string.Empty;
+        return prefill.Length > 0 && text.StartsWith(prefill, StringComparison.Ordinal) ? text[prefill.Length..] : text;
+    }
+
+    private string Answer(IReadOnlyList<ChatMessage> messages, double temperature, long seed)
+    {
         var all = string.Join("\n", messages.Select(m => m.Text));
         var solutionAt = all.LastIndexOf(PromptMarkers.CurrentSolution, StringComparison.Ordinal);
         if (solutionAt >= 0)

@@ -28,6 +28,17 @@ public sealed class SimulatedModelTests
     }
 
     [Fact]
+    public void Complete_AssistantPrefillStep1_ReturnsContinuation()
+    {
+        var question = SyntheticProblems.GenerateOne(1, 3).Question;
+        var prompt = SolverPrompt.Build(question).Append(new ChatMessage(ChatRole.Assistant, "Step 1:")).ToList();
+
+        var continuation = _model.Complete(prompt, 0.8, 4);
+
+        Assert.Equal(_model.Solve(question, 0.8, 4), "Step 1:" + continuation);
+    }
+
+    [Fact]
     public void Complete_Gsm8kQuestion_CannotSolve()
     {
         Assert.Equal(PromptMarkers.CannotSolve, _model.Complete([.. SolverPrompt.Build(Gsm8kQuestion)], 0.8, 3));
