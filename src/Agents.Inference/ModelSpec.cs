@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.RegularExpressions;
 
 namespace Agents.Inference;
 
@@ -24,7 +25,7 @@ public enum ModelSpecKind
 /// <param name="Endpoint">The server's base URL (for <see cref="ModelSpecKind.OpenAI"/>), e.g. <c>http://127.0.0.1:8000/v1</c>.</param>
 /// <param name="Model">The model name sent to the server (for <see cref="ModelSpecKind.OpenAI"/>).</param>
 /// <param name="Path">The file (for <see cref="ModelSpecKind.Gguf"/> and <see cref="ModelSpecKind.Replay"/>).</param>
-public sealed record ModelSpec(ModelSpecKind Kind, string Text, Uri? Endpoint = null, string? Model = null, string? Path = null)
+public sealed partial record ModelSpec(ModelSpecKind Kind, string Text, Uri? Endpoint = null, string? Model = null, string? Path = null)
 {
     /// <summary>The accepted forms, for error messages and help text.</summary>
     public const string AcceptedForms = "sim, openai:URL#MODEL (e.g. openai:http://127.0.0.1:8000/v1#Qwen2.5-7B), gguf:PATH, replay:FILE";
@@ -40,7 +41,7 @@ public sealed record ModelSpec(ModelSpecKind Kind, string Text, Uri? Endpoint = 
             return parsed;
         }
 
-        throw new ArgumentException($"Invalid model spec '{spec}': {reason}. Accepted forms: {AcceptedForms}.", nameof(spec));
+        throw new ArgumentException($"Invalid model spec '{Redact(spec)}': {reason}. Accepted forms: {AcceptedForms}.", nameof(spec));
     }
 
     /// <summary>Parses a spec without throwing.</summary>
@@ -48,6 +49,13 @@ public sealed record ModelSpec(ModelSpecKind Kind, string Text, Uri? Endpoint = 
 
     /// <inheritdoc/>
     public override string ToString() => Text;
+
+    // A password written into a URL must not reach logs through the error message.
+    private static string Redact(string? spec) =>
+        spec is null ? string.Empty : UserInfo().Replace(spec, "//***@");
+
+    [GeneratedRegex(@"//[^/@\s]*@")]
+    private static partial Regex UserInfo();
 
     private static bool TryParse(string? spec, [NotNullWhen(true)] out ModelSpec? parsed, out string reason)
     {
