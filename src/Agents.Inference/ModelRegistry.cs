@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
+using Agents.Core.Simulation;
 using Agents.Inference.Backends;
+using Agents.Inference.Simulation;
 using Agents.Inference.Resilience;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Inference;
@@ -16,6 +19,7 @@ public sealed class ModelRegistry(
     IServiceProvider services) : IModelRegistry, IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<OwnedChatClient>> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<IDisposable> _owned = [];
     private volatile bool _disposed;
 
     /// <inheritdoc/>
@@ -38,6 +42,10 @@ public sealed class ModelRegistry(
         }
 
         _clients.Clear();
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
     }
 
     private IChatClient Create(ModelSpec spec) => spec.Kind switch
@@ -60,9 +68,12 @@ public sealed class ModelRegistry(
 
     private IChatClient CreateSim()
     {
-        // Integration point: the simulated model arrives with branch h/sim (Agents.Inference.Simulation).
-        _ = services;
-        throw new NotSupportedException("Model spec 'sim': the simulated model is not wired into this build yet.");
+        var simulation = services.GetService<IOptions<SimulationOptions>>()?.Value ?? SimulationOptions.Default;
+        var latencyOptions = services.GetService<IOptions<SimulatedLatencyOptions>>()?.Value ?? new SimulatedLatencyOptions();
+        // One latency model per registry: every role on "sim" shares the simulated server's concurrency slots.
+        var latency = new SimulatedLatency(latencyOptions, services.GetService<TimeProvider>());
+        _owned.Add(latency);
+        return SimulatedBackend.Create(simulation, latency);
     }
 
     /// <summary>The shared view of a registry-owned client: callers may dispose it without closing the backend.</summary>

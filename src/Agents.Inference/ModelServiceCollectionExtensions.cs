@@ -1,4 +1,6 @@
+using Agents.Core.Simulation;
 using Agents.Inference;
+using Agents.Inference.Simulation;
 using Agents.Inference.Resilience;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -9,7 +11,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class ModelServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds <see cref="ModelOptions"/> and <see cref="ModelRetryOptions"/>, registers <see cref="IModelRegistry"/>,
+    /// Binds <see cref="ModelOptions"/>, <see cref="ModelRetryOptions"/> and the simulated model's options, registers <see cref="IModelRegistry"/>,
     /// a keyed <see cref="IChatClient"/> for each of <see cref="ModelRoles.All"/> and an unkeyed one for the default spec.
     /// </summary>
     public static IServiceCollection AddModelBackends(this IServiceCollection services, IConfiguration configuration)
@@ -24,6 +26,15 @@ public static class ModelServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<ModelRetryOptions>()
             .Bind(configuration.GetSection(ModelRetryOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddOptions<SimulationOptions>()
+            .Bind(configuration.GetSection(SimulationOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<SimulatedLatencyOptions>()
+            .Bind(configuration.GetSection(SimulatedLatencyOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
