@@ -224,4 +224,23 @@ public sealed class OpenAICompatibleChatClientTests
         Assert.Equal(1, server.Stats.Requests);
         Assert.Contains("'n' must be between 1 and 2", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task GetResponseAsync_TransportTimeout_IsRetriedAsTransient()
+    {
+        await using var server = await StartServerAsync(new SimServerOptions { DelayRate = 1, Delay = TimeSpan.FromSeconds(5) });
+        using var client = new OpenAICompatibleChatClient(new OpenAICompatibleOptions
+        {
+            Endpoint = server.ApiBase,
+            Model = "sim",
+            NetworkTimeout = TimeSpan.FromMilliseconds(200),
+            Retry = FastRetry(attempts: 1),
+        });
+
+        var ex = await Assert.ThrowsAsync<ModelBackendException>(() => client.GetResponseAsync(Prompt, new ChatOptions { Seed = 1 }));
+
+        Assert.Equal(2, ex.Attempts);
+        Assert.Equal(1, client.TotalRetries);
+        Assert.Contains("timeout", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -6,6 +6,7 @@ using Agents.Core.Solving;
 using Agents.Inference.Serving;
 using Agents.Inference.Tests.Fakes;
 using Agents.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agents.Inference.Tests;
 
@@ -128,5 +129,22 @@ public sealed class SimServerTests
         Assert.Contains("429", first, StringComparison.Ordinal);
         Assert.Contains("500", first, StringComparison.Ordinal);
         Assert.Contains("200", first, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Build_App_ExposesStatsAsService()
+    {
+        var port = FreePort.Next();
+        await using var app = SimServer.Build(new SimServerOptions { Port = port }, new SeededEchoChatClient(true));
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+
+        using var response = await http.PostAsync("v1/chat/completions", Body("""{"messages":[{"role":"user","content":"x"}],"n":2}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var stats = app.Services.GetRequiredService<SimServerStats>();
+        Assert.Equal(1, stats.Completed);
+        Assert.Equal(2, stats.Choices);
+        await app.StopAsync();
     }
 }
