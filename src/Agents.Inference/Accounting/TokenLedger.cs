@@ -27,6 +27,13 @@ public sealed class TokenLedger
     public void Record(string role, int round, int calls, int samples, long promptTokens, long completionTokens, int retries) =>
         Record(role, round, new TokenUsage(calls, samples, promptTokens, completionTokens, retries));
 
+    /// <summary>Records a sample batch drawn by <paramref name="role"/> in <paramref name="round"/>.</summary>
+    public void Record(string role, int round, Sampling.SampleBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        Record(role, round, batch.Usage);
+    }
+
     /// <summary>A snapshot of every line, in recording order.</summary>
     public IReadOnlyList<LedgerEntry> Entries
     {
