@@ -1,0 +1,185 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Text.Json;
+using Agents.Inference.Accounting;
+using Agents.Inference.Resilience;
+using Agents.Inference.Simulation;
+using Microsoft.Extensions.Logging.Abstractions;
+using OpenAI;
+using OpenAI.Chat;
+using AIChatMessage = Microsoft.Extensions.AI.ChatMessage;
+using OpenAIChatMessage = OpenAI.Chat.ChatMessage;
+
+namespace Agents.Inference.Backends;
+
+/// <summary>
+/// A model on an OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama, OpenAI) through the official
+/// OpenAI SDK: plain requests go through MEAI's <c>AsIChatClient()</c>, n-choice requests read every choice
+/// from the raw response; both are retried by <see cref="ModelRetryPipeline"/>, and every request carries its seed.
+/// </summary>
+public sealed class OpenAICompatibleChatClient : IChatClient, IMultiChoiceChatClient
+{
+    private readonly ChatClient _chat;
+    private readonly IChatClient _inner;
+    private readonly ModelRetryPipeline _retry;
+    private readonly OpenAICompatibleOptions _options;
+
+    /// <summary>Creates a client for one model on one server.</summary>
+    public OpenAICompatibleChatClient(OpenAICompatibleOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        var client = new OpenAIClient(
+            new ApiKeyCredential(string.IsNullOrEmpty(options.ApiKey) ? OpenAICompatibleOptions.NoKey : options.ApiKey),
+            new OpenAIClientOptions
+            {
+                Endpoint = options.Endpoint,
+                // Our Polly pipeline retries (and counts retries); the SDK's own retries would hide them.
+                RetryPolicy = new ClientRetryPolicy(0),
+                NetworkTimeout = options.NetworkTimeout,
+            });
+        _chat = client.GetChatClient(options.Model);
+        _inner = _chat.AsIChatClient();
+        _retry = new ModelRetryPipeline(options.Retry, Backend, options.Model, options.ApiKey == OpenAICompatibleOptions.NoKey ? null : options.ApiKey, logger ?? NullLogger.Instance);
+    }
+
+    /// <summary>How messages name this backend: <c>openai backend URL</c>.</summary>
+    public string Backend => $"openai backend {_options.Endpoint}";
+
+    /// <summary>The model name.</summary>
+    public string Model => _options.Model;
+
+    /// <summary>All retries this client has made.</summary>
+    public long TotalRetries => _retry.TotalRetries;
+
+    /// <inheritdoc/>
+    public async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<AIChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var list = messages as IList<AIChatMessage> ?? [.. messages];
+        return await _retry.ExecuteAsync(
+            async token => await _inner.GetResponseAsync(list, options, token).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Streams one response; not retried, since a retry could repeat text already streamed.</summary>
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<AIChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        _inner.GetStreamingResponseAsync(messages, options, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<MultiChoiceResult> GetChoicesAsync(
+        IEnumerable<AIChatMessage> messages, ChatOptions? options, int n, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        var list = messages as IList<AIChatMessage> ?? [.. messages];
+        var converted = list.Select(ToOpenAI).ToList();
+        return await _retry.ExecuteAsync(
+            async token =>
+            {
+                var completionOptions = ToCompletionOptions(options, n);
+                var result = await _chat.CompleteChatAsync(converted, completionOptions, token).ConfigureAwait(false);
+                return ParseChoices(result.GetRawResponse().Content, n, list);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : _inner.GetService(serviceType, serviceKey);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _inner.Dispose();
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Backend} model {Model}";
+
+    internal static ChatCompletionOptions ToCompletionOptions(ChatOptions? options, int n)
+    {
+        var result = new ChatCompletionOptions
+        {
+            Temperature = options?.Temperature,
+            TopP = options?.TopP,
+            MaxOutputTokenCount = options?.MaxOutputTokens,
+            Seed = options?.Seed,
+        };
+        if (options?.StopSequences is { Count: > 0 } stops)
+        {
+            foreach (var stop in stops)
+            {
+                result.StopSequences.Add(stop);
+            }
+        }
+
+        if (n > 1)
+        {
+            // ChatCompletionOptions.N is internal in OpenAI 2.15; the JSON patch is the supported way to send it.
+            result.Patch.Set("$.n"u8, n);
+        }
+
+        return result;
+    }
+
+    internal static MultiChoiceResult ParseChoices(BinaryData content, int expected, IEnumerable<AIChatMessage> prompt)
+    {
+        using var doc = JsonDocument.Parse(content.ToMemory());
+        var root = doc.RootElement;
+        var choices = new SortedDictionary<int, string>();
+        if (root.TryGetProperty("choices", out var array) && array.ValueKind == JsonValueKind.Array)
+        {
+            var position = 0;
+            foreach (var choice in array.EnumerateArray())
+            {
+                var index = choice.TryGetProperty("index", out var i) && i.TryGetInt32(out var parsed) ? parsed : position;
+                var text = choice.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object
+                    && message.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String
+                    ? c.GetString() ?? string.Empty
+                    : string.Empty;
+                choices[index] = text;
+                position++;
+            }
+        }
+
+        if (choices.Count != expected)
+        {
+            throw new InvalidOperationException($"The server returned {choices.Count} choice(s) for n={expected}; it may not support n.");
+        }
+
+        var texts = choices.Values.ToList();
+        long promptTokens;
+        long completionTokens;
+        if (root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object
+            && usage.TryGetProperty("prompt_tokens", out var p) && p.TryGetInt64(out promptTokens)
+            && usage.TryGetProperty("completion_tokens", out var o) && o.TryGetInt64(out completionTokens))
+        {
+            return new MultiChoiceResult(texts, promptTokens, completionTokens);
+        }
+
+        return new MultiChoiceResult(texts, TokenCounter.CountPrompt(prompt), texts.Sum(t => (long)TokenCounter.Count(t)));
+    }
+
+    private static OpenAIChatMessage ToOpenAI(AIChatMessage message)
+    {
+        var text = message.Text;
+        if (message.Role == ChatRole.System)
+        {
+            return new SystemChatMessage(text);
+        }
+
+        if (message.Role == ChatRole.User)
+        {
+            return new UserChatMessage(text);
+        }
+
+        if (message.Role == ChatRole.Assistant)
+        {
+            return new AssistantChatMessage(text);
+        }
+
+        throw new NotSupportedException($"Role '{message.Role}' is not supported in n-choice requests.");
+    }
+}

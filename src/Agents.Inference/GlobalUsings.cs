@@ -1,0 +1,3 @@
+global using Agents.Contracts.Solving;
+global using Microsoft.Extensions.AI;
+global using Microsoft.Extensions.Logging;

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using Agents.Core.Simulation;
+using Agents.Inference.Backends;
+using Agents.Inference.Simulation;
+using Agents.Inference.Resilience;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Agents.Inference;
+
+/// <summary>
+/// Creates each backend once per spec and shares it; the registry owns the clients, so the instances it hands
+/// out ignore <c>Dispose</c> and are disposed with the registry.
+/// </summary>
+public sealed class ModelRegistry(
+    IOptions<ModelOptions> models,
+    IOptions<ModelRetryOptions> retry,
+    ILoggerFactory loggers,
+    IServiceProvider services) : IModelRegistry, IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<OwnedChatClient>> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<IDisposable> _owned = [];
+    private volatile bool _disposed;
+
+    /// <inheritdoc/>
+    public IChatClient Resolve(string spec)
+    {
+        var parsed = ModelSpec.Parse(spec);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _clients.GetOrAdd(
+            parsed.Text,
+            _ => new Lazy<OwnedChatClient>(() => new OwnedChatClient(Create(parsed)), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (var client in _clients.Values.Where(c => c.IsValueCreated))
+        {
+            client.Value.InnerClient.Dispose();
+        }
+
+        _clients.Clear();
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+    }
+
+    private IChatClient Create(ModelSpec spec) => spec.Kind switch
+    {
+        ModelSpecKind.Sim => CreateSim(),
+        ModelSpecKind.OpenAI => new OpenAICompatibleChatClient(
+            new OpenAICompatibleOptions
+            {
+                Endpoint = spec.Endpoint!,
+                Model = spec.Model!,
+                ApiKey = OpenAICompatibleOptions.ApiKeyFromEnvironment(),
+                NetworkTimeout = models.Value.NetworkTimeout,
+                Retry = retry.Value,
+            },
+            loggers.CreateLogger<OpenAICompatibleChatClient>()),
+        ModelSpecKind.Gguf => throw new NotSupportedException($"Model spec '{spec}': the gguf backend (in-process GGUF through LLamaSharp) is planned (issue #4)."),
+        ModelSpecKind.Replay => throw new NotSupportedException($"Model spec '{spec}': the replay backend (recorded responses) is planned (issue #4)."),
+        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Unknown model spec kind."),
+    };
+
+    private IChatClient CreateSim()
+    {
+        var simulation = services.GetService<IOptions<SimulationOptions>>()?.Value ?? SimulationOptions.Default;
+        var latencyOptions = services.GetService<IOptions<SimulatedLatencyOptions>>()?.Value ?? new SimulatedLatencyOptions();
+        // One latency model per registry: every role on "sim" shares the simulated server's concurrency slots.
+        var latency = new SimulatedLatency(latencyOptions, services.GetService<TimeProvider>());
+        _owned.Add(latency);
+        return SimulatedBackend.Create(simulation, latency);
+    }
+
+    /// <summary>The shared view of a registry-owned client: callers may dispose it without closing the backend.</summary>
+    private sealed class OwnedChatClient(IChatClient inner) : IChatClient
+    {
+        public IChatClient InnerClient => inner;
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            inner.GetResponseAsync(messages, options, cancellationToken);
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            inner.GetStreamingResponseAsync(messages, options, cancellationToken);
+
+        public object? GetService(Type serviceType, object? serviceKey = null) =>
+            serviceKey is null && serviceType == typeof(OwnedChatClient) ? this : inner.GetService(serviceType, serviceKey);
+
+        public void Dispose()
+        {
+            // The registry disposes the backend; a keyed-service container or a caller must not.
+        }
+
+        public override string? ToString() => inner.ToString();
+    }
+}

@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Agents.Inference.Serving;
+
+/// <summary>Where the simulated OpenAI-compatible server listens, its optional key, and the faults it injects.</summary>
+public sealed class SimServerOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Agents:SimServer";
+
+    /// <summary>The address to listen on; loopback by default, since the server has no TLS.</summary>
+    [Required]
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>The port; 0 lets the OS choose (read it back from <see cref="SimServer.BaseAddress"/>).</summary>
+    [Range(0, 65535)]
+    public int Port { get; set; }
+
+    /// <summary>The model id listed by <c>/v1/models</c> and echoed when a request names none.</summary>
+    [Required]
+    public string ModelName { get; set; } = "sim";
+
+    /// <summary>When set, requests must carry <c>Authorization: Bearer</c> this key; secret.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The share of completion requests answered with 429 (rate limited).</summary>
+    [Range(0.0, 1.0)]
+    public double FailureRate429 { get; set; }
+
+    /// <summary>The share of completion requests answered with 500.</summary>
+    [Range(0.0, 1.0)]
+    public double FailureRate500 { get; set; }
+
+    /// <summary>The share of completion requests held for <see cref="Delay"/> before they are answered.</summary>
+    [Range(0.0, 1.0)]
+    public double DelayRate { get; set; }
+
+    /// <summary>How long a delayed request is held (longer than a client's timeout makes it time out).</summary>
+    public TimeSpan Delay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The <c>Retry-After</c> sent with injected 429s, or null for none.</summary>
+    public TimeSpan? RetryAfter { get; set; }
+
+    /// <summary>The seed of the fault draws, so a sequence of requests meets the same faults every run.</summary>
+    public int FaultSeed { get; set; } = 1;
+
+    /// <summary>The largest <c>n</c> accepted.</summary>
+    [Range(1, 1024)]
+    public int MaxChoices { get; set; } = 128;
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"sim-server http://{Host}:{Port} model {ModelName} (api key {(string.IsNullOrEmpty(ApiKey) ? "none" : "set")}, " +
+        $"429 {FailureRate429:P0}, 500 {FailureRate500:P0}, delay {DelayRate:P0} x {Delay}, fault seed {FaultSeed})";
+}

@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+
+namespace Agents.Inference.Serving;
+
+/// <summary>What the server saw of one completion request (no message text, no credentials).</summary>
+/// <param name="Model">The requested model.</param>
+/// <param name="N">The requested number of choices.</param>
+/// <param name="Seed">The requested seed, if any.</param>
+/// <param name="MaxTokens">The requested output limit (<c>max_completion_tokens</c> or <c>max_tokens</c>), if any.</param>
+/// <param name="Temperature">The requested temperature, if any.</param>
+public sealed record SimRequestRecord(string Model, int N, long? Seed, int? MaxTokens, double? Temperature);
+
+/// <summary>Thread-safe counters of a <see cref="SimServer"/>, also served as JSON by <c>GET /stats</c>.</summary>
+public sealed class SimServerStats
+{
+    /// <summary>How many recent request records are kept.</summary>
+    public const int RecentCapacity = 1024;
+
+    private readonly ConcurrentQueue<SimRequestRecord> _recent = new();
+    private long _requests;
+    private long _completed;
+    private long _choices;
+    private long _faults429;
+    private long _faults500;
+    private long _delayed;
+    private long _unauthorized;
+    private long _badRequests;
+    private long _promptTokens;
+    private long _completionTokens;
+
+    /// <summary>Completion requests received (every outcome).</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>Completion requests answered with 200.</summary>
+    public long Completed => Interlocked.Read(ref _completed);
+
+    /// <summary>Choices returned.</summary>
+    public long Choices => Interlocked.Read(ref _choices);
+
+    /// <summary>Injected 429s.</summary>
+    public long Faults429 => Interlocked.Read(ref _faults429);
+
+    /// <summary>Injected 500s.</summary>
+    public long Faults500 => Interlocked.Read(ref _faults500);
+
+    /// <summary>Injected delays.</summary>
+    public long Delayed => Interlocked.Read(ref _delayed);
+
+    /// <summary>Requests refused with 401.</summary>
+    public long Unauthorized => Interlocked.Read(ref _unauthorized);
+
+    /// <summary>Requests refused with 400.</summary>
+    public long BadRequests => Interlocked.Read(ref _badRequests);
+
+    /// <summary>Prompt tokens reported.</summary>
+    public long PromptTokens => Interlocked.Read(ref _promptTokens);
+
+    /// <summary>Completion tokens reported.</summary>
+    public long CompletionTokens => Interlocked.Read(ref _completionTokens);
+
+    /// <summary>The most recent valid requests (up to <see cref="RecentCapacity"/>), oldest first.</summary>
+    public IReadOnlyList<SimRequestRecord> Recent => [.. _recent];
+
+    internal void CountRequest() => Interlocked.Increment(ref _requests);
+
+    internal void CountUnauthorized() => Interlocked.Increment(ref _unauthorized);
+
+    internal void CountBadRequest() => Interlocked.Increment(ref _badRequests);
+
+    internal void Count429() => Interlocked.Increment(ref _faults429);
+
+    internal void Count500() => Interlocked.Increment(ref _faults500);
+
+    internal void CountDelayed() => Interlocked.Increment(ref _delayed);
+
+    internal void Record(SimRequestRecord record)
+    {
+        _recent.Enqueue(record);
+        while (_recent.Count > RecentCapacity && _recent.TryDequeue(out _))
+        {
+        }
+    }
+
+    internal void CountCompleted(int choices, long promptTokens, long completionTokens)
+    {
+        Interlocked.Increment(ref _completed);
+        Interlocked.Add(ref _choices, choices);
+        Interlocked.Add(ref _promptTokens, promptTokens);
+        Interlocked.Add(ref _completionTokens, completionTokens);
+    }
+
+    /// <summary>The counters as a JSON object.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["requests"] = Requests,
+        ["completed"] = Completed,
+        ["choices"] = Choices,
+        ["faults_429"] = Faults429,
+        ["faults_500"] = Faults500,
+        ["delayed"] = Delayed,
+        ["unauthorized"] = Unauthorized,
+        ["bad_requests"] = BadRequests,
+        ["prompt_tokens"] = PromptTokens,
+        ["completion_tokens"] = CompletionTokens,
+    };
+}
