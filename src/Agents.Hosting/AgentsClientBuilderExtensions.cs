@@ -1,4 +1,5 @@
 using Agents.Hosting;
+using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
 namespace Orleans.Hosting;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.ComponentModel.DataAnnotations;
 using StackExchange.Redis;
 

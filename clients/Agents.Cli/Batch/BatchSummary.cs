@@ -43,8 +43,10 @@ internal sealed record BatchSummary(
             rows.Sum(r => r.PromptTokens), rows.Sum(r => r.CompletionTokens), rows.Sum(r => r.Retries), wallSeconds, switches);
     }
 
+    private static readonly JsonSerializerOptions Indented = new(OutputRow.Json) { WriteIndented = true };
+
     /// <summary>Writes the summary JSON next to the output.</summary>
-    public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, new JsonSerializerOptions(OutputRow.Json) { WriteIndented = true }));
+    public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Indented));
 
     /// <summary>Renders the summary table.</summary>
     public Table ToTable()

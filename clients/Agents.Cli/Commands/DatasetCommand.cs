@@ -32,7 +32,7 @@ internal static class DatasetCommand
             await using var writer = new StreamWriter(path, append: false, new UTF8Encoding(false));
             foreach (var problem in SyntheticProblems.Generate(n, parse.GetValue(seed), lo, hi))
             {
-                var row = new { id = problem.Id, question = problem.Question, answer = problem.Gold, source = problem.Source, difficulty = SyntheticProblems.TryParse(problem.Question)?.Steps.Count };
+                var row = new { id = problem.Id, question = problem.Question, answer = problem.Gold, source = problem.Source, difficulty = SyntheticProblems.TryParse(problem.Question)?.Steps };
                 await writer.WriteLineAsync(JsonSerializer.Serialize(row, OutputRow.Json));
             }
 

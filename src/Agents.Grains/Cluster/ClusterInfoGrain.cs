@@ -17,7 +17,7 @@ public sealed class ClusterInfoGrain(ISiloMetadataCache metadata) : Grain, IClus
             h.SiloAddress.ToString(),
             h.SiloName,
             h.Status.ToString(),
-            metadata.GetSiloMetadata(h.SiloAddress).Metadata.ToImmutableDictionary(),
+            metadata.GetSiloMetadata(h.SiloAddress).Metadata,
             statistics.Where(s => s.SiloAddress.Equals(h.SiloAddress))
                 .GroupBy(s => ShortTypeName(s.GrainType))
                 .ToImmutableDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount))))];

@@ -14,7 +14,7 @@ public sealed partial class BatchJobGrain(
     private const string KeepAlive = "pump";
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(2);
     private readonly HashSet<string> _finished = [];
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private Task _lastWrite = Task.CompletedTask;
     private Task? _pump;
     private int _inFlight;
     private DateTimeOffset _lastCheckpoint;
@@ -206,17 +206,20 @@ public sealed partial class BatchJobGrain(
     }
 
     // Reentrant turns may write at the same time; storage etags require one write at a time.
-    private async Task SaveAsync()
+    private Task SaveAsync() => _lastWrite = SaveAfterAsync(_lastWrite);
+
+    private async Task SaveAfterAsync(Task previous)
     {
-        await _writeGate.WaitAsync();
         try
         {
-            await state.WriteStateAsync();
+            await previous;
         }
-        finally
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _writeGate.Release();
+            // The previous writer saw its own failure; this write stores the newer state anyway.
         }
+
+        await state.WriteStateAsync();
     }
 
     private async Task UnregisterKeepAliveAsync()
