@@ -1,0 +1,135 @@
+using System.Runtime.CompilerServices;
+using Agents.Core.Simulation;
+using Agents.Core.Solving;
+using Microsoft.Extensions.AI;
+using Microsoft.ML.Tokenizers;
+
+namespace Agents.Inference.Simulation;
+
+/// <summary>
+/// The <c>sim:</c> backend: an <see cref="IChatClient"/> over <see cref="SimulatedModel"/> that honours
+/// <see cref="ChatOptions.Temperature"/> (default 1, like OpenAI) and <see cref="ChatOptions.Seed"/> (default 0),
+/// counts tokens with the o200k_base tokenizer, and waits as its <see cref="SimulatedLatency"/> says.
+/// </summary>
+public sealed class SimulatedChatClient(SimulatedModel model, SimulatedLatency? latency = null) : IChatClient
+{
+    /// <summary>The provider name in the client's metadata.</summary>
+    public const string ProviderName = "sim";
+
+    /// <summary>The model id of every response.</summary>
+    public const string ModelName = "sim";
+
+    /// <summary>The temperature of a request that sets none (OpenAI's default).</summary>
+    public const double DefaultTemperature = 1.0;
+
+    private static readonly Tokenizer Tokens = TiktokenTokenizer.CreateForEncoding("o200k_base");
+
+    private readonly SimulatedLatency _latency = latency ?? SimulatedLatency.None;
+    private readonly ChatClientMetadata _metadata = new(ProviderName, null, ModelName);
+
+    /// <summary>A client over a model with the default rates and no latency.</summary>
+    public SimulatedChatClient()
+        : this(new SimulatedModel())
+    {
+    }
+
+    /// <summary>The simulated model behind this client.</summary>
+    public SimulatedModel Model { get; } = model ?? throw new ArgumentNullException(nameof(model));
+
+    /// <summary>Tokens of a text under o200k_base.</summary>
+    public static int CountTokens(string? text) => string.IsNullOrEmpty(text) ? 0 : Tokens.CountTokens(text);
+
+    /// <summary>Prompt tokens of a request: the sum of its messages' text tokens (no chat-template overhead).</summary>
+    public static long CountPromptTokens(IEnumerable<ChatMessage> messages) =>
+        messages.Sum(m => (long)CountTokens(m.Text));
+
+    /// <summary>
+    /// Draws <paramref name="n"/> choices in one request; choice i uses seed <c>SampleSeed.ForChoice(seed, i)</c>, so
+    /// it equals a single request sent with that seed. Latency: prefill on the prompt, decode on the longest choice.
+    /// </summary>
+    public async Task<MultiChoiceResult> GetChoicesAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, int n, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        cancellationToken.ThrowIfCancellationRequested();
+        var prompt = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        var temperature = Temperature(options);
+        var seed = options?.Seed ?? 0;
+        var choices = new string[n];
+        var longest = 0L;
+        var completionTokens = 0L;
+        for (var i = 0; i < n; i++)
+        {
+            choices[i] = Model.Complete(prompt, temperature, SampleSeed.ForChoice(seed, i));
+            var count = CountTokens(choices[i]);
+            completionTokens += count;
+            longest = Math.Max(longest, count);
+        }
+
+        var promptTokens = CountPromptTokens(prompt);
+        await _latency.WaitAsync(promptTokens, longest, cancellationToken).ConfigureAwait(false);
+        return new MultiChoiceResult(choices, promptTokens, completionTokens);
+    }
+
+    /// <inheritdoc />
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var result = await GetChoicesAsync(messages, options, 1, cancellationToken).ConfigureAwait(false);
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, result.Choices[0]))
+        {
+            ModelId = ModelName,
+            FinishReason = ChatFinishReason.Stop,
+            Usage = Usage(result),
+        };
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var result = await GetChoicesAsync(messages, options, 1, cancellationToken).ConfigureAwait(false);
+        yield return new ChatResponseUpdate(ChatRole.Assistant, [new TextContent(result.Choices[0]), new UsageContent(Usage(result))])
+        {
+            ModelId = ModelName,
+            FinishReason = ChatFinishReason.Stop,
+        };
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        if (serviceType == typeof(ChatClientMetadata))
+        {
+            return _metadata;
+        }
+
+        if (serviceType.IsInstanceOfType(this))
+        {
+            return this;
+        }
+
+        return serviceType.IsInstanceOfType(Model) ? Model : null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+
+    // ChatOptions carries a float; 0.8f is 0.800000011920929 as a double, so round to keep the model's seeds stable.
+    private static double Temperature(ChatOptions? options) =>
+        options?.Temperature is { } t ? Math.Round((double)t, 6) : DefaultTemperature;
+
+    private static UsageDetails Usage(MultiChoiceResult result) => new()
+    {
+        InputTokenCount = result.PromptTokens,
+        OutputTokenCount = result.CompletionTokens,
+        TotalTokenCount = result.PromptTokens + result.CompletionTokens,
+    };
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using Agents.Core.Answers;
+using Agents.Core.Prompts;
+using Agents.Core.Simulation;
+using Agents.Core.Solving;
+using Agents.Inference.Simulation;
+using Microsoft.Extensions.AI;
+using Microsoft.ML.Tokenizers;
+
+namespace Agents.Inference.Tests.Simulation;
+
+public sealed class SimulatedChatClientTests
+{
+    private static readonly string Question = SyntheticProblems.GenerateOne(77, 0, 8, 8).Question;
+
+    [Fact]
+    public async Task GetChoicesAsync_NChoices_EqualParallelSingleRequestsWithChoiceSeeds()
+    {
+        using var client = new SimulatedChatClient();
+        var prompt = SolverPrompt.Build(Question);
+
+        var batch = await client.GetChoicesAsync(prompt, new ChatOptions { Temperature = 0.8f, Seed = 1234 }, 16, CancellationToken.None);
+        var singles = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
+            client.GetResponseAsync(prompt, new ChatOptions { Temperature = 0.8f, Seed = SampleSeed.ForChoice(1234, i) })));
+
+        Assert.Equal(singles.Select(r => r.Text), batch.Choices);
+        Assert.True(batch.Choices.Distinct().Count() > 1);
+        Assert.Equal(singles.Sum(r => r.Usage!.OutputTokenCount!.Value), batch.CompletionTokens);
+        Assert.Equal(singles[0].Usage!.InputTokenCount, batch.PromptTokens);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_SolverPrompt_UsageCountedWithO200kTokenizer()
+    {
+        using var client = new SimulatedChatClient();
+        var prompt = SolverPrompt.Build(Question);
+        var tokenizer = TiktokenTokenizer.CreateForEncoding("o200k_base");
+
+        var response = await client.GetResponseAsync(prompt, new ChatOptions { Temperature = 0 });
+
+        Assert.True(response.Usage!.InputTokenCount > 0);
+        Assert.True(response.Usage.OutputTokenCount > 0);
+        Assert.Equal(prompt.Sum(m => tokenizer.CountTokens(m.Text)), response.Usage.InputTokenCount);
+        Assert.Equal(tokenizer.CountTokens(response.Text), response.Usage.OutputTokenCount);
+        Assert.Equal(response.Usage.InputTokenCount + response.Usage.OutputTokenCount, response.Usage.TotalTokenCount);
+        Assert.Equal("sim", response.ModelId);
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+        Assert.NotNull(AnswerExtractor.Extract(response.Text));
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_SameOptions_SameText()
+    {
+        using var client = new SimulatedChatClient();
+        var options = new ChatOptions { Temperature = 1.2f, Seed = 99 };
+
+        var a = await client.GetResponseAsync(SolverPrompt.Build(Question), options);
+        var b = await client.GetResponseAsync(SolverPrompt.Build(Question), options);
+
+        Assert.Equal(a.Text, b.Text);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_TemperatureAndSeed_PassedToModel()
+    {
+        using var client = new SimulatedChatClient();
+        var model = new SimulatedModel();
+
+        var response = await client.GetResponseAsync(SolverPrompt.Build(Question), new ChatOptions { Temperature = 0.8f, Seed = 5 });
+        var none = await client.GetResponseAsync(SolverPrompt.Build(Question));
+
+        Assert.Equal(model.Solve(Question, 0.8, 5), response.Text);
+        Assert.Equal(model.Solve(Question, SimulatedChatClient.DefaultTemperature, 0), none.Text);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_UnknownQuestion_CannotSolve()
+    {
+        using var client = new SimulatedChatClient();
+
+        var response = await client.GetResponseAsync(SolverPrompt.Build("Janet's ducks lay 16 eggs per day. How much does she make?"));
+
+        Assert.Equal(PromptMarkers.CannotSolve, response.Text);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_OneUpdate_SameTextAndUsage()
+    {
+        using var client = new SimulatedChatClient();
+        var options = new ChatOptions { Temperature = 0.8f, Seed = 3 };
+        var expected = await client.GetResponseAsync(SolverPrompt.Build(Question), options);
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in client.GetStreamingResponseAsync(SolverPrompt.Build(Question), options))
+        {
+            updates.Add(update);
+        }
+
+        var streamed = updates.ToChatResponse();
+        Assert.Equal(expected.Text, streamed.Text);
+        Assert.Equal(expected.Usage!.OutputTokenCount, streamed.Usage!.OutputTokenCount);
+    }
+
+    [Fact]
+    public void GetService_OwnTypeAndMetadata_Returned()
+    {
+        using var client = new SimulatedChatClient();
+
+        Assert.Same(client, client.GetService<SimulatedChatClient>());
+        Assert.Same(client.Model, client.GetService<SimulatedModel>());
+        Assert.Equal("sim", client.GetService<ChatClientMetadata>()!.ProviderName);
+        Assert.Null(client.GetService<SimulatedChatClient>("key"));
+    }
+
+    [Fact]
+    public async Task GetChoicesAsync_DecodeRate_TakesCompletionTokensOverRate()
+    {
+        using var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 1000 });
+        using var client = new SimulatedChatClient(new SimulatedModel(), latency);
+        var probe = await new SimulatedChatClient().GetChoicesAsync(SolverPrompt.Build(Question), null, 1);
+        Assert.InRange(probe.CompletionTokens, 80, 400);
+
+        var clock = Stopwatch.StartNew();
+        await client.GetChoicesAsync(SolverPrompt.Build(Question), null, 1);
+
+        Assert.True(clock.Elapsed.TotalSeconds >= probe.CompletionTokens / 1000.0 - 0.02, $"{clock.Elapsed} for {probe.CompletionTokens} tokens");
+        Assert.True(clock.Elapsed.TotalSeconds < 5);
+    }
+
+    [Fact]
+    public async Task WaitAsync_MaxConcurrencyOne_SerialisesRequests()
+    {
+        using var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 1000, MaxConcurrency = 1 });
+
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(latency.WaitAsync(0, 100), latency.WaitAsync(0, 100));
+
+        Assert.True(clock.Elapsed.TotalSeconds >= 0.19, clock.Elapsed.ToString());
+    }
+
+    [Fact]
+    public async Task WaitAsync_Unlimited_RunsRequestsTogether()
+    {
+        using var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 1000 });
+
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => latency.WaitAsync(0, 150)));
+
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.14, 0.55);
+    }
+
+    [Fact]
+    public void ServiceTime_PrefillAndDecode_Added()
+    {
+        using var latency = new SimulatedLatency(new SimulatedLatencyOptions { PrefillTokensPerSecond = 1000, DecodeTokensPerSecond = 50 });
+
+        Assert.Equal(TimeSpan.FromSeconds(0.5 + 2), latency.ServiceTime(500, 100));
+        Assert.Equal(TimeSpan.Zero, SimulatedLatency.None.ServiceTime(500, 100));
+    }
+
+    [Fact]
+    public async Task WaitAsync_Cancelled_Throws()
+    {
+        using var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 1 });
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(20));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => latency.WaitAsync(0, 100, cts.Token));
+        Assert.Equal(0, latency.Active);
+    }
+}
