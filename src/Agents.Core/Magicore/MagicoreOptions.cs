@@ -1,0 +1,113 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Agents.Core.Answers;
+using Agents.Core.Voting;
+
+namespace Agents.Core.Magicore;
+
+/// <summary>Which reading of MAgICoRe a run follows where the released code and the paper differ (ALGORITHMS §1.10).</summary>
+public enum MagicoreMode
+{
+    /// <summary>The paper's intent (the default).</summary>
+    Paper,
+
+    /// <summary>Faithful to the released code, quirks included.</summary>
+    Code,
+}
+
+/// <summary>MAgICoRe parameters (ALGORITHMS §1.7) and the code-vs-paper switches (§1.10); <see cref="Paper"/> is the default.</summary>
+public sealed record MagicoreOptions
+{
+    /// <summary>Configuration section the options bind from.</summary>
+    public const string SectionName = "Magicore";
+
+    /// <summary>The paper-intent preset with the default parameters.</summary>
+    public static MagicoreOptions Paper { get; } = new();
+
+    /// <summary>The code-faithful preset: statistics fixed at iteration 0, easy problems revert to the iteration-0 pool, the
+    /// multiple-choice line in the refiner prompt, the Step 2..9 segmentation and the duplicated PRM scoring pass.</summary>
+    public static MagicoreOptions Code { get; } = new()
+    {
+        Mode = MagicoreMode.Code,
+        RecomputeStatsEachIteration = false,
+        CarryLatestPool = false,
+        RefinerMultipleChoiceLine = true,
+        RobustStepSegmentation = false,
+        DuplicatePrmScoring = true,
+    };
+
+    /// <summary>The name of the preset the switches started from (recorded; the switches themselves decide behaviour).</summary>
+    public MagicoreMode Mode { get; init; } = MagicoreMode.Paper;
+
+    /// <summary>Initial samples per problem, and the pool size after every iteration.</summary>
+    [Range(1, 10_000)]
+    public int K { get; init; } = 40;
+
+    /// <summary>Maximum refinement iterations T.</summary>
+    [Range(0, 100)]
+    public int Iterations { get; init; } = 3;
+
+    /// <summary>Sampling temperature of solver, reviewer and refiner calls.</summary>
+    [Range(0.0, 2.0)]
+    public double Temperature { get; init; } = 0.8;
+
+    /// <summary>Nucleus sampling mass of solver, reviewer and refiner calls.</summary>
+    [Range(0.0, 1.0)]
+    public double TopP { get; init; } = 0.95;
+
+    /// <summary>Maximum generated tokens per call.</summary>
+    [Range(1, 100_000)]
+    public int MaxTokens { get; init; } = 1000;
+
+    /// <summary>Minimum generated tokens of reviewer and refiner calls (vLLM <c>min_tokens</c>; backends without it ignore it).</summary>
+    [Range(0, 100_000)]
+    public int MinTokens { get; init; } = 50;
+
+    /// <summary>Vote key of the weighted vote and the plain majority (raw in the code).</summary>
+    public VoteKey VoteKey { get; init; } = VoteKey.Raw;
+
+    /// <summary>Equivalence used by the condition-1 membership test <c>a ≡ M</c> (<c>is_math_correct</c> ≈ Numeric).</summary>
+    public EquivalenceMode Equivalence { get; init; } = EquivalenceMode.Numeric;
+
+    /// <summary>§1.10.4: recompute M and μ, σ from the current pools before every iteration (paper) instead of once at
+    /// iteration 0 (code).</summary>
+    public bool RecomputeStatsEachIteration { get; init; } = true;
+
+    /// <summary>§1.10.5: a problem judged easy keeps its latest pool (paper) instead of reverting to its iteration-0 pool
+    /// for the next classification (code).</summary>
+    public bool CarryLatestPool { get; init; } = true;
+
+    /// <summary>§1.10.6: the refiner prompt says the answer must be one of A/B/C/D for every task (code) or only for
+    /// multiple-choice datasets (paper).</summary>
+    public bool RefinerMultipleChoiceLine { get; init; }
+
+    /// <summary>§1.6: cut steps at line-initial "Step n:" for any n (robust) instead of the code's Step 2..9 anywhere.</summary>
+    public bool RobustStepSegmentation { get; init; } = true;
+
+    /// <summary>§1.9: count (and run) the PRM twice on refined chains, once to score and once to annotate, as the code does.</summary>
+    public bool DuplicatePrmScoring { get; init; }
+
+    /// <summary>The options of a preset.</summary>
+    public static MagicoreOptions For(MagicoreMode mode) => mode == MagicoreMode.Code ? Code : Paper;
+
+    /// <summary>Every switch and parameter by name, for run summaries.</summary>
+    public IReadOnlyDictionary<string, string> Switches() => new SortedDictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["mode"] = Mode == MagicoreMode.Code ? "code" : "paper",
+        ["k"] = K.ToString(CultureInfo.InvariantCulture),
+        ["iterations"] = Iterations.ToString(CultureInfo.InvariantCulture),
+        ["temperature"] = Temperature.ToString(CultureInfo.InvariantCulture),
+        ["top_p"] = TopP.ToString(CultureInfo.InvariantCulture),
+        ["max_tokens"] = MaxTokens.ToString(CultureInfo.InvariantCulture),
+        ["min_tokens"] = MinTokens.ToString(CultureInfo.InvariantCulture),
+        ["vote_key"] = VoteKeys.Name(VoteKey),
+        ["equivalence"] = EquivalenceModes.Name(Equivalence),
+        ["recompute_stats_each_iteration"] = Flag(RecomputeStatsEachIteration),
+        ["pool_after_easy"] = CarryLatestPool ? "carry_latest_pool" : "revert_to_iter0",
+        ["refiner_multiple_choice_line"] = Flag(RefinerMultipleChoiceLine),
+        ["step_segmentation"] = RobustStepSegmentation ? "robust" : "code",
+        ["duplicate_prm_scoring"] = Flag(DuplicatePrmScoring),
+    };
+
+    private static string Flag(bool value) => value ? "true" : "false";
+}

@@ -1,0 +1,74 @@
+using Agents.Core.Answers;
+using Agents.Core.Refining;
+using Agents.Core.Solving;
+using Microsoft.Extensions.AI;
+
+namespace Agents.Core.SelfRefine;
+
+/// <summary>The kind of call a Self-Refine run makes.</summary>
+public enum SelfRefineCall
+{
+    /// <summary>The initial solution (the solver prompt).</summary>
+    Initial,
+
+    /// <summary>Feedback on the current solution.</summary>
+    Feedback,
+
+    /// <summary>The rewrite using the feedback.</summary>
+    Refine,
+}
+
+/// <summary>The outcome of one Self-Refine run.</summary>
+/// <param name="Solution">The final solution text (the last rewrite, or the initial solution).</param>
+/// <param name="Answer">Its extracted answer.</param>
+/// <param name="History">The completed rounds, in order.</param>
+/// <param name="StoppedByFeedback">True when a feedback said "it is correct" before the attempts ran out.</param>
+/// <param name="Calls">Model calls made (1 + feedback calls + refine calls).</param>
+public sealed record SelfRefineResult(
+    string Solution,
+    string? Answer,
+    ImmutableArray<SelfRefineTurn> History,
+    bool StoppedByFeedback,
+    int Calls);
+
+/// <summary>A pure, synchronous reference implementation of one Self-Refine run (ALGORITHMS §4.5), for tests and as the grains' specification.</summary>
+public static class SelfRefineProcess
+{
+    /// <summary>
+    /// Runs initial solution, then up to <see cref="SelfRefineOptions.MaxAttempts"/> rounds of feedback (stop on
+    /// "it is correct") and rewrite. <paramref name="generate"/> gets the prompt, the call kind and the round (0 for the
+    /// initial call) and returns the reply text.
+    /// </summary>
+    public static SelfRefineResult Run(
+        string question,
+        SelfRefineOptions options,
+        Func<IList<ChatMessage>, SelfRefineCall, int, string> generate)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(generate);
+        var current = generate(SolverPrompt.Build(question), SelfRefineCall.Initial, 0).Trim();
+        var calls = 1;
+        var history = ImmutableArray.CreateBuilder<SelfRefineTurn>();
+        var stopped = false;
+        for (var round = 1; round <= options.MaxAttempts; round++)
+        {
+            var feedback = ReviewParser.Parse(
+                generate(SelfRefinePrompt.BuildFeedback(question, history, current), SelfRefineCall.Feedback, round)).Feedback;
+            calls++;
+            if (SelfRefineRules.ShouldStop(feedback))
+            {
+                stopped = true;
+                break;
+            }
+
+            var rewrite = RefinementParser.Clean(
+                generate(SelfRefinePrompt.BuildRefine(question, history, current, feedback), SelfRefineCall.Refine, round));
+            calls++;
+            history.Add(new SelfRefineTurn(current, feedback, rewrite));
+            current = rewrite;
+        }
+
+        return new SelfRefineResult(current, AnswerExtractor.Extract(current), history.ToImmutable(), stopped, calls);
+    }
+}

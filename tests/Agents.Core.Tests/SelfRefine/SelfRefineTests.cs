@@ -1,0 +1,94 @@
+using Agents.Core.Prompts;
+using Agents.Core.SelfRefine;
+using Agents.Core.Simulation;
+using Microsoft.Extensions.AI;
+
+namespace Agents.Core.Tests.SelfRefine;
+
+public sealed class SelfRefineTests
+{
+    [Theory]
+    [InlineData("Everything looks good. It Is Correct.", true)]
+    [InlineData("it is correct", true)]
+    [InlineData("I think it is incorrect.", false)]
+    [InlineData("it's correct", false)]
+    [InlineData("All steps are correct; the solution needs no change.", false)]
+    [InlineData(null, false)]
+    public void ShouldStop_Feedback_OnlyOnPhraseCaseInsensitive(string? feedback, bool stop)
+    {
+        Assert.Equal(stop, SelfRefineRules.ShouldStop(feedback));
+    }
+
+    [Fact]
+    public void Run_CorrectAfterOneRewrite_StopsWithHistoryOfOneTurn()
+    {
+        var prompts = new List<(SelfRefineCall Kind, int Round, IList<ChatMessage> Prompt)>();
+        var result = SelfRefineProcess.Run("What is 1 + 1?", SelfRefineOptions.Default, (prompt, kind, round) =>
+        {
+            prompts.Add((kind, round, prompt));
+            return (kind, round) switch
+            {
+                (SelfRefineCall.Initial, _) => "Step 1: 1 + 1 = 3.\nThe answer is \\boxed{3}.",
+                (SelfRefineCall.Feedback, 1) => "Step 1 is wrong: 1 + 1 = 2.",
+                (SelfRefineCall.Refine, 1) => "Step 1: 1 + 1 = 2.\nThe answer is \\boxed{2}.",
+                _ => "Everything looks good; it is correct.",
+            };
+        });
+
+        Assert.True(result.StoppedByFeedback);
+        Assert.Equal(4, result.Calls);
+        Assert.Equal("2", result.Answer);
+        Assert.Equal(new SelfRefineTurn("Step 1: 1 + 1 = 3.\nThe answer is \\boxed{3}.", "Step 1 is wrong: 1 + 1 = 2.", "Step 1: 1 + 1 = 2.\nThe answer is \\boxed{2}."), Assert.Single(result.History));
+        var secondFeedback = string.Join("\n", prompts.Single(p => p is { Kind: SelfRefineCall.Feedback, Round: 2 }).Prompt.Select(m => m.Text));
+        Assert.Contains("1 + 1 = 3", secondFeedback, StringComparison.Ordinal);
+        Assert.Contains("Step 1 is wrong: 1 + 1 = 2.", secondFeedback, StringComparison.Ordinal);
+        Assert.EndsWith($"{PromptMarkers.CurrentSolution}\nStep 1: 1 + 1 = 2.\nThe answer is \\boxed{{2}}.\n### Feedback:", secondFeedback, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_NeverCorrect_StopsAfterMaxAttempts()
+    {
+        var result = SelfRefineProcess.Run("q", SelfRefineOptions.Default, (_, kind, round) =>
+            kind == SelfRefineCall.Feedback ? "Step 1 is wrong." : $"Step 1: try {round}.\nThe answer is \\boxed{{{round}}}.");
+
+        Assert.False(result.StoppedByFeedback);
+        Assert.Equal(1 + (2 * 4), result.Calls);
+        Assert.Equal(4, result.History.Length);
+        Assert.Equal("4", result.Answer);
+        Assert.Equal(result.History[2].Rewrite, result.History[3].Solution);
+    }
+
+    [Fact]
+    public void BuildRefine_History_EveryTurnReplayedBeforeTheTarget()
+    {
+        var history = new[] { new SelfRefineTurn("s0", "f0", "s1"), new SelfRefineTurn("s1", "f1", "s2") };
+
+        var messages = SelfRefinePrompt.BuildRefine("q", history, "s2", "f2");
+
+        Assert.Equal(1 + (2 * 2) + 2, messages.Count);
+        Assert.Contains("### Revised Solution:\ns1", messages[2].Text, StringComparison.Ordinal);
+        Assert.EndsWith($"{PromptMarkers.TeacherFeedback}\nf2", messages[^2].Text, StringComparison.Ordinal);
+        Assert.Equal("### Revised Solution:", messages[^1].Text);
+    }
+
+    [Fact]
+    public void FinalAnswer_SeveralRuns_MajorityOfNonEmptyTiesToFirst()
+    {
+        Assert.Equal("3", SelfRefineRules.FinalAnswer(["2", "3", "3", null, null, null]));
+        Assert.Equal("2", SelfRefineRules.FinalAnswer(["2", "3"]));
+        Assert.Null(SelfRefineRules.FinalAnswer([null]));
+    }
+
+    [Fact]
+    public void Run_SimulatedModel_AnswersFeedbackAndRefinePrompts()
+    {
+        var model = new SimulatedModel();
+        var problem = SyntheticProblems.GenerateOne(3, 1, 4, 4);
+
+        var result = SelfRefineProcess.Run(problem.Question, SelfRefineOptions.Default, (prompt, kind, round) =>
+            model.Complete([.. prompt], kind == SelfRefineCall.Initial ? 0 : 0.7, round));
+
+        Assert.All(result.History, t => Assert.DoesNotContain(PromptMarkers.CannotSolve, t.Feedback, StringComparison.Ordinal));
+        Assert.NotNull(result.Answer);
+    }
+}
