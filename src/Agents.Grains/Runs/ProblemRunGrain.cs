@@ -7,8 +7,10 @@ namespace Agents.Grains.Runs;
 /// <summary>
 /// One problem's run: asks the Solver for samples, decides with the strategy's rule from Agents.Core, grades,
 /// and records every agent message in the transcript. It checkpoints after the draw, so a reactivated run does
-/// not pay for the samples again, and it answers a repeated request with the recorded result.
+/// not pay for the samples again, and it answers a repeated request with the recorded result. Runs are placed
+/// at random: activation-count placement sees stale statistics during a burst and piles a batch onto the job's silo.
 /// </summary>
+[Orleans.Placement.RandomPlacement]
 public sealed partial class ProblemRunGrain(
     [PersistentState("run", StorageNames.Agents)] IPersistentState<ProblemRunState> state,
     TimeProvider time,

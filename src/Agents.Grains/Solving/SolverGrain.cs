@@ -25,7 +25,17 @@ public sealed partial class SolverGrain(
             MaxOutputTokens = request.MaxTokens,
         };
         var baseSeed = SampleSeed.Derive(request.RunId, request.ProblemId, Role, request.Round, request.Seed);
-        var batch = await model.SampleAsync(messages, options, request.Count, baseSeed, preferN: true, cancellationToken);
+        SampleBatch batch;
+        try
+        {
+            batch = await model.SampleAsync(messages, options, request.Count, baseSeed, preferN: true, cancellationToken);
+        }
+        catch (ModelBackendException ex)
+        {
+            // Backend exception types live below the grains; send the message across in a wire type.
+            throw new AgentCallException($"{Role}: {ex.Message}") { Role = Role };
+        }
+
         var samples = batch.Texts
             .Select((text, i) => new Sample(i, SampleSeed.ForChoice(baseSeed, i), SolutionParser.Parse(text)))
             .ToImmutableArray();
