@@ -214,5 +214,52 @@ public sealed class SimulatedIortRolesTests(ITestOutputHelper output)
         Assert.Equal(300, memory.Examples.Count);
     }
 
+    [Fact]
+    public void EndToEnd_Ablations_NoGateUses14CallsAndNoMetaThoughtIsNotBetter()
+    {
+        var problems = SyntheticProblems.Generate(300, 2025).ToList();
+        (TransitionTable Table, double Calls) RunAll(IortOptions options)
+        {
+            var memory = new MetaMemory(MetaMemoryPolicy.SharedGrowing);
+            var pairs = new List<(bool?, bool?)>();
+            var calls = 0;
+            foreach (var problem in problems)
+            {
+                string Model(IortCall call) => _model.Complete([.. call.Messages], call.Temperature,
+                    SampleSeed.Derive("e2e", problem.Id, $"{call.Role}/{call.Index}", call.Iteration));
+                var result = new IortProcess(IortRoles.FromModel(Model), options).Run(problem.Question, memory);
+                pairs.Add((Grade(result.InitialAnswer, problem.Gold), Grade(result.FinalAnswer, problem.Gold)));
+                calls += result.Calls.Total;
+            }
+
+            return (Transitions.Compute(pairs), calls / (double)problems.Count);
+        }
+
+        var full = RunAll(IortOptions.Default);
+        var noGate = RunAll(new IortOptions { ConsistencyGate = false });
+        var noMeta = RunAll(new IortOptions { UseMetaThought = false });
+        foreach (var (name, (table, calls)) in new[] { ("IoRT", full), ("no gate", noGate), ("no meta-thought", noMeta) })
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: acc {table.AccuracyBefore:F3} -> {table.AccuracyAfter:F3}, c->i {table.CorrectToIncorrectRate:F3}, i->c {table.IncorrectToCorrectRate:F3}, calls/problem {calls:F2}"));
+        }
+
+        Assert.Equal(14.0, noGate.Calls);
+        Assert.True(noMeta.Table.AccuracyAfter <= full.Table.AccuracyAfter);
+    }
+
+    [Fact]
+    public void Run_SimulatedRoles_SameSeedsReproduceTheRun()
+    {
+        var problem = SyntheticProblems.GenerateOne(9, 4, 6, 6);
+        string Model(IortCall call) => _model.Complete([.. call.Messages], call.Temperature, SampleSeed.Derive("r", "p", $"{call.Role}/{call.Index}", call.Iteration));
+
+        var first = new IortProcess(IortRoles.FromModel(Model)).Run(problem.Question, new MetaMemory(MetaMemoryPolicy.Snapshot));
+        var second = new IortProcess(IortRoles.FromModel(Model)).Run(problem.Question, new MetaMemory(MetaMemoryPolicy.Snapshot));
+
+        Assert.Equal(first.Iterations.ToArray(), second.Iterations.ToArray());
+        Assert.Equal((first.Final, first.Calls), (second.Final, second.Calls));
+    }
+
     private static bool Grade(string? answer, string? gold) => AnswerEquivalence.AreEquivalent(answer, gold, EquivalenceMode.Numeric);
 }
