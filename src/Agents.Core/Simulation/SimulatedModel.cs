@@ -23,7 +23,8 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
     public SimulationOptions Options { get; } = options ?? SimulationOptions.Default;
 
     /// <summary>
-    /// Answers one chat request: a solver, reviewer or refiner prompt; anything else gets the cannot-solve text. When the
+    /// Answers one chat request: a solver, reviewer or refiner prompt, or an IoRT Meta-Thinker, Reflector or Instructor
+    /// prompt; anything else gets the cannot-solve text. When the
     /// last message is an assistant prefill (e.g. "Step 1:") that the answer starts with, only the continuation is returned.
     /// </summary>
     public string Complete(IReadOnlyList<ChatMessage> messages, double temperature, long seed)
@@ -48,6 +49,11 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
         }
 
         var user = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? all;
+        if (AnswerIort(messages, user, temperature, seed) is { } iort)
+        {
+            return iort;
+        }
+
         var solverQuestion = SolverPrompt.TryReadQuestion(user);
         return solverQuestion is null ? PromptMarkers.CannotSolve : Solve(solverQuestion, temperature, seed);
     }

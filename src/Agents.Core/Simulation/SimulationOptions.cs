@@ -63,6 +63,42 @@ public sealed record SimulationOptions
     [Range(0.0, 1.0)]
     public double PrmUnknownScore { get; init; } = 0.5;
 
+    /// <summary>Probability that the IoRT Reflector's critique locates the first real error of a wrong solution (otherwise it finds nothing).</summary>
+    [Range(0.0, 1.0)]
+    public double CritiqueDetectRate { get; init; } = 0.7;
+
+    /// <summary>Probability that the IoRT Reflector's critique of a correct solution claims a (right) step is wrong.</summary>
+    [Range(0.0, 1.0)]
+    public double CritiqueFalseAlarmRate { get; init; } = 0.15;
+
+    /// <summary>Probability that the IoRT Reflector's revision fixes an error its critique located (otherwise it slips again at that step).</summary>
+    [Range(0.0, 1.0)]
+    public double ReviseFixRate { get; init; } = 0.6;
+
+    /// <summary>
+    /// Overcorrection: probability that the IoRT Reflector's revision follows a false alarm and breaks the right step it
+    /// flagged (otherwise it keeps the solution). A correct solution is broken per reflection with probability
+    /// CritiqueFalseAlarmRate × OvercorrectRate (0.09 by default): the drift that static reflection loops suffer.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double OvercorrectRate { get; init; } = 0.6;
+
+    /// <summary>Probability that the IoRT Instructor's check of one response (are its steps right?) gives the true verdict, given a meta-thought.</summary>
+    [Range(0.0, 1.0)]
+    public double InstructorCheckAccuracy { get; init; } = 0.9;
+
+    /// <summary>The same accuracy when the Instructor prompt has no meta-thought (the "w/o meta-thought" ablation).</summary>
+    [Range(0.0, 1.0)]
+    public double InstructorCheckAccuracyWithoutMetaThought { get; init; } = 0.8;
+
+    /// <summary>Probability that the IoRT Instructor says refresh when the answers agree and its check finds an error (else stop).</summary>
+    [Range(0.0, 1.0)]
+    public double RefreshOnErrorRate { get; init; } = 0.8;
+
+    /// <summary>Probability that the IoRT Instructor says refresh when the answers agree and its check finds no error (else stop).</summary>
+    [Range(0.0, 1.0)]
+    public double RefreshWhenSoundRate { get; init; } = 0.05;
+
     /// <summary>
     /// Per-step slip probability: SlipBase × (1 + SlipPerStep × (steps − 1)) × (1 + SlipPerTemperature × T), capped at MaxSlip.
     /// </summary>

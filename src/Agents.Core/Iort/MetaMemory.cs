@@ -1,0 +1,205 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+
+namespace Agents.Core.Iort;
+
+/// <summary>Scores how similar stored questions are to a query; the seam where an embedding model can replace the lexical default.</summary>
+public interface ISimilarity
+{
+    /// <summary>One score per candidate (higher is more similar), in the candidates' order.</summary>
+    IReadOnlyList<double> Score(string query, IReadOnlyList<string> candidates);
+}
+
+/// <summary>
+/// Token Jaccard similarity: |A ∩ B| / |A ∪ B| over the sets of lowercased word tokens (runs of letters and digits);
+/// two token-less texts score 0. Corpus-independent, so scores do not change as the memory grows.
+/// </summary>
+public sealed partial class TokenJaccardSimilarity : ISimilarity
+{
+    /// <summary>The shared instance (stateless).</summary>
+    public static TokenJaccardSimilarity Instance { get; } = new();
+
+    /// <inheritdoc />
+    public IReadOnlyList<double> Score(string query, IReadOnlyList<string> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        var q = Tokens(query);
+        return [.. candidates.Select(c => Jaccard(q, Tokens(c)))];
+    }
+
+    /// <summary>The set of lowercased word tokens of a text.</summary>
+    public static HashSet<string> Tokens(string? text) =>
+        text is null ? [] : [.. Word().Matches(text.ToLowerInvariant()).Select(m => m.Value)];
+
+    private static double Jaccard(HashSet<string> a, HashSet<string> b)
+    {
+        if (a.Count == 0 || b.Count == 0)
+        {
+            return 0;
+        }
+
+        var common = a.Count(b.Contains);
+        return (double)common / (a.Count + b.Count - common);
+    }
+
+    [GeneratedRegex(@"[\p{L}\p{N}]+")]
+    private static partial Regex Word();
+}
+
+/// <summary>How a run uses the meta-memory (ALGORITHMS §2.5, §6); recorded by name with the run.</summary>
+public enum MetaMemoryPolicy
+{
+    /// <summary>Every problem of a run reads the seed memory only; new meta-thoughts are not added (order-independent, parallel-safe).</summary>
+    Snapshot,
+
+    /// <summary>Every new (question, meta-thought) is appended, so a problem sees the meta-thoughts of the problems before it in dataset order.</summary>
+    SharedGrowing,
+}
+
+/// <summary>Names of <see cref="MetaMemoryPolicy"/> values as they appear in configuration and run records.</summary>
+public static class MetaMemoryPolicies
+{
+    /// <summary>"snapshot" or "shared-growing".</summary>
+    public static string Name(MetaMemoryPolicy policy) => policy switch
+    {
+        MetaMemoryPolicy.Snapshot => "snapshot",
+        MetaMemoryPolicy.SharedGrowing => "shared-growing",
+        _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "Unknown meta-memory policy."),
+    };
+
+    /// <summary>Parses "snapshot" or "shared-growing" (case-insensitive); throws <see cref="ArgumentException"/> otherwise.</summary>
+    public static MetaMemoryPolicy Parse(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.Trim().ToLowerInvariant() switch
+        {
+            "snapshot" => MetaMemoryPolicy.Snapshot,
+            "shared-growing" => MetaMemoryPolicy.SharedGrowing,
+            _ => throw new ArgumentException($"Unknown meta-memory policy '{name}'; valid values: snapshot, shared-growing.", nameof(name)),
+        };
+    }
+}
+
+/// <summary>
+/// IoRT's meta-memory of (question, meta-thought) pairs (ALGORITHMS §2.1): top-k retrieval by an <see cref="ISimilarity"/>
+/// (token Jaccard by default) with ties broken by insertion order, and a policy deciding whether new pairs are kept.
+/// Not thread-safe: a shared-growing memory is used in dataset order by one caller.
+/// </summary>
+public sealed class MetaMemory
+{
+    private readonly List<MetaExample> _examples;
+
+    /// <summary>Creates a memory holding the seed pairs in order.</summary>
+    public MetaMemory(MetaMemoryPolicy policy, IEnumerable<MetaExample>? seed = null, ISimilarity? similarity = null)
+    {
+        Policy = policy;
+        Similarity = similarity ?? TokenJaccardSimilarity.Instance;
+        _examples = [.. seed ?? []];
+    }
+
+    /// <summary>Whether <see cref="Record"/> keeps new pairs.</summary>
+    public MetaMemoryPolicy Policy { get; }
+
+    /// <summary>The similarity used by <see cref="Retrieve"/>.</summary>
+    public ISimilarity Similarity { get; }
+
+    /// <summary>The stored pairs in insertion order.</summary>
+    public IReadOnlyList<MetaExample> Examples => _examples;
+
+    /// <summary>The <paramref name="k"/> most similar stored pairs, most similar first; equal scores keep insertion order.</summary>
+    public IReadOnlyList<MetaExample> Retrieve(string question, int k)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        if (k <= 0 || _examples.Count == 0)
+        {
+            return [];
+        }
+
+        var scores = Similarity.Score(question, [.. _examples.Select(e => e.Question)]);
+        return [.. Enumerable.Range(0, _examples.Count)
+            .OrderByDescending(i => scores[i])
+            .ThenBy(i => i)
+            .Take(k)
+            .Select(i => _examples[i])];
+    }
+
+    /// <summary>Appends a pair whatever the policy (seeding, or a caller that manages the policy itself).</summary>
+    public void Append(MetaExample example)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        _examples.Add(example);
+    }
+
+    /// <summary>Appends a run's new pair under <see cref="MetaMemoryPolicy.SharedGrowing"/>; a snapshot ignores it. True when kept.</summary>
+    public bool Record(MetaExample example)
+    {
+        if (Policy != MetaMemoryPolicy.SharedGrowing)
+        {
+            return false;
+        }
+
+        Append(example);
+        return true;
+    }
+
+    /// <summary>A new memory with the same pairs, policy and similarity (e.g. to reset a shared-growing memory to its seed per run).</summary>
+    public MetaMemory Copy() => new(Policy, _examples, Similarity);
+}
+
+/// <summary>The pairs read from a JSONL seed file of <c>{"question": …, "meta_thought": …}</c> objects, and the rejected lines.</summary>
+/// <param name="Examples">The valid pairs in file order.</param>
+/// <param name="Errors">"line n: reason" for every rejected non-blank line.</param>
+public sealed record MetaMemorySeed(ImmutableArray<MetaExample> Examples, ImmutableArray<string> Errors)
+{
+    /// <summary>Reads a JSONL seed (never throws on content): blank lines are skipped; a line that is not an object with two non-blank strings is rejected.</summary>
+    public static MetaMemorySeed ReadJsonl(TextReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var examples = ImmutableArray.CreateBuilder<MetaExample>();
+        var errors = ImmutableArray.CreateBuilder<string>();
+        var number = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            try
+            {
+                var row = JsonSerializer.Deserialize<Row>(line);
+                if (row is { Question: { } q, MetaThought: { } m } && !string.IsNullOrWhiteSpace(q) && !string.IsNullOrWhiteSpace(m))
+                {
+                    examples.Add(new MetaExample(q.Trim(), m.Trim()));
+                }
+                else
+                {
+                    errors.Add($"line {number}: needs non-blank \"question\" and \"meta_thought\" strings");
+                }
+            }
+            catch (JsonException e)
+            {
+                errors.Add($"line {number}: not a JSON object ({e.Message})");
+            }
+        }
+
+        return new MetaMemorySeed(examples.ToImmutable(), errors.ToImmutable());
+    }
+
+    /// <summary>Writes pairs as JSONL in the format <see cref="ReadJsonl"/> reads.</summary>
+    public static void WriteJsonl(TextWriter writer, IEnumerable<MetaExample> examples)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(examples);
+        foreach (var example in examples)
+        {
+            writer.WriteLine(JsonSerializer.Serialize(new Row(example.Question, example.MetaThought)));
+        }
+    }
+
+    private sealed record Row(
+        [property: JsonPropertyName("question")] string? Question,
+        [property: JsonPropertyName("meta_thought")] string? MetaThought);
+}

@@ -1,0 +1,66 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Agents.Core.Answers;
+using Agents.Core.Prompts;
+using Microsoft.Extensions.AI;
+
+namespace Agents.Core.Iort;
+
+/// <summary>Builds the IoRT Meta-Thinker's few-shot prompt from retrieved (question, meta-thought) pairs and parses its output.</summary>
+public static partial class MetaThinkerPrompt
+{
+    /// <summary>The chat messages of one Meta-Thinker call: the examples as question/meta-thought blocks, then the question with an empty meta-thought heading.</summary>
+    public static IList<ChatMessage> Build(string question, IReadOnlyList<MetaExample> examples)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        ArgumentNullException.ThrowIfNull(examples);
+        var text = new StringBuilder();
+        foreach (var example in examples)
+        {
+            text.Append(PromptMarkers.Question).Append('\n').Append(example.Question.Trim()).Append('\n')
+                .Append(PromptMarkers.MetaThought).Append('\n').Append(example.MetaThought.Trim()).Append("\n\n");
+        }
+
+        text.Append(PromptMarkers.Question).Append('\n').Append(question.Trim()).Append('\n')
+            .Append(PromptMarkers.MetaThought).Append('\n');
+        return
+        [
+            new(ChatRole.System, PromptMarkers.MetaThinkerInstruction),
+            new(ChatRole.User, text.ToString()),
+        ];
+    }
+
+    /// <summary>
+    /// Parses a Meta-Thinker output (never throws): drops a leading meta-thought heading or "Meta-thought:" label and anything
+    /// after a following question heading; blank text, the cannot-solve text or a boxed answer make it invalid.
+    /// </summary>
+    public static MetaThought Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return new MetaThought(string.Empty, false);
+        }
+
+        var body = text.Trim();
+        var heading = body.LastIndexOf(PromptMarkers.MetaThought, StringComparison.Ordinal);
+        if (heading >= 0)
+        {
+            body = body[(heading + PromptMarkers.MetaThought.Length)..];
+        }
+
+        var next = body.IndexOf(PromptMarkers.Question, StringComparison.Ordinal);
+        if (next >= 0)
+        {
+            body = body[..next];
+        }
+
+        body = Label().Replace(body.Trim(), string.Empty).Trim();
+        var valid = body.Length > 0
+            && !body.Contains(PromptMarkers.CannotSolve, StringComparison.Ordinal)
+            && AnswerExtractor.LastBoxed(body) is null;
+        return new MetaThought(valid ? body : string.Empty, valid);
+    }
+
+    [GeneratedRegex(@"^meta[- ]?thought\s*:\s*", RegexOptions.IgnoreCase)]
+    private static partial Regex Label();
+}
