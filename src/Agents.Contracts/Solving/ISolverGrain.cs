@@ -10,7 +10,7 @@ public interface ISolverGrain : IGrainWithIntegerKey
 }
 
 /// <summary>What the Solver is asked to do.</summary>
-/// <param name="RunId">The run (job) id, part of every sample's seed.</param>
+/// <param name="RunId">Seed namespace, part of every sample's seed (batch runs leave it empty so seeds depend only on --seed).</param>
 /// <param name="ProblemId">The problem id, part of every sample's seed.</param>
 /// <param name="Question">The problem statement.</param>
 /// <param name="Count">Number of samples (k).</param>

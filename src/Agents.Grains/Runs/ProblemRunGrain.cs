@@ -31,8 +31,10 @@ public sealed partial class ProblemRunGrain(
         var draw = state.State.Draw;
         if (draw is null)
         {
+            // Seeds come from (--seed, problem, role, round, index), not from the job id: the same batch under another
+            // model spec or job asks exactly the same questions.
             var solveRequest = new SolveRequest(
-                request.JobId, problem.Id, problem.Question, spec.K, spec.Temperature, spec.TopP, spec.MaxTokens,
+                RunId: "", problem.Id, problem.Question, spec.K, spec.Temperature, spec.TopP, spec.MaxTokens,
                 spec.Model, Round: 0, spec.Seed);
             Record(RunRole, SolverGrain.Role, "solve-request", $"k={spec.K} temperature={spec.Temperature}\n{problem.Question}", 0, 0);
             draw = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(solveRequest, cancellationToken);
