@@ -51,6 +51,9 @@ public sealed record JobSpec(
 /// <param name="InFlight">Runs currently executing.</param>
 /// <param name="Correct">Completed problems graded correct.</param>
 /// <param name="State"><c>created</c>, <c>running</c>, <c>completed</c> or <c>cancelled</c>.</param>
+/// <param name="Phase">The phase being run (multi-phase strategies wait at a dataset barrier between phases).</param>
+/// <param name="Phases">Phases of the job's strategy.</param>
+/// <param name="PhaseDone">Problems through the current phase.</param>
 [GenerateSerializer, Immutable, Alias("agents.job-progress.v1")]
 public sealed record JobProgress(
     [property: Id(0)] int Total,
@@ -58,7 +61,10 @@ public sealed record JobProgress(
     [property: Id(2)] int Failed,
     [property: Id(3)] int InFlight,
     [property: Id(4)] int Correct,
-    [property: Id(5)] string State);
+    [property: Id(5)] string State,
+    [property: Id(6)] int Phase,
+    [property: Id(7)] int Phases,
+    [property: Id(8)] int PhaseDone);
 
 /// <summary>A page of finished results.</summary>
 /// <param name="Results">Results in completion order.</param>

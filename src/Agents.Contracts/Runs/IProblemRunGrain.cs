@@ -8,6 +8,10 @@ public interface IProblemRunGrain : IGrainWithStringKey
     [Alias("run")]
     Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>Runs one phase of a multi-phase strategy (idempotent per phase); the last phase carries the result.</summary>
+    [Alias("run-phase")]
+    Task<PhaseResult> RunPhaseAsync(RunRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Returns every agent message recorded so far.</summary>
     [Alias("transcript")]
     Task<ImmutableArray<TranscriptEntry>> GetTranscriptAsync();

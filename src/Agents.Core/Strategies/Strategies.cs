@@ -13,11 +13,23 @@ public static class StrategyNames
     /// <summary>Self-consistency: k samples, majority vote (ALGORITHMS §4.2).</summary>
     public const string SelfConsistency = "sc";
 
+    /// <summary>Best-of-k by outcome reward (ALGORITHMS §4.3).</summary>
+    public const string BestOfK = "bok";
+
+    /// <summary>Reward-model-weighted vote, no refinement (ALGORITHMS §4.4).</summary>
+    public const string RewardVote = "rmv";
+
+    /// <summary>Self-Refine: feedback and rewrite rounds (ALGORITHMS §4.5).</summary>
+    public const string SelfRefine = "self-refine";
+
+    /// <summary>MAgICoRe (ALGORITHMS §1).</summary>
+    public const string Magicore = "magicore";
+
     /// <summary>Every name of the contract, runnable or planned.</summary>
     public static readonly ImmutableArray<string> All = ["cot", "sc", "bok", "rmv", "self-refine", "magicore", "iort", "spc-search"];
 
     /// <summary>The names this build runs.</summary>
-    public static readonly ImmutableArray<string> Runnable = [Cot, SelfConsistency];
+    public static readonly ImmutableArray<string> Runnable = [Cot, SelfConsistency, BestOfK, RewardVote, SelfRefine, Magicore];
 
     /// <summary>Returns null when the name can run, else an error message naming the problem.</summary>
     public static string? Validate(string name) =>
@@ -41,16 +53,41 @@ public static class StrategyDefaults
     /// <summary>Completion token cap per sample (MAgICoRe: 1000).</summary>
     public const int MaxTokens = 1000;
 
-    /// <summary>Fills the defaults of a strategy: cot is greedy with k = 1; sc samples k at T = 0.8.</summary>
+    /// <summary>MAgICoRe's k and T (ALGORITHMS §1.7).</summary>
+    public const int MagicoreK = 40;
+
+    /// <summary>MAgICoRe's maximum refinement iterations.</summary>
+    public const int MagicoreRounds = 3;
+
+    /// <summary>Self-Refine's maximum rounds (max_attempts).</summary>
+    public const int SelfRefineRounds = 4;
+
+    /// <summary>
+    /// Fills the defaults of a strategy: cot is greedy with k = 1; sc, bok and rmv sample k = 8 at T = 0.8; self-refine
+    /// runs one chain for up to 4 rounds; magicore samples k = 40 and refines for up to T = 3 iterations.
+    /// </summary>
     public static StrategySpec Create(
         string name, int? k = null, int? rounds = null, double? temperature = null, long seed = 0, string model = "",
-        VoteKey voteKey = VoteKey.Raw, bool dropEmpty = true, EquivalenceMode equivalence = EquivalenceMode.Numeric)
+        VoteKey voteKey = VoteKey.Raw, bool dropEmpty = true, EquivalenceMode equivalence = EquivalenceMode.Numeric,
+        string reward = "", ImmutableDictionary<string, string>? options = null)
     {
         var greedy = name == StrategyNames.Cot;
+        var defaultK = name switch
+        {
+            StrategyNames.Magicore => MagicoreK,
+            StrategyNames.SelfRefine => 1,
+            _ => SelfConsistencyK,
+        };
+        var defaultRounds = name switch
+        {
+            StrategyNames.Magicore => MagicoreRounds,
+            StrategyNames.SelfRefine => SelfRefineRounds,
+            _ => 0,
+        };
         return new StrategySpec(
             name,
-            greedy ? 1 : k ?? SelfConsistencyK,
-            rounds ?? 0,
+            greedy ? 1 : k ?? defaultK,
+            rounds ?? defaultRounds,
             greedy ? 0 : temperature ?? SampleTemperature,
             greedy ? 1 : SampleTopP,
             MaxTokens,
@@ -58,7 +95,9 @@ public static class StrategyDefaults
             model,
             VoteKeys.Name(voteKey),
             dropEmpty,
-            EquivalenceModes.Name(equivalence));
+            EquivalenceModes.Name(equivalence),
+            reward,
+            options ?? ImmutableDictionary<string, string>.Empty);
     }
 }
 

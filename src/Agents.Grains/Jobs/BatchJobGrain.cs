@@ -1,9 +1,14 @@
+using System.Globalization;
+using Agents.Core.Magicore;
+using Agents.Grains.Runs;
+
 namespace Agents.Grains.Jobs;
 
 /// <summary>
 /// A batch of problems: keeps at most <see cref="JobSpec.Concurrency"/> runs in flight, retries a failed run up to
 /// <see cref="JobSpec.MaxAttempts"/> times, records each result exactly once (keyed by problem id) and pages results
-/// out. Reentrant so progress and result queries are answered while runs are in flight; a reminder restarts the
+/// out. Multi-phase strategies (MAgICoRe) run phase by phase over the whole batch: between phases the job computes
+/// the dataset statistics (μ, σ) the next phase classifies with (the dataset barrier). Reentrant so progress and result queries are answered while runs are in flight; a reminder restarts the
 /// pump after the job's silo is lost.
 /// </summary>
 [Reentrant]
@@ -72,7 +77,10 @@ public sealed partial class BatchJobGrain(
             results.Count(r => r.Status == "failed"),
             _inFlight,
             results.Count(r => r.Correct == true),
-            state.State.Status));
+            state.State.Status,
+            state.State.Phase,
+            state.State.Spec is { } spec ? RunStrategies.Phases(spec.Strategy) : 1,
+            state.State.Barriers.GetValueOrDefault(state.State.Phase)?.Count ?? 0));
     }
 
     public Task<ResultPage> GetResultsAsync(int from, int max)
@@ -126,23 +134,47 @@ public sealed partial class BatchJobGrain(
 
     private async Task PumpAsync(JobSpec spec)
     {
-        var pending = new Queue<Problem>(state.State.Chunks.OrderBy(c => c.Key).SelectMany(c => c.Value).Where(p => !_finished.Contains(p.Id)));
-        var running = new List<Task>();
-        while (state.State.Status is JobStates.Running && (pending.Count > 0 || running.Count > 0))
+        var phases = RunStrategies.Phases(spec.Strategy);
+        var problems = state.State.Chunks.OrderBy(c => c.Key).SelectMany(c => c.Value).ToList();
+        while (state.State.Status is JobStates.Running && state.State.Phase < phases)
         {
-            while (running.Count < spec.Concurrency && pending.Count > 0 && state.State.Status is JobStates.Running)
+            var phase = state.State.Phase;
+            var barrier = state.State.Barriers.TryGetValue(phase, out var values) ? values : state.State.Barriers[phase] = [];
+            var stats = StatsFor(spec.Strategy, phase);
+            var pending = new Queue<Problem>(problems.Where(p => !_finished.Contains(p.Id) && !barrier.ContainsKey(p.Id)));
+            var running = new List<Task>();
+            while (state.State.Status is JobStates.Running && (pending.Count > 0 || running.Count > 0))
             {
-                running.Add(RunOneAsync(spec, pending.Dequeue()));
+                while (running.Count < spec.Concurrency && pending.Count > 0 && state.State.Status is JobStates.Running)
+                {
+                    running.Add(RunOneAsync(spec, pending.Dequeue(), phase, stats, barrier));
+                }
+
+                var done = await Task.WhenAny(running);
+                running.Remove(done);
+                await CheckpointAsync(force: false);
             }
 
-            var done = await Task.WhenAny(running);
-            running.Remove(done);
-            await CheckpointAsync(force: false);
-        }
+            if (running.Count > 0)
+            {
+                await Task.WhenAll(running);
+            }
 
-        if (running.Count > 0)
-        {
-            await Task.WhenAll(running);
+            if (state.State.Status is not JobStates.Running)
+            {
+                break;
+            }
+
+            if (phase + 1 < phases && !state.State.PhaseStats.ContainsKey(phase + 1))
+            {
+                // The dataset barrier: μ and σ over the barrier value (first chain's c) of every problem still running.
+                var statistics = DatasetStatistics.FromScores(barrier.Values);
+                state.State.PhaseStats[phase + 1] = new DatasetStats(statistics.Mean, statistics.StdDev, "dataset");
+                LogBarrier(logger, spec.JobId, phase + 1, statistics.Mean, statistics.StdDev, barrier.Count);
+            }
+
+            state.State.Phase = phase + 1;
+            await CheckpointAsync(force: true);
         }
 
         if (state.State.Status is JobStates.Running)
@@ -155,19 +187,46 @@ public sealed partial class BatchJobGrain(
         LogJobFinished(logger, spec.JobId, state.State.Results.Count, state.State.Status);
     }
 
-    private async Task RunOneAsync(JobSpec spec, Problem problem)
+    // Statistics fixed in the strategy's options (a single problem with no dataset) win over the barrier's.
+    private DatasetStats? StatsFor(StrategySpec strategy, int phase)
+    {
+        if (phase == 0)
+        {
+            return null;
+        }
+
+        if (strategy.Options.TryGetValue("mu", out var mu) && strategy.Options.TryGetValue("sigma", out var sigma))
+        {
+            return new DatasetStats(
+                double.Parse(mu, CultureInfo.InvariantCulture), double.Parse(sigma, CultureInfo.InvariantCulture),
+                strategy.Options.GetValueOrDefault("stats_source", "options"));
+        }
+
+        return state.State.PhaseStats.GetValueOrDefault(phase);
+    }
+
+    private async Task RunOneAsync(JobSpec spec, Problem problem, int phase, DatasetStats? stats, Dictionary<string, double> barrier)
     {
         _inFlight++;
         try
         {
-            var request = new RunRequest(spec.JobId, problem, spec.Strategy);
+            var request = new RunRequest(spec.JobId, problem, spec.Strategy, phase, stats);
             var run = GrainFactory.GetGrain<IProblemRunGrain>($"{spec.JobId}/{problem.Id}");
             string? lastError = null;
             for (var attempt = 1; attempt <= spec.MaxAttempts; attempt++)
             {
                 try
                 {
-                    Complete(await run.RunAsync(request));
+                    var result = await run.RunPhaseAsync(request);
+                    if (result.Final is { } final)
+                    {
+                        Complete(final);
+                    }
+                    else
+                    {
+                        barrier[problem.Id] = result.BarrierValue ?? 0;
+                    }
+
                     return;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -179,7 +238,7 @@ public sealed partial class BatchJobGrain(
 
             Complete(new RunResult(
                 problem.Id, spec.Strategy.Name, null, problem.Gold, problem.Gold is null ? null : false, "failed", lastError,
-                TokenUsage.None, 0, 0, "", "", problem.Line));
+                TokenUsage.None, 0, 0, "", "", problem.Line, [], [], [], ImmutableDictionary<string, string>.Empty.Add("failed_in_phase", phase.ToString(CultureInfo.InvariantCulture))));
         }
         finally
         {
@@ -233,6 +292,9 @@ public sealed partial class BatchJobGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: run of {ProblemId} failed (attempt {Attempt})")]
     private static partial void LogRunFailed(ILogger logger, Exception exception, string jobId, string problemId, int attempt);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: barrier before phase {Phase}: mu={Mean} sigma={StdDev} over {Count} problems")]
+    private static partial void LogBarrier(ILogger logger, string jobId, int phase, double mean, double stdDev, int count);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} finished with {Results} results ({Status})")]
     private static partial void LogJobFinished(ILogger logger, string jobId, int results, string status);
 }
@@ -268,4 +330,13 @@ public sealed class BatchJobState
 
     /// <summary>One of <see cref="JobStates"/>.</summary>
     [Id(3)] public string Status { get; set; } = JobStates.Created;
+
+    /// <summary>The phase being run.</summary>
+    [Id(4)] public int Phase { get; set; }
+
+    /// <summary>Barrier values reported per phase, by problem id.</summary>
+    [Id(5)] public Dictionary<int, Dictionary<string, double>> Barriers { get; set; } = [];
+
+    /// <summary>Statistics computed at each barrier, by the phase they feed.</summary>
+    [Id(6)] public Dictionary<int, DatasetStats> PhaseStats { get; set; } = [];
 }

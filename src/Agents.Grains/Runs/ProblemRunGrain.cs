@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using Agents.Core.Strategies;
-using Agents.Grains.Solving;
+using Agents.Grains.Runs.Strategies;
 
 namespace Agents.Grains.Runs;
 
 /// <summary>
-/// One problem's run: asks the Solver for samples, decides with the strategy's rule from Agents.Core, grades,
-/// and records every agent message in the transcript. It checkpoints after the draw, so a reactivated run does
-/// not pay for the samples again, and it answers a repeated request with the recorded result. Runs are placed
-/// at random: activation-count placement sees stale statistics during a burst and piles a batch onto the job's silo.
+/// One problem's run: drives its strategy (a loop over agent grains whose rules live in Agents.Core), grades the
+/// answer and keeps every agent message in the transcript. Each agent call's result is memoized in the run's state and
+/// checkpointed after every phase of the method, so a run reactivated on another silo replays finished calls for free;
+/// a repeated request gets the recorded result. Runs are placed at random: activation-count placement sees stale
+/// statistics during a burst and piles a batch onto the job's silo.
 /// </summary>
 [Orleans.Placement.RandomPlacement]
 public sealed partial class ProblemRunGrain(
@@ -16,43 +17,51 @@ public sealed partial class ProblemRunGrain(
     TimeProvider time,
     ILogger<ProblemRunGrain> logger) : Grain, IProblemRunGrain
 {
-    private const string RunRole = "run";
-
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        var phases = RunStrategies.For(request.Strategy.Name).Phases(request.Strategy);
+        PhaseResult? last = null;
+        for (var phase = 0; phase < phases; phase++)
+        {
+            last = await RunPhaseAsync(request with { Phase = phase, Stats = request.Stats }, cancellationToken);
+        }
+
+        return last?.Final ?? throw new InvalidOperationException($"strategy '{request.Strategy.Name}' finished without a result");
+    }
+
+    public async Task<PhaseResult> RunPhaseAsync(RunRequest request, CancellationToken cancellationToken)
     {
         if (state.State.Result is { } done)
         {
-            return done;
+            return new PhaseResult(request.Problem.Id, request.Phase, null, done);
+        }
+
+        if (state.State.Phases.TryGetValue(request.Phase, out var finished))
+        {
+            return finished;
+        }
+
+        var strategy = RunStrategies.For(request.Strategy.Name);
+        if (request.Stats is { } stats)
+        {
+            state.State.PhaseStats[request.Phase] = stats;
         }
 
         var started = Stopwatch.GetTimestamp();
-        var spec = request.Strategy;
-        var problem = request.Problem;
-        var draw = state.State.Draw;
-        if (draw is null)
-        {
-            // Seeds come from (--seed, problem, role, round, index), not from the job id: the same batch under another
-            // model spec or job asks exactly the same questions.
-            var solveRequest = new SolveRequest(
-                RunId: "", problem.Id, problem.Question, spec.K, spec.Temperature, spec.TopP, spec.MaxTokens,
-                spec.Model, Round: 0, spec.Seed);
-            Record(RunRole, SolverGrain.Role, "solve-request", $"k={spec.K} temperature={spec.Temperature}\n{problem.Question}", 0, 0);
-            draw = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(solveRequest, cancellationToken);
-            RecordSamples(draw);
-            state.State.Draw = draw;
-            await state.WriteStateAsync(cancellationToken);
-        }
-
-        var decision = StrategyDecisions.Decide(spec, [.. draw.Samples.Select(s => s.Solution)]);
-        var correct = StrategyDecisions.Grade(decision.Answer, problem.Gold, spec.Equivalence);
-        Record(RunRole, RunRole, "decision", decision.Explanation, 0, 0);
-        var result = new RunResult(
-            problem.Id, spec.Name, decision.Answer, problem.Gold, correct, "ok", null, draw.Usage, Rounds: 0,
-            (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, draw.SamplingMethod, RuntimeIdentity, problem.Line);
+        var context = new RunContext(state.State, request, GrainFactory, time, () => state.WriteStateAsync(cancellationToken));
+        var outcome = await strategy.RunAsync(context, request.Phase, cancellationToken);
+        state.State.ElapsedMs += (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var result = outcome.Final is { } final ? Grade(request, final, context) : null;
+        var phaseResult = new PhaseResult(request.Problem.Id, request.Phase, outcome.BarrierValue, result);
+        state.State.Phases[request.Phase] = phaseResult;
         state.State.Result = result;
         await state.WriteStateAsync(cancellationToken);
-        LogFinished(logger, problem.Id, decision.Answer, correct);
-        return result;
+        if (result is not null)
+        {
+            LogFinished(logger, request.Problem.Id, result.Answer, result.Correct);
+        }
+
+        return phaseResult;
     }
 
     public Task<ImmutableArray<TranscriptEntry>> GetTranscriptAsync() => Task.FromResult(state.State.Transcript.ToImmutableArray());
@@ -68,35 +77,63 @@ public sealed partial class ProblemRunGrain(
         return base.OnActivateAsync(cancellationToken);
     }
 
-    private void RecordSamples(SolveResult draw)
+    private RunResult Grade(RunRequest request, StrategyOutcome outcome, RunContext context)
     {
-        // With n choices per request the backend reports usage for the request, so tokens go on the first sample.
-        for (var i = 0; i < draw.Samples.Length; i++)
-        {
-            var first = i == 0;
-            Record(SolverGrain.Role, RunRole, "sample", draw.Samples[i].Solution.Text,
-                first ? draw.Usage.PromptTokens : 0, first ? draw.Usage.CompletionTokens : 0);
-        }
+        var spec = request.Strategy;
+        var problem = request.Problem;
+        var ledger = context.Ledger();
+        return new RunResult(
+            problem.Id, spec.Name, outcome.Answer, problem.Gold, StrategyDecisions.Grade(outcome.Answer, problem.Gold, spec.Equivalence),
+            "ok", null, ledger.Aggregate(TokenUsage.None, (sum, l) => sum + l.Usage), outcome.Rounds, state.State.ElapsedMs,
+            outcome.SamplingMethod, RuntimeIdentity, problem.Line, ledger, outcome.RoundAnswers,
+            [.. outcome.RoundAnswers.Select(a => StrategyDecisions.Grade(a, problem.Gold, spec.Equivalence))], outcome.Details);
     }
-
-    private void Record(string from, string to, string kind, string text, long promptTokens, long completionTokens) =>
-        state.State.Transcript.Add(new TranscriptEntry(
-            state.State.Transcript.Count, from, to, kind, text, promptTokens, completionTokens, time.GetUtcNow()));
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Run {ProblemId} answered {Answer} (correct: {Correct})")]
     private static partial void LogFinished(ILogger logger, string problemId, string? answer, bool? correct);
 }
 
-/// <summary>A run's persisted state: the checkpointed draw, the transcript and the final result.</summary>
-[GenerateSerializer, Alias("agents.problem-run-state.v1")]
+/// <summary>The strategies run grains can drive, by name.</summary>
+internal static class RunStrategies
+{
+    private static readonly Dictionary<string, IRunStrategy> ByName = new(StringComparer.Ordinal)
+    {
+        [StrategyNames.Cot] = new SamplingStrategy(),
+        [StrategyNames.SelfConsistency] = new SamplingStrategy(),
+        [StrategyNames.BestOfK] = new RewardStrategy(weightedVote: false),
+        [StrategyNames.RewardVote] = new RewardStrategy(weightedVote: true),
+        [StrategyNames.SelfRefine] = new SelfRefineStrategy(),
+        [StrategyNames.Magicore] = new MagicoreStrategy(),
+    };
+
+    /// <summary>The strategy for a name; unknown names fail with the list of runnable ones.</summary>
+    public static IRunStrategy For(string name) =>
+        ByName.TryGetValue(name, out var strategy) ? strategy
+        : throw new ArgumentException(StrategyNames.Validate(name) ?? $"strategy '{name}' has no run implementation");
+
+    /// <summary>Phases of a spec's strategy (1, or T + 1 for MAgICoRe's dataset barriers).</summary>
+    public static int Phases(StrategySpec spec) => For(spec.Name).Phases(spec);
+}
+
+/// <summary>A run's persisted state: memoized agent calls, per-phase outcomes, the transcript and the result.</summary>
+[GenerateSerializer, Alias("agents.problem-run-state.v2")]
 public sealed class ProblemRunState
 {
-    /// <summary>The Solver's samples, once drawn.</summary>
-    [Id(0)] public SolveResult? Draw { get; set; }
+    /// <summary>Finished agent calls by step key (e.g. <c>solve/0</c>, <c>review/2/17</c>).</summary>
+    [Id(0)] public Dictionary<string, RunStep> Steps { get; set; } = [];
 
     /// <summary>Every agent message in order.</summary>
     [Id(1)] public List<TranscriptEntry> Transcript { get; set; } = [];
 
     /// <summary>The final result, once decided.</summary>
     [Id(2)] public RunResult? Result { get; set; }
+
+    /// <summary>Finished phases and what they reported.</summary>
+    [Id(3)] public Dictionary<int, PhaseResult> Phases { get; set; } = [];
+
+    /// <summary>Barrier statistics handed to each phase.</summary>
+    [Id(4)] public Dictionary<int, DatasetStats> PhaseStats { get; set; } = [];
+
+    /// <summary>Wall time spent running phases.</summary>
+    [Id(5)] public long ElapsedMs { get; set; }
 }

@@ -1,6 +1,5 @@
 using Agents.Core.Solving;
 using Agents.Inference;
-using Agents.Inference.Sampling;
 
 namespace Agents.Grains.Solving;
 
@@ -16,7 +15,7 @@ public sealed partial class SolverGrain(
 
     public async Task<SolveResult> SolveAsync(SolveRequest request, CancellationToken cancellationToken)
     {
-        var model = string.IsNullOrEmpty(request.Model) ? defaultModel : models.Resolve(request.Model);
+        var model = ModelCalls.Resolve(models, defaultModel, request.Model);
         var messages = SolverPrompt.Build(request.Question);
         var options = new ChatOptions
         {
@@ -25,17 +24,7 @@ public sealed partial class SolverGrain(
             MaxOutputTokens = request.MaxTokens,
         };
         var baseSeed = SampleSeed.Derive(request.RunId, request.ProblemId, Role, request.Round, request.Seed);
-        SampleBatch batch;
-        try
-        {
-            batch = await model.SampleAsync(messages, options, request.Count, baseSeed, preferN: true, cancellationToken);
-        }
-        catch (ModelBackendException ex)
-        {
-            // Backend exception types live below the grains; send the message across in a wire type.
-            throw new AgentCallException($"{Role}: {ex.Message}") { Role = Role };
-        }
-
+        var batch = await ModelCalls.SampleAsync(model, messages, options, request.Count, baseSeed, Role, cancellationToken);
         var samples = batch.Texts
             .Select((text, i) => new Sample(i, SampleSeed.ForChoice(baseSeed, i), SolutionParser.Parse(text)))
             .ToImmutableArray();

@@ -1,0 +1,108 @@
+using Agents.Contracts.Refining;
+using Agents.Core.Solving;
+
+namespace Agents.Grains.Runs;
+
+/// <summary>
+/// What a strategy sees of its run: the problem and settings, memoized agent calls (a call whose result is in the
+/// run's state is never made again, so a reactivated run replays finished work for free), the transcript and
+/// checkpoints.
+/// </summary>
+internal sealed class RunContext(
+    ProblemRunState state, RunRequest request, IGrainFactory grains, TimeProvider time, Func<Task> checkpoint)
+{
+    /// <summary>The problem.</summary>
+    public Problem Problem => request.Problem;
+
+    /// <summary>The strategy settings.</summary>
+    public StrategySpec Spec => request.Strategy;
+
+    /// <summary>Grain factory for agent calls.</summary>
+    public IGrainFactory Grains => grains;
+
+    /// <summary>Barrier statistics handed to each phase so far.</summary>
+    public IReadOnlyDictionary<int, DatasetStats> PhaseStats => state.PhaseStats;
+
+    /// <summary>Runs an agent call once: returns the recorded value when the step is in the run's state.</summary>
+    public async Task<T> StepAsync<T>(string key, string role, int round, Func<Task<T>> call, Func<T, TokenUsage> usage, Action<T>? onFresh = null)
+        where T : class
+    {
+        if (state.Steps.TryGetValue(key, out var done) && done.Value is T recorded)
+        {
+            return recorded;
+        }
+
+        var value = await call();
+        state.Steps[key] = new RunStep { Role = role, Round = round, Usage = usage(value), Value = value };
+        onFresh?.Invoke(value);
+        return value;
+    }
+
+    /// <summary>The recorded value of a step, or null when it has not run.</summary>
+    public T? Peek<T>(string key)
+        where T : class => state.Steps.TryGetValue(key, out var done) ? done.Value as T : null;
+
+    /// <summary>Adds an agent message to the transcript.</summary>
+    public void Record(string from, string to, string kind, int round, string text, TokenUsage? usage = null) =>
+        state.Transcript.Add(new TranscriptEntry(
+            state.Transcript.Count, from, to, kind, text, usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0, time.GetUtcNow(), round));
+
+    /// <summary>Persists the run's state (finished steps survive a lost silo).</summary>
+    public Task CheckpointAsync() => checkpoint();
+
+    /// <summary>The seed of one call, from (--seed, problem, role, round, index).</summary>
+    public long Seed(string role, int round, int index) =>
+        SampleSeed.ForChoice(SampleSeed.Derive("", Problem.Id, role, round, Spec.Seed), index);
+
+    /// <summary>Model settings of one call.</summary>
+    public ModelCall Call(string role, int round, int index, double temperature, int maxTokens) =>
+        new(Spec.Model, temperature, Spec.TopP, maxTokens, Seed(role, round, index));
+
+    /// <summary>Every call made so far, by role and round.</summary>
+    public ImmutableArray<LedgerLine> Ledger() =>
+    [
+        .. state.Steps.Values
+            .GroupBy(s => (s.Role, s.Round))
+            .OrderBy(g => g.Key.Round).ThenBy(g => g.Key.Role, StringComparer.Ordinal)
+            .Select(g => new LedgerLine(g.Key.Role, g.Key.Round, g.Aggregate(TokenUsage.None, (sum, s) => sum + s.Usage))),
+    ];
+}
+
+/// <summary>One finished agent call in a run's state.</summary>
+[GenerateSerializer, Alias("agents.run-step.v1")]
+public sealed class RunStep
+{
+    /// <summary>The agent role (solver, reviewer, refiner, orm+prm as scorer, ...).</summary>
+    [Id(0)] public string Role { get; set; } = "";
+
+    /// <summary>The method round.</summary>
+    [Id(1)] public int Round { get; set; }
+
+    /// <summary>What the call cost.</summary>
+    [Id(2)] public TokenUsage Usage { get; set; } = TokenUsage.None;
+
+    /// <summary>The call's result (a wire record: SolveResult, AgentReply, ScoreResult).</summary>
+    [Id(3)] public object? Value { get; set; }
+}
+
+/// <summary>A strategy's result, before grading.</summary>
+/// <param name="Answer">The final answer.</param>
+/// <param name="Rounds">Refinement rounds performed.</param>
+/// <param name="RoundAnswers">The answer after each round (index 0 = before refinement).</param>
+/// <param name="Details">Method details for the row.</param>
+/// <param name="SamplingMethod">How the solver's k samples were requested.</param>
+internal sealed record StrategyOutcome(
+    string? Answer, int Rounds, ImmutableArray<string?> RoundAnswers, ImmutableDictionary<string, string> Details, string SamplingMethod);
+
+/// <summary>What one phase produced: the barrier value for the job and, after the last phase, the outcome.</summary>
+internal sealed record PhaseOutcome(double? BarrierValue, StrategyOutcome? Final);
+
+/// <summary>A method's loop over agent grains; the decision rules it applies live in Agents.Core.</summary>
+internal interface IRunStrategy
+{
+    /// <summary>How many phases (dataset barriers + 1) the strategy needs.</summary>
+    int Phases(StrategySpec spec);
+
+    /// <summary>Runs phases 0..<paramref name="phase"/> (earlier phases replay from memoized steps).</summary>
+    Task<PhaseOutcome> RunAsync(RunContext context, int phase, CancellationToken cancellationToken);
+}

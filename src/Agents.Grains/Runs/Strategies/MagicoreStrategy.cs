@@ -1,0 +1,124 @@
+using System.Globalization;
+using Agents.Contracts.Refining;
+using Agents.Core.Answers;
+using Agents.Core.Magicore;
+using Agents.Core.Voting;
+using Agents.Inference;
+
+namespace Agents.Grains.Runs.Strategies;
+
+/// <summary>
+/// <c>magicore</c> (ALGORITHMS §1.3–1.4) for one problem, one phase per dataset barrier: phase 0 draws and scores k
+/// chains; phase t (1..T) classifies the pool with the μ, σ the job computed over every problem, and if hard has all
+/// k chains annotated with their step scores, reviewed, refined and re-scored, keeping the top k of old ∪ new.
+/// Earlier phases replay from the run's memoized steps; the rules (classification, pool, vote) are Agents.Core's.
+/// </summary>
+internal sealed class MagicoreStrategy : IRunStrategy
+{
+    /// <summary>Options from a spec: mode preset, then k, T, sampling, vote key and equivalence from the spec.</summary>
+    public static MagicoreOptions OptionsFor(StrategySpec spec)
+    {
+        var mode = spec.Options.GetValueOrDefault("mode", "paper") == "code" ? MagicoreMode.Code : MagicoreMode.Paper;
+        return MagicoreOptions.For(mode) with
+        {
+            K = spec.K,
+            Iterations = spec.Rounds,
+            Temperature = spec.Temperature,
+            TopP = spec.TopP,
+            MaxTokens = spec.MaxTokens,
+            VoteKey = VoteKeys.Parse(spec.VoteKey),
+            Equivalence = EquivalenceModes.Parse(spec.Equivalence),
+        };
+    }
+
+    public int Phases(StrategySpec spec) => spec.Rounds + 1;
+
+    public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
+    {
+        var options = OptionsFor(ctx.Spec);
+        var draw = await CommonSteps.DrawAsync(ctx, options.K, options.Temperature, options.TopP, ct);
+        var initial = await CommonSteps.ScoreAsync(ctx, "score/0", 0, [.. draw.Samples.Select(s => s.Solution)], true, options.RobustStepSegmentation, ct);
+        await ctx.CheckpointAsync();
+        var majority = MagicoreClassifier.PlainMajority(initial, options.VoteKey);
+        var classifyPool = initial;
+        var reportPool = initial;
+        var roundAnswers = new List<string?> { PoolSelection.Vote(initial, options.VoteKey).Answer };
+        var details = ImmutableDictionary.CreateBuilder<string, string>();
+        var refined = 0;
+        for (var t = 1; t <= phase; t++)
+        {
+            // Code mode classifies every iteration with iteration 0's statistics and majority (§1.10 item 4).
+            var stats = ctx.PhaseStats[options.RecomputeStatsEachIteration ? t : 1];
+            if (options.RecomputeStatsEachIteration && t > 1)
+            {
+                majority = MagicoreClassifier.PlainMajority(classifyPool, options.VoteKey);
+            }
+
+            var classification = MagicoreClassifier.Classify(classifyPool, majority, new DatasetStatistics(stats.Mean, stats.StdDev), options.Equivalence);
+            details[$"round{t}"] = Describe(classification, stats);
+            if (t == phase)
+            {
+                ctx.Record("run", "run", "classification", t, $"iteration {t}: {details[$"round{t}"]}");
+            }
+
+            if (classification.Easy)
+            {
+                reportPool = classifyPool;
+                classifyPool = options.CarryLatestPool ? classifyPool : initial;
+            }
+            else
+            {
+                var fresh = await RefineAsync(ctx, options, classifyPool, t, ct);
+                refined++;
+                var next = PoolSelection.TopK(classifyPool, fresh, options.K);
+                reportPool = classifyPool = next;
+            }
+
+            roundAnswers.Add(PoolSelection.Vote(reportPool, options.VoteKey).Answer);
+        }
+
+        // The next barrier aggregates the first chain of every pool (iteration 0: the first sample; later: the top chain).
+        var barrier = classifyPool[0].Combined;
+        if (phase < options.Iterations)
+        {
+            return new PhaseOutcome(barrier, null);
+        }
+
+        var vote = PoolSelection.Vote(reportPool, options.VoteKey);
+        ctx.Record("run", "run", "decision", phase, $"RM-weighted vote over the final pool: '{vote.Answer}' (weight {vote.Score:F3}); refined in {refined} of {options.Iterations} iterations");
+        foreach (var (name, value) in options.Switches())
+        {
+            details[name] = value;
+        }
+
+        details["stats_source"] = ctx.PhaseStats.TryGetValue(1, out var first) ? first.Source : "none";
+        return new PhaseOutcome(barrier, new StrategyOutcome(vote.Answer, refined, [.. roundAnswers], details.ToImmutable(), draw.SamplingMethod));
+    }
+
+    private static async Task<ImmutableArray<ScoredChain>> RefineAsync(
+        RunContext ctx, MagicoreOptions options, ImmutableArray<ScoredChain> pool, int t, CancellationToken ct)
+    {
+        // The PRM scores a chain got when it was scored annotate it ("(Score: n/10)" per step); same PRM, same input.
+        var annotated = pool.Select((c, j) => ChainAnnotation.Annotate(c.Text, CommonSteps.StepScores(ctx, $"score/{c.Round}", c.Index), options.RobustStepSegmentation)).ToArray();
+        var temperature = options.Temperature;
+        var reviews = await Task.WhenAll(pool.Select((_, j) => ctx.StepAsync($"review/{t}/{j}", ModelRoles.Reviewer, t,
+            () => ctx.Grains.GetGrain<IReviewerGrain>(0).ReviewAsync(
+                new ReviewRequest(ctx.Problem.Question, annotated[j], ctx.Call(ModelRoles.Reviewer, t, j, temperature, options.MaxTokens)), ct),
+            r => r.Usage,
+            r => ctx.Record(ModelRoles.Reviewer, ModelRoles.Refiner, "feedback", t, $"chain {j}:\n{annotated[j]}\n---\n{r.Text}", r.Usage))));
+        await ctx.CheckpointAsync();
+        var refinements = await Task.WhenAll(pool.Select((_, j) => ctx.StepAsync($"refine/{t}/{j}", ModelRoles.Refiner, t,
+            () => ctx.Grains.GetGrain<IRefinerGrain>(0).RefineAsync(
+                new RefineRequest(ctx.Problem.Question, annotated[j], reviews[j].Text, options.RefinerMultipleChoiceLine, ctx.Call(ModelRoles.Refiner, t, j, temperature, options.MaxTokens)), ct),
+            r => r.Usage,
+            r => ctx.Record(ModelRoles.Refiner, "run", "refinement", t, $"chain {j}:\n{r.Text}", r.Usage))));
+        await ctx.CheckpointAsync();
+        var solutions = refinements.Select(r => Core.Solving.SolutionParser.Parse(r.Text)).ToList();
+        var fresh = await CommonSteps.ScoreAsync(ctx, $"score/{t}", t, solutions, true, options.RobustStepSegmentation, ct);
+        await ctx.CheckpointAsync();
+        return fresh;
+    }
+
+    private static string Describe(Classification c, DatasetStats stats) => string.Create(CultureInfo.InvariantCulture,
+        $"{(c.Hard ? "hard" : "easy")}; M='{c.Majority}' Q={c.Q:F3} cond1={c.Cond1} conf_orm={c.ConfidenceOrm:F3} conf_prm={c.ConfidencePrm:F3} (mu={stats.Mean:F3} sigma={stats.StdDev:F3}, {stats.Source})");
+}

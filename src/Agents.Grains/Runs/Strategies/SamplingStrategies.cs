@@ -1,0 +1,95 @@
+using System.Globalization;
+using Agents.Contracts.Scoring;
+using Agents.Core.Magicore;
+using Agents.Core.Strategies;
+using Agents.Core.Voting;
+using Agents.Grains.Solving;
+
+namespace Agents.Grains.Runs.Strategies;
+
+/// <summary>Agent calls every strategy shares: the Solver's k-sample draw and the reward models' scores.</summary>
+internal static class CommonSteps
+{
+    /// <summary>Scorer role in ledgers and transcripts (one call scores ORM and PRM; the ledger splits them).</summary>
+    public const string Scorer = "scorer";
+
+    /// <summary>Draws the k samples of round 0 (memoized as one step).</summary>
+    public static Task<SolveResult> DrawAsync(RunContext ctx, int count, double temperature, double topP, CancellationToken ct)
+    {
+        var problem = ctx.Problem;
+        var request = new SolveRequest("", problem.Id, problem.Question, count, temperature, topP, ctx.Spec.MaxTokens, ctx.Spec.Model, 0, ctx.Spec.Seed);
+        return ctx.StepAsync("solve/0", SolverGrain.Role, 0,
+            () => ctx.Grains.GetGrain<ISolverGrain>(0).SolveAsync(request, ct),
+            r => r.Usage,
+            r =>
+            {
+                ctx.Record("run", SolverGrain.Role, "solve-request", 0, $"k={count} temperature={temperature}\n{r.Prompt}");
+                for (var i = 0; i < r.Samples.Length; i++)
+                {
+                    ctx.Record(SolverGrain.Role, "run", "sample", 0, r.Samples[i].Solution.Text, i == 0 ? r.Usage : null);
+                }
+            });
+    }
+
+    /// <summary>Scores chains (memoized under <paramref name="key"/>); returns scored chains in order.</summary>
+    public static async Task<ImmutableArray<ScoredChain>> ScoreAsync(
+        RunContext ctx, string key, int round, IReadOnlyList<Solution> solutions, bool processScores, bool robustSteps, CancellationToken ct)
+    {
+        var chains = solutions.Select((s, i) => new ChainToScore(
+            s.Text, [.. StepSegmentation.Segment(s.Text, robustSteps)], s.Answer is { Length: > 0 }, ctx.Seed(Scorer, round, i))).ToImmutableArray();
+        var request = new ScoreRequest(ctx.Problem.Question, chains, ctx.Spec.Reward, processScores);
+        var result = await ctx.StepAsync(key, Scorer, round,
+            () => ctx.Grains.GetGrain<IScorerGrain>(0).ScoreAsync(request, ct),
+            r => r.Orm + r.Prm,
+            r => ctx.Record(Scorer, "run", "scores", round,
+                string.Join('\n', r.Scores.Select((c, i) => $"chain {i}: orm={c.Outcome:F3} prm=[{string.Join(", ", c.StepScores.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))}]")),
+                r.Orm + r.Prm));
+        return [.. solutions.Select((s, i) => ScoredChain.Create(s.Text, s.Answer, result.Scores[i].Outcome, result.Scores[i].StepScores, round, i))];
+    }
+
+    /// <summary>Full PRM step scores per chain of a scoring step (kept even for answerless chains, for annotation).</summary>
+    public static ImmutableArray<double> StepScores(RunContext ctx, string key, int index) =>
+        ctx.Peek<ScoreResult>(key) is { } r ? r.Scores[index].StepScores : [];
+}
+
+/// <summary><c>cot</c> and <c>sc</c>: one draw, then the greedy answer or the majority vote.</summary>
+internal sealed class SamplingStrategy : IRunStrategy
+{
+    public int Phases(StrategySpec spec) => 1;
+
+    public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
+    {
+        var draw = await CommonSteps.DrawAsync(ctx, ctx.Spec.K, ctx.Spec.Temperature, ctx.Spec.TopP, ct);
+        var decision = StrategyDecisions.Decide(ctx.Spec, [.. draw.Samples.Select(s => s.Solution)]);
+        ctx.Record("run", "run", "decision", 0, decision.Explanation);
+        return new PhaseOutcome(null, new StrategyOutcome(decision.Answer, 0, [decision.Answer], ImmutableDictionary<string, string>.Empty, draw.SamplingMethod));
+    }
+}
+
+/// <summary><c>bok</c> (best of k by ORM, ALGORITHMS §4.3) and <c>rmv</c> (RM-weighted vote, §4.4).</summary>
+internal sealed class RewardStrategy(bool weightedVote) : IRunStrategy
+{
+    public int Phases(StrategySpec spec) => 1;
+
+    public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
+    {
+        var draw = await CommonSteps.DrawAsync(ctx, ctx.Spec.K, ctx.Spec.Temperature, ctx.Spec.TopP, ct);
+        var pool = await CommonSteps.ScoreAsync(ctx, "score/0", 0, [.. draw.Samples.Select(s => s.Solution)], processScores: weightedVote, robustSteps: true, ct);
+        string? answer;
+        string explanation;
+        if (weightedVote)
+        {
+            var vote = PoolSelection.Vote(pool, VoteKeys.Parse(ctx.Spec.VoteKey));
+            (answer, explanation) = (vote.Answer, $"RM-weighted vote (c = ORM + PRM product): '{vote.Answer}' with weight {vote.Score:F3} over {vote.Distinct} answers");
+        }
+        else
+        {
+            // Ties go to the first chain (ALGORITHMS §4.3).
+            var best = pool.Select((c, i) => (c, i)).OrderByDescending(x => x.c.Orm).ThenBy(x => x.i).First();
+            (answer, explanation) = (best.c.Answer, $"best of {pool.Length} by ORM: chain {best.i} (o = {best.c.Orm:F3}) answers '{best.c.Answer}'");
+        }
+
+        ctx.Record("run", "run", "decision", 0, explanation);
+        return new PhaseOutcome(null, new StrategyOutcome(answer, 0, [answer], ImmutableDictionary<string, string>.Empty, draw.SamplingMethod));
+    }
+}
