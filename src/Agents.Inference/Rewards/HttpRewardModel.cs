@@ -116,7 +116,7 @@ public sealed class HttpRewardModel : IRewardModel, IDisposable
 
         body["input"] = input;
         var (root, retries) = await PostAsync(_prmRetry, _prmUri, _prmModel, body, cancellationToken).ConfigureAwait(false);
-        var fail = Failer(_prmUri, _prmModel, "PRM");
+        var fail = Failer(_prmUri, _prmModel, "PRM", retries + 1);
         var data = PooledData(root, fail);
         if (data.ValueKind != JsonValueKind.Array)
         {
@@ -166,7 +166,7 @@ public sealed class HttpRewardModel : IRewardModel, IDisposable
         }
 
         var (root, retries) = await PostAsync(_ormRetry, _ormUri, _ormModel, body, cancellationToken).ConfigureAwait(false);
-        var fail = Failer(_ormUri, _ormModel, "ORM");
+        var fail = Failer(_ormUri, _ormModel, "ORM", retries + 1);
         var data = PooledData(root, fail);
         while (data.ValueKind == JsonValueKind.Array && data.GetArrayLength() == 1)
         {
@@ -281,8 +281,9 @@ public sealed class HttpRewardModel : IRewardModel, IDisposable
         return new TokenUsage(1, 0, tokens, 0, retries);
     }
 
-    private static Func<string, ModelBackendException> Failer(Uri uri, string? model, string role) => reason =>
-        new ModelBackendException($"reward server {uri} model {model ?? "(default)"}: malformed {role} response: {reason}", uri.ToString(), model, 200, 1, null);
+    // A malformed body is a protocol mismatch (wrong server, model or pooler config), so it is not retried.
+    private static Func<string, ModelBackendException> Failer(Uri uri, string? model, string role, int attempts) => reason =>
+        new ModelBackendException($"reward server {uri} model {model ?? "(default)"}: malformed {role} response: {reason}", uri.ToString(), model, 200, attempts, null);
 
     private static string Describe(JsonElement value) => value.ValueKind switch
     {

@@ -10,9 +10,14 @@ namespace Agents.Inference.Rewards;
 /// and counts one failure. The call's usage is booked as ORM usage (one call serves both models); backend failures
 /// (after the chat client's own retries) propagate.
 /// </summary>
-public sealed class JudgeRewardModel(IChatClient chat, JudgeRewardOptions? options = null, int maxParallelism = IRewardModel.DefaultParallelism) : IRewardModel
+public sealed partial class JudgeRewardModel(
+    IChatClient chat,
+    JudgeRewardOptions? options = null,
+    int maxParallelism = IRewardModel.DefaultParallelism,
+    ILogger<JudgeRewardModel>? logger = null) : IRewardModel
 {
     private readonly JudgeRewardOptions _options = options ?? new JudgeRewardOptions();
+    private readonly ILogger _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     /// <inheritdoc/>
     public async Task<RewardScores> ScoreAsync(RewardRequest request, CancellationToken cancellationToken)
@@ -35,6 +40,11 @@ public sealed class JudgeRewardModel(IChatClient chat, JudgeRewardOptions? optio
 
         var text = response.Text;
         var verdict = JudgePrompt.Parse(text, steps?.Count ?? 0, request.RunsOutcome, _options.NeutralScore);
+        if (verdict.Failures > 0)
+        {
+            LogUnreadable(_logger, verdict.Failures, steps?.Count ?? 0, text.Length <= 120 ? text : text[..120]);
+        }
+
         var usage = new TokenUsage(
             1,
             1,
@@ -52,4 +62,7 @@ public sealed class JudgeRewardModel(IChatClient chat, JudgeRewardOptions? optio
     /// <inheritdoc/>
     public Task<IReadOnlyList<RewardScores>> ScoreManyAsync(IReadOnlyList<RewardRequest> requests, CancellationToken cancellationToken) =>
         RewardBatch.ScoreAllAsync(this, requests, maxParallelism, cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Judge reply left {Failures} score(s) unread for a {Steps}-step chain; neutral scores used: {Reply}")]
+    private static partial void LogUnreadable(ILogger logger, int failures, int steps, string reply);
 }

@@ -59,7 +59,7 @@ public sealed class RewardModelRegistry(
             RewardSpecKind.Http => new HttpRewardModel(
                 spec.Endpoint!, spec.Model, options.Http, retry.Value, loggers.CreateLogger<HttpRewardModel>(), options.MaxParallelism),
             RewardSpecKind.Judge => new JudgeRewardModel(
-                services.GetRequiredService<IModelRegistry>().Resolve(spec.JudgeModel!), options.Judge, options.MaxParallelism),
+                services.GetRequiredService<IModelRegistry>().Resolve(spec.JudgeModel!), options.Judge, options.MaxParallelism, loggers.CreateLogger<JudgeRewardModel>()),
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Unknown reward spec kind."),
         };
     }

@@ -43,7 +43,6 @@ public sealed class JudgeRewardModelTests
     public async Task ScoreAsync_NoAnswer_AsksOnlyForOverall()
     {
         var judge = new ScriptedJudge();
-        using var model = new ChatClientHolder(judge);
         var reward = new JudgeRewardModel(judge);
 
         var scores = await reward.ScoreAsync(Request("WELL", hasAnswer: false), CancellationToken.None);
@@ -132,10 +131,5 @@ public sealed class JudgeRewardModelTests
         public void Dispose()
         {
         }
-    }
-
-    private sealed class ChatClientHolder(IChatClient client) : IDisposable
-    {
-        public void Dispose() => client.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-using Agents.Core.Magicore;
 using Agents.Inference.Rewards;
 
 namespace Agents.Inference.Tests.Rewards;
@@ -133,6 +132,5 @@ public sealed class SimulatedRewardModelTests
         Assert.Equal(0.5, ChainScore.Sigmoid(0));
         var chain = scores.ToScoredChain("text", "4", 1, 2);
         Assert.Equal(scores.Combined, chain.Combined, 12);
-        Assert.Equal(StepSegmentation.StepTag, "ки");
     }
 }
