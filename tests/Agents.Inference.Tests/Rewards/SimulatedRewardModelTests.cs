@@ -122,6 +122,31 @@ public sealed class SimulatedRewardModelTests
     }
 
     [Fact]
+    public async Task ScoreManyAsync_SimulatedSolverChains_CorrectChainsScoreHigherCombined()
+    {
+        var solver = new Agents.Core.Simulation.SimulatedModel();
+        var requests = new List<(RewardRequest Request, bool Correct)>();
+        for (var p = 0; p < 40; p++)
+        {
+            var problem = Agents.Core.Simulation.SyntheticProblems.GenerateOne(77, p, minSteps: 4, maxSteps: 8);
+            for (var j = 0; j < 4; j++)
+            {
+                var chain = solver.Solve(problem.Question, 1.0, seed: j);
+                var answer = Agents.Core.Answers.AnswerExtractor.LastBoxed(chain);
+                requests.Add((RewardRequest.For(problem.Question, chain, answer, seed: j), answer == problem.Answer.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+
+        var scores = await _model.ScoreManyAsync([.. requests.Select(r => r.Request)], CancellationToken.None);
+
+        var correct = scores.Where((_, i) => requests[i].Correct).Select(s => s.Combined).ToList();
+        var wrong = scores.Where((_, i) => !requests[i].Correct).Select(s => s.Combined).ToList();
+        Assert.NotEmpty(correct);
+        Assert.NotEmpty(wrong);
+        Assert.True(correct.Average() > wrong.Average() + 0.5, $"mean c: correct {correct.Average():0.###}, wrong {wrong.Average():0.###}");
+    }
+
+    [Fact]
     public void ChainScore_HandComputed_ProductPlusOutcome()
     {
         var scores = new RewardScores(0.75, [0.9, 0.5, 0.8], Contracts.Solving.TokenUsage.None, Contracts.Solving.TokenUsage.None, 0);
