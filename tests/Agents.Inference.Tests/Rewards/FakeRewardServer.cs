@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agents.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -63,6 +62,4 @@ internal sealed class FakeRewardServer : IAsyncDisposable
     }
 
     public static string Text(JsonObject request, string property) => request[property]?.GetValue<string>() ?? string.Empty;
-
-    public static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();
 }
