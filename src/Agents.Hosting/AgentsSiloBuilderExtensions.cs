@@ -5,7 +5,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Persistence;
 using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Storage;
 
 namespace Orleans.Hosting;
 
@@ -19,6 +21,7 @@ public static class AgentsSiloBuilderExtensions
         silo.Services.AddOptions<AgentsClusterOptions>().BindConfiguration(AgentsClusterOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddModelBackends(silo.Configuration);
+        silo.Services.AddRewardModels(silo.Configuration);
         silo.Services.AddSingleton(TimeProvider.System);
         if (cluster.IsCluster)
         {
@@ -30,6 +33,13 @@ public static class AgentsSiloBuilderExtensions
             silo.AddMemoryGrainStorage(Agents.Grains.StorageNames.Agents);
             silo.UseInMemoryReminderService();
         }
+
+        // Grain state holds the same records that cross the wire (memoized agent replies typed as object), so it is
+        // stored with Orleans' own serializer rather than the default JSON one, in memory and in Redis alike.
+        silo.Services.AddOptions<MemoryGrainStorageOptions>(Agents.Grains.StorageNames.Agents)
+            .Configure<IServiceProvider>((o, sp) => o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp));
+        silo.Services.AddOptions<RedisStorageOptions>(Agents.Grains.StorageNames.Agents)
+            .Configure<IServiceProvider>((o, sp) => o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp));
 
         silo.UseSiloMetadata();
         return silo;

@@ -74,7 +74,7 @@ public sealed class GrainTests(ClusterFixture fixture)
         var entries = (await run.GetTranscriptAsync()).Length;
         var second = await run.RunAsync(new RunRequest("job-cot", problem, spec));
 
-        Assert.Equal(first, second);
+        AssertSameResult(first, second);
         Assert.Equal(entries, (await run.GetTranscriptAsync()).Length);
         Assert.Equal(1, first.Usage.Calls);
         Assert.Equal(1, first.Usage.Samples);
@@ -91,7 +91,7 @@ public sealed class GrainTests(ClusterFixture fixture)
         await fixture.Cluster.DeactivateAsync(run);
         var second = await run.RunAsync(new RunRequest("job-persist", problem, spec));
 
-        Assert.Equal(first, second);
+        AssertSameResult(first, second);
     }
 
     [Fact]
@@ -135,6 +135,16 @@ public sealed class GrainTests(ClusterFixture fixture)
             Assert.Contains("127.0.0.1:9", r.Error, StringComparison.Ordinal);
             Assert.False(r.Correct);
         });
+    }
+
+    // Records holding ImmutableArray compare those members by reference; compare their contents instead.
+    private static void AssertSameResult(RunResult expected, RunResult actual)
+    {
+        Assert.Equal(
+            (expected.ProblemId, expected.Answer, expected.Correct, expected.Usage, expected.Silo, expected.LatencyMs),
+            (actual.ProblemId, actual.Answer, actual.Correct, actual.Usage, actual.Silo, actual.LatencyMs));
+        Assert.Equal(expected.Ledger.AsEnumerable(), actual.Ledger.AsEnumerable());
+        Assert.Equal(expected.RoundAnswers.AsEnumerable(), actual.RoundAnswers.AsEnumerable());
     }
 
     private static async Task<List<RunResult>> DrainAsync(IBatchJobGrain job)

@@ -26,12 +26,14 @@ public sealed record ChainToScore(
 /// <param name="Chains">The chains.</param>
 /// <param name="Reward">Reward model spec; empty = the silo's default.</param>
 /// <param name="ProcessScores">Whether to run the PRM (best-of-k needs only the ORM).</param>
+/// <param name="OutcomeScores">Whether to run the ORM (annotating old chains needs only the PRM).</param>
 [GenerateSerializer, Immutable, Alias("agents.score-request.v1")]
 public sealed record ScoreRequest(
     [property: Id(0)] string Question,
     [property: Id(1)] ImmutableArray<ChainToScore> Chains,
     [property: Id(2)] string Reward,
-    [property: Id(3)] bool ProcessScores);
+    [property: Id(3)] bool ProcessScores,
+    [property: Id(4)] bool OutcomeScores);
 
 /// <summary>Scores of one chain.</summary>
 /// <param name="Outcome">ORM score o in (0, 1).</param>

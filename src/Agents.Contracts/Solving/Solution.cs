@@ -30,8 +30,9 @@ public sealed record TokenUsage(
     [property: Id(3)] long CompletionTokens,
     [property: Id(4)] int Retries)
 {
-    /// <summary>No calls.</summary>
-    public static TokenUsage None { get; } = new(0, 0, 0, 0, 0);
+    /// <summary>No calls (a fresh instance each time: Orleans deserializes a field into the object a constructor put
+    /// there, so a shared default instance used as a field initializer would be overwritten).</summary>
+    public static TokenUsage None => new(0, 0, 0, 0, 0);
 
     /// <summary>Adds two usages.</summary>
     public static TokenUsage operator +(TokenUsage a, TokenUsage b) => new(

@@ -29,7 +29,7 @@ public sealed class StrategyTests
     [Theory]
     [InlineData("cot", null)]
     [InlineData("sc", null)]
-    [InlineData("magicore", "not available in this build yet")]
+    [InlineData("iort", "not available in this build yet")]
     [InlineData("majority", "unknown strategy 'majority'")]
     public void Validate_Names(string name, string? expected)
     {

@@ -99,7 +99,8 @@ internal sealed class MagicoreStrategy : IRunStrategy
         RunContext ctx, MagicoreOptions options, ImmutableArray<ScoredChain> pool, int t, CancellationToken ct)
     {
         // The PRM scores a chain got when it was scored annotate it ("(Score: n/10)" per step); same PRM, same input.
-        var annotated = pool.Select((c, j) => ChainAnnotation.Annotate(c.Text, CommonSteps.StepScores(ctx, $"score/{c.Round}", c.Index), options.RobustStepSegmentation)).ToArray();
+        var stepScores = await CommonSteps.AnnotationScoresAsync(ctx, $"annotate/{t}", t, pool, options.RobustStepSegmentation, ct);
+        var annotated = pool.Select((c, j) => ChainAnnotation.Annotate(c.Text, stepScores[j], options.RobustStepSegmentation)).ToArray();
         var temperature = options.Temperature;
         var reviews = await Task.WhenAll(pool.Select((_, j) => ctx.StepAsync($"review/{t}/{j}", ModelRoles.Reviewer, t,
             () => ctx.Grains.GetGrain<IReviewerGrain>(0).ReviewAsync(

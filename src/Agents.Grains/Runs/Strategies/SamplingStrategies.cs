@@ -37,7 +37,7 @@ internal static class CommonSteps
     {
         var chains = solutions.Select((s, i) => new ChainToScore(
             s.Text, [.. StepSegmentation.Segment(s.Text, robustSteps)], s.Answer is { Length: > 0 }, ctx.Seed(Scorer, round, i))).ToImmutableArray();
-        var request = new ScoreRequest(ctx.Problem.Question, chains, ctx.Spec.Reward, processScores);
+        var request = new ScoreRequest(ctx.Problem.Question, chains, ctx.Spec.Reward, processScores, OutcomeScores: true);
         var result = await ctx.StepAsync(key, Scorer, round,
             () => ctx.Grains.GetGrain<IScorerGrain>(0).ScoreAsync(request, ct),
             r => r.Orm + r.Prm,
@@ -47,9 +47,35 @@ internal static class CommonSteps
         return [.. solutions.Select((s, i) => ScoredChain.Create(s.Text, s.Answer, result.Scores[i].Outcome, result.Scores[i].StepScores, round, i))];
     }
 
-    /// <summary>Full PRM step scores per chain of a scoring step (kept even for answerless chains, for annotation).</summary>
+    /// <summary>PRM step scores of a chain from the scoring step that scored it (empty when the PRM was skipped).</summary>
     public static ImmutableArray<double> StepScores(RunContext ctx, string key, int index) =>
         ctx.Peek<ScoreResult>(key) is { } r ? r.Scores[index].StepScores : [];
+
+    /// <summary>
+    /// Step scores for annotating a pool: chains scored without the PRM (no answer) get one PRM pass now (memoized under
+    /// <paramref name="key"/>), as the released code annotates every chain of a hard problem.
+    /// </summary>
+    public static async Task<ImmutableArray<double>[]> AnnotationScoresAsync(
+        RunContext ctx, string key, int round, IReadOnlyList<ScoredChain> pool, bool robustSteps, CancellationToken ct)
+    {
+        var scores = pool.Select(c => StepScores(ctx, $"score/{c.Round}", c.Index)).ToArray();
+        var missing = Enumerable.Range(0, pool.Count).Where(j => scores[j].IsDefaultOrEmpty).ToArray();
+        if (missing.Length == 0)
+        {
+            return scores;
+        }
+
+        var chains = missing.Select(j => new ChainToScore(
+            pool[j].Text, [.. StepSegmentation.Segment(pool[j].Text, robustSteps)], HasAnswer: true, ctx.Seed(Scorer, round, 1000 + j))).ToImmutableArray();
+        var request = new ScoreRequest(ctx.Problem.Question, chains, ctx.Spec.Reward, ProcessScores: true, OutcomeScores: false);
+        var result = await ctx.StepAsync(key, Scorer, round, () => ctx.Grains.GetGrain<IScorerGrain>(0).ScoreAsync(request, ct), r => r.Orm + r.Prm);
+        for (var m = 0; m < missing.Length; m++)
+        {
+            scores[missing[m]] = result.Scores[m].StepScores;
+        }
+
+        return scores;
+    }
 }
 
 /// <summary><c>cot</c> and <c>sc</c>: one draw, then the greedy answer or the majority vote.</summary>
