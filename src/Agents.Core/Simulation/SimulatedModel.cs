@@ -19,6 +19,12 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
 {
     private static readonly decimal[] ArithmeticSlips = [-3, -2, -1, 1, 2, 3, -10, 10];
 
+    /// <summary>
+    /// The reviewer's closing sentence for a solution it judges correct as a whole: the only reviewer text with Self-Refine's
+    /// stop phrase "it is correct", so the loop stops exactly when every step is right and the answer is boxed.
+    /// </summary>
+    public const string WholeSolutionCorrect = "All steps are right and the answer is boxed, so it is correct; the solution needs no change.";
+
     /// <summary>The rates this model uses.</summary>
     public SimulationOptions Options { get; } = options ?? SimulationOptions.Default;
 
@@ -98,7 +104,7 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
         var lowest = LowestScored(scores);
         if (lowest >= 0 && lowest < verdicts.Count && verdicts[lowest] && lowest != firstWrong && scores[lowest] < 6)
         {
-            feedback.AppendLine(CultureInfo.InvariantCulture, $"Step {lowest + 1} has the lowest score ({scores[lowest]}/10), but it is correct.");
+            feedback.AppendLine(CultureInfo.InvariantCulture, $"Step {lowest + 1} has the lowest score ({scores[lowest]}/10), yet the step itself is right.");
         }
 
         if (firstWrong >= 0 && firstWrong < problem.Steps && EquationIsRight(problem, firstWrong, steps[firstWrong]))
@@ -141,7 +147,7 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
         }
         else
         {
-            feedback.AppendLine("All steps are correct; the solution needs no change.");
+            feedback.AppendLine(WholeSolutionCorrect);
         }
 
         return feedback.ToString().TrimEnd();
