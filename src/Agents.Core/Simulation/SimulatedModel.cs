@@ -29,8 +29,8 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
     public SimulationOptions Options { get; } = options ?? SimulationOptions.Default;
 
     /// <summary>
-    /// Answers one chat request: a solver, reviewer or refiner prompt, or an IoRT Meta-Thinker, Reflector or Instructor
-    /// prompt; anything else gets the cannot-solve text. When the
+    /// Answers one chat request: a solver, reviewer or refiner prompt, an IoRT Meta-Thinker, Reflector or Instructor
+    /// prompt, or an SPC sneaky-generator, critic or solver-continuation prompt; anything else gets the cannot-solve text. When the
     /// last message is an assistant prefill (e.g. "Step 1:") that the answer starts with, only the continuation is returned.
     /// </summary>
     public string Complete(IReadOnlyList<ChatMessage> messages, double temperature, long seed)
@@ -55,6 +55,11 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
         }
 
         var user = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? all;
+        if (AnswerSpc(user, temperature, seed) is { } spc)
+        {
+            return spc;
+        }
+
         if (AnswerIort(messages, user, temperature, seed) is { } iort)
         {
             return iort;
