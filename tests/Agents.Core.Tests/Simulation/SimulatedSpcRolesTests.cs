@@ -173,7 +173,8 @@ public sealed class SimulatedSpcRolesTests(ITestOutputHelper output)
         Assert.InRange(stats.InvalidAttackRate, 0.1, 0.5);
         Assert.InRange(stats.CriticAccuracyAttacked, 0.5, 0.9);
         Assert.InRange(stats.CriticAccuracyOriginal, 0.8, 1.0);
-        Assert.InRange(stats.GeneratorSuccessVsCritic + stats.CriticAccuracyAttacked, 0.9, 1.0);
+        Assert.Equal(1.0, stats.GeneratorSuccessVsCritic + stats.CriticAccuracyAttacked, 9);
+        Assert.All(records, r => Assert.Equal(r.Key, $"sim/1/{r.Game}"));
         Assert.All(records.Where(r => r.RewardOf(SpcPlayers.Generator) is not null && r.RewardOf(SpcPlayers.Critic) is not null),
             r => Assert.Equal(0, r.RewardOf(SpcPlayers.Generator)!.Value + r.RewardOf(SpcPlayers.Critic)!.Value));
         foreach (var role in new[] { SpcPlayers.Generator, SpcPlayers.Critic })
@@ -183,49 +184,11 @@ public sealed class SimulatedSpcRolesTests(ITestOutputHelper output)
         }
     }
 
-    // A reference game on the simulated world, the way the game grain plays it (without checkpoints).
     private GameRecord PlayGame(int game, SpcOptions options)
     {
         var problem = Problem(1000 + game);
-        var gold = problem.Answer.ToString(CultureInfo.InvariantCulture);
-        var steps = CorrectSteps(problem);
-        var k = SpcGame.ChooseStep(steps.Length, null, game, options);
-        var sneakyPrompt = SneakyGeneratorPrompt.Build(problem.Question, steps[..k], steps[k], options.ErrorTypes);
-        var sneakyText = Ask(sneakyPrompt, options.GeneratorTemperature, game);
-        var attack = SneakyGeneratorPrompt.Parse(sneakyText, steps[k], options.ErrorTypes);
-        var calls = 1;
-        bool[] Completions(string[] prefix) => [.. Enumerable.Range(0, options.ValidationCompletions).Select(n =>
-            AnswerExtractor.LastBoxed(prefix.Length == problem.Steps ? prefix[^1] : Ask(SolverContinuationPrompt.BuildContinuation(problem.Question, prefix), options.CompletionTemperature, (game * 100) + n)) == gold)];
-        var validation = attack.IsUsable
-            ? SpcGame.Validate(Completions(steps[..(k + 1)]), Completions([.. steps[..k], attack.ModifiedStep!]), options)
-            : new AttackValidation(0, 0, false, SpcGame.ReasonUnparsed);
-        calls += 2 * options.ValidationCompletions;
-        var attackVerdict = CriticVerdict.Invalid;
-        var pairedVerdict = CriticVerdict.Invalid;
-        string? criticText = null, pairedText = null;
-        var criticUser = CriticPrompt.UserMessage(problem.Question, steps[..k], attack.ModifiedStep ?? string.Empty);
-        var pairedUser = CriticPrompt.UserMessage(problem.Question, steps[..k], steps[k]);
-        if (validation.Valid)
-        {
-            criticText = Ask(CriticPrompt.Build(problem.Question, steps[..k], attack.ModifiedStep!), 0, 0);
-            pairedText = Ask(CriticPrompt.Build(problem.Question, steps[..k], steps[k]), 0, 0);
-            (attackVerdict, pairedVerdict) = (CriticPrompt.Parse(criticText), CriticPrompt.Parse(pairedText));
-            calls += 2;
-        }
-
-        var rewards = SpcGame.Rewards(validation.Valid, attackVerdict, pairedVerdict, options);
-        var turns = ImmutableArray.CreateBuilder<GameTurn>();
-        turns.Add(new GameTurn(SpcPlayers.Generator, string.Empty, sneakyPrompt[0].Text, sneakyText, rewards.Generator));
-        if (criticText is not null)
-        {
-            turns.Add(new GameTurn(SpcPlayers.Critic, Prompts.PromptMarkers.CriticInstruction, criticUser, criticText, rewards.Critic));
-            turns.Add(new GameTurn(SpcPlayers.PairedCritic, Prompts.PromptMarkers.CriticInstruction, pairedUser, pairedText!, rewards.PairedCritic));
-        }
-
-        var now = DateTimeOffset.UnixEpoch;
-        return new GameRecord("sim", 1, game, "sim", "sim", "sim", $"synth-{game}", game, SpcHash.Prompts(sneakyPrompt[0].Text, criticUser), now, now, k,
-            CriticPrompt.StepJoiner, attack.ErrorType, attack.Status, validation.OriginalSuccessRate, validation.SneakySuccessRate, validation.Valid,
-            validation.Reason, attackVerdict, pairedVerdict, (criticText is not null && attackVerdict == CriticVerdict.Invalid ? 1 : 0) + (pairedText is not null && pairedVerdict == CriticVerdict.Invalid ? 1 : 0),
-            turns.ToImmutable(), calls, 0, 0);
+        var setup = new GameSetup("sim", 1, game, $"synth-{game}", problem.Question, problem.Answer.ToString(CultureInfo.InvariantCulture),
+            [.. CorrectSteps(problem)], "sim", "sim", "sim", game);
+        return SpcGameProcess.Play(setup, call => new SpcReply(_model.Complete([.. call.Messages], call.Temperature, call.Seed)), options);
     }
 }
