@@ -36,7 +36,7 @@ public sealed record GameTurn(string Player, string System, string User, string 
 /// <param name="SolverModel">Model id of the solver (solutions and validation completions).</param>
 /// <param name="ProblemId">The problem played.</param>
 /// <param name="Seed">The game's seed (step choice and sampled calls derive from it).</param>
-/// <param name="PromptHash">Hash of the game's prompts (<see cref="SpcHash.Prompts"/>), to detect template changes.</param>
+/// <param name="PromptHash">Hash of the prompt templates used (<see cref="SpcHash.Prompts"/>), so template changes show in the records.</param>
 /// <param name="StartedAt">When the game started.</param>
 /// <param name="FinishedAt">When the record was written.</param>
 /// <param name="StepIndex">The attacked step (0-based); −1 when no step could be chosen.</param>
