@@ -35,7 +35,7 @@ public sealed record SpcOptions
     public static SpcOptions Default { get; } = new();
 
     /// <summary>The error types the sneaky generator may choose from ("calculation error" is the paper's known one).</summary>
-    public ImmutableArray<string> ErrorTypes { get; init; } = ["calculation error", "misread number", "wrong operation"];
+    public IReadOnlyList<string> ErrorTypes { get; init; } = ["calculation error", "misread number", "wrong operation"];
 
     /// <summary>N: solver completions per branch (from the original and from the modified step) to validate an attack.</summary>
     [Range(1, 64)]
