@@ -71,4 +71,60 @@ public static class PromptMarkers
 
     /// <summary>What the Instructor prompt shows in place of a meta-thought when none is used (the no-meta-thought ablation).</summary>
     public const string NoMetaThought = "(none)";
+
+    /// <summary>SPC critic: heading of the problem section of the user message (ALGORITHMS §3.4, exact).</summary>
+    public const string CriticProblem = "## Problem";
+
+    /// <summary>SPC critic: heading of the partial-solution section (the previous steps joined by a blank line).</summary>
+    public const string CriticPartialSolution = "## Partial Solution";
+
+    /// <summary>SPC critic: heading of the step under judgment.</summary>
+    public const string CriticLastStep = "## Last Step";
+
+    /// <summary>SPC critic: the partial solution shown when the first step is judged (ALGORITHMS §3.4, exact).</summary>
+    public const string CriticEmptyPartialSolution = "Let's solve this problem.";
+
+    /// <summary>SPC critic: opening tag of the verdict.</summary>
+    public const string VerdictOpen = "<Answer>";
+
+    /// <summary>SPC critic: closing tag of the verdict.</summary>
+    public const string VerdictClose = "</Answer>";
+
+    /// <summary>SPC critic: the system message (a paraphrase of the released one; the section names and tags are exact).</summary>
+    public const string CriticInstruction =
+        "You are a helpful critic. Given a math Problem, a Partial Solution and its current Last Step, critique the " +
+        "correctness of the Last Step with a step-by-step analysis in three parts: (1) analyse the general thought of the " +
+        "partial solution; (2) give a brief critique of the Last Step consistent with that summary; (3) write a conclusion " +
+        "that ends with <Answer>Correct</Answer> if the Last Step is correct or <Answer>Incorrect</Answer> if it is not.";
+
+    /// <summary>SPC sneaky generator: heading of the correct step it must turn into a subtly wrong one.</summary>
+    public const string SneakyCorrectStep = "## Correct Step";
+
+    /// <summary>SPC sneaky generator: heading of the list of error types it may choose from.</summary>
+    public const string SneakyErrorTypes = "## Error Types";
+
+    /// <summary>SPC sneaky generator: label of the output line that names the chosen error type.</summary>
+    public const string SneakyErrorTypeLabel = "Error Type:";
+
+    /// <summary>SPC sneaky generator: label before the modified (incorrect) step, the last part of its output.</summary>
+    public const string SneakyModifiedStepLabel = "Modified Step:";
+
+    /// <summary>SPC sneaky generator: the instruction (ALGORITHMS §3.3: name an error type and plan, then write the modified step).</summary>
+    public const string SneakyInstruction =
+        "Rewrite the Correct Step so that it contains one subtle error of one of the listed Error Types, keeping its style " +
+        "and length, so that a careful reader is unlikely to notice. First write \"Error Type: <type>\" naming the type you " +
+        "chose, then a short plan of the change, then \"Modified Step:\" followed by the modified step only.";
+
+    /// <summary>Heading before the steps a solver must continue from (SPC attack validation).</summary>
+    public const string PartialSolution = "### Partial Solution:";
+
+    /// <summary>The solver's instruction to continue a partial solution (SPC attack validation and critic-guided search).</summary>
+    public const string ContinueInstruction =
+        "Continue the partial solution from its next step. Write only the remaining steps, each on a new line as " +
+        "\"Step n:\", and put your final answer within \\boxed{}.";
+
+    /// <summary>The solver's instruction to write only the next step of a partial solution (critic-guided search).</summary>
+    public const string NextStepInstruction =
+        "Write only the next step of the partial solution, on one line as \"Step n:\". If it finishes the solution, end it " +
+        "with the final answer within \\boxed{}.";
 }

@@ -19,12 +19,18 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
 {
     private static readonly decimal[] ArithmeticSlips = [-3, -2, -1, 1, 2, 3, -10, 10];
 
+    /// <summary>
+    /// The reviewer's closing sentence for a solution it judges correct as a whole: the only reviewer text with Self-Refine's
+    /// stop phrase "it is correct", so the loop stops exactly when every step is right and the answer is boxed.
+    /// </summary>
+    public const string WholeSolutionCorrect = "All steps are right and the answer is boxed, so it is correct; the solution needs no change.";
+
     /// <summary>The rates this model uses.</summary>
     public SimulationOptions Options { get; } = options ?? SimulationOptions.Default;
 
     /// <summary>
-    /// Answers one chat request: a solver, reviewer or refiner prompt, or an IoRT Meta-Thinker, Reflector or Instructor
-    /// prompt; anything else gets the cannot-solve text. When the
+    /// Answers one chat request: a solver, reviewer or refiner prompt, an IoRT Meta-Thinker, Reflector or Instructor
+    /// prompt, or an SPC sneaky-generator, critic or solver-continuation prompt; anything else gets the cannot-solve text. When the
     /// last message is an assistant prefill (e.g. "Step 1:") that the answer starts with, only the continuation is returned.
     /// </summary>
     public string Complete(IReadOnlyList<ChatMessage> messages, double temperature, long seed)
@@ -49,6 +55,11 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
         }
 
         var user = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? all;
+        if (AnswerSpc(user, temperature, seed) is { } spc)
+        {
+            return spc;
+        }
+
         if (AnswerIort(messages, user, temperature, seed) is { } iort)
         {
             return iort;
@@ -98,7 +109,7 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
         var lowest = LowestScored(scores);
         if (lowest >= 0 && lowest < verdicts.Count && verdicts[lowest] && lowest != firstWrong && scores[lowest] < 6)
         {
-            feedback.AppendLine(CultureInfo.InvariantCulture, $"Step {lowest + 1} has the lowest score ({scores[lowest]}/10), but it is correct.");
+            feedback.AppendLine(CultureInfo.InvariantCulture, $"Step {lowest + 1} has the lowest score ({scores[lowest]}/10), yet the step itself is right.");
         }
 
         if (firstWrong >= 0 && firstWrong < problem.Steps && EquationIsRight(problem, firstWrong, steps[firstWrong]))
@@ -141,7 +152,7 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
         }
         else
         {
-            feedback.AppendLine("All steps are correct; the solution needs no change.");
+            feedback.AppendLine(WholeSolutionCorrect);
         }
 
         return feedback.ToString().TrimEnd();

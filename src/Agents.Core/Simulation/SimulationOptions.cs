@@ -99,6 +99,34 @@ public sealed record SimulationOptions
     [Range(0.0, 1.0)]
     public double RefreshWhenSoundRate { get; init; } = 0.05;
 
+    /// <summary>SPC sneaky generator: probability of choosing the subtlest offered error type (calculation error, then misread number, then wrong operation) instead of a uniform choice.</summary>
+    [Range(0.0, 1.0)]
+    public double SneakySubtlety { get; init; } = 0.6;
+
+    /// <summary>SPC sneaky generator: probability that its rewrite keeps the right equation, so the attack fails to make the step wrong.</summary>
+    [Range(0.0, 1.0)]
+    public double SneakyFailRate { get; init; } = 0.15;
+
+    /// <summary>SPC critic: probability of detecting an obvious wrong step (subtlety 0: wrong operation or input, no equation).</summary>
+    [Range(0.0, 1.0)]
+    public double CriticDetectObvious { get; init; } = 0.95;
+
+    /// <summary>SPC critic: probability of detecting a subtle wrong step (subtlety 1: result off by at most 3); linear in between.</summary>
+    [Range(0.0, 1.0)]
+    public double CriticDetectSubtle { get; init; } = 0.55;
+
+    /// <summary>SPC critic: probability of calling a right step incorrect.</summary>
+    [Range(0.0, 1.0)]
+    public double CriticFalseAlarmRate { get; init; } = 0.08;
+
+    /// <summary>SPC critic: probability that its output has no verdict tag (an invalid output).</summary>
+    [Range(0.0, 1.0)]
+    public double CriticFormatErrorRate { get; init; } = 0.03;
+
+    /// <summary>Solver continuation: probability of silently recomputing a wrong running count right before continuing (the attack does not stick).</summary>
+    [Range(0.0, 1.0)]
+    public double ContinueRecoverRate { get; init; } = 0.1;
+
     /// <summary>
     /// Per-step slip probability: SlipBase × (1 + SlipPerStep × (steps − 1)) × (1 + SlipPerTemperature × T), capped at MaxSlip.
     /// </summary>

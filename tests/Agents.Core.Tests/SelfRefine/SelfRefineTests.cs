@@ -13,6 +13,8 @@ public sealed class SelfRefineTests
     [InlineData("I think it is incorrect.", false)]
     [InlineData("it's correct", false)]
     [InlineData("All steps are correct; the solution needs no change.", false)]
+    [InlineData(SimulatedModel.WholeSolutionCorrect, true)]
+    [InlineData("Step 2 has the lowest score (3/10), yet the step itself is right.", false)]
     [InlineData(null, false)]
     public void ShouldStop_Feedback_OnlyOnPhraseCaseInsensitive(string? feedback, bool stop)
     {

@@ -192,7 +192,7 @@ public sealed class SimulatedModelTests
     [InlineData("Step 1: Mia buys 5 more apples: 12 + 5 = 17.\nThe answer is \\boxed{17}.", "Step 1 computes correctly, but the solution stops there; Step 2 is missing and should be 17 - 2 = 15")]
     [InlineData("", "The solution has no steps; Step 1 should be 12 + 5 = 17")]
     [InlineData("Step 1: Mia buys 5 more apples: 12 + 5 = 17.\nStep 2: Mia sells 2 apples: 17 - 2 = 15.", "does not state its final count")]
-    [InlineData("Step 1: Mia buys 5 more apples: 12 + 5 = 17.\nStep 2: Mia sells 2 apples: 17 - 2 = 15.\nThe answer is \\boxed{15}.", "All steps are correct")]
+    [InlineData("Step 1: Mia buys 5 more apples: 12 + 5 = 17.\nStep 2: Mia sells 2 apples: 17 - 2 = 15.\nThe answer is \\boxed{15}.", "so it is correct")]
     public void Review_IncompleteOrCorrectSolution_SaysWhatIsMissing(string solution, string expected)
     {
         const string question = "Mia has 12 apples. Then Mia buys 5 more apples. Then Mia sells 2 apples. How many apples does Mia have now?";

@@ -1,0 +1,201 @@
+using System.Globalization;
+using Agents.Core.Answers;
+using Agents.Core.Solving;
+using Microsoft.Extensions.AI;
+
+namespace Agents.Core.Spc;
+
+/// <summary>The model calls of one SPC game.</summary>
+public enum SpcRole
+{
+    /// <summary>The sneaky generator's attack.</summary>
+    Generator,
+
+    /// <summary>A validation completion from the original step.</summary>
+    CompletionOriginal,
+
+    /// <summary>A validation completion from the modified step.</summary>
+    CompletionSneaky,
+
+    /// <summary>The critic on the modified step.</summary>
+    Critic,
+
+    /// <summary>The critic on the paired original step.</summary>
+    CriticPaired,
+}
+
+/// <summary>One model request of a game, with its reproducible seed (ALGORITHMS §0).</summary>
+/// <param name="Role">Which call.</param>
+/// <param name="Index">0-based ordinal among this role's calls (completion n, critic retry n).</param>
+/// <param name="Messages">The prompt.</param>
+/// <param name="Temperature">Sampling temperature.</param>
+/// <param name="Seed">The request seed, derived from the game's key, seed, role and index.</param>
+public sealed record SpcCall(SpcRole Role, int Index, IList<ChatMessage> Messages, double Temperature, long Seed);
+
+/// <summary>A model's answer to an <see cref="SpcCall"/> with its token counts (0 when unknown).</summary>
+/// <param name="Text">The output text.</param>
+/// <param name="PromptTokens">Prompt tokens.</param>
+/// <param name="CompletionTokens">Completion tokens.</param>
+public sealed record SpcReply(string Text, long PromptTokens = 0, long CompletionTokens = 0);
+
+/// <summary>What a game is played on: identity, models, and a solution already checked against the gold answer.</summary>
+/// <param name="League">League name.</param>
+/// <param name="Round">Round number.</param>
+/// <param name="Game">Game index in the round.</param>
+/// <param name="ProblemId">The problem id.</param>
+/// <param name="Question">The problem text.</param>
+/// <param name="Gold">The gold answer.</param>
+/// <param name="Steps">The correct solution's steps (without "Step n:" labels).</param>
+/// <param name="GeneratorModel">Model id of the generator.</param>
+/// <param name="CriticModel">Model id of the critic.</param>
+/// <param name="SolverModel">Model id of the solver.</param>
+/// <param name="Seed">The game seed.</param>
+public sealed record GameSetup(
+    string League,
+    int Round,
+    int Game,
+    string ProblemId,
+    string Question,
+    string Gold,
+    ImmutableArray<string> Steps,
+    string GeneratorModel,
+    string CriticModel,
+    string SolverModel,
+    long Seed);
+
+/// <summary>
+/// The reference SPC game (ALGORITHMS §3.3), synchronous and pure apart from the model delegates and the clock: choose a
+/// step, attack it, validate by N continuations per branch, judge (with retries on invalid output, and the paired
+/// original step), reward, record. Grains run the same phases asynchronously with checkpoints, using the same rules.
+/// </summary>
+public static class SpcGameProcess
+{
+    /// <summary>Plays one game; <paramref name="model"/> answers every call (route by <see cref="SpcCall.Role"/>).</summary>
+    public static GameRecord Play(GameSetup setup, Func<SpcCall, SpcReply> model, SpcOptions? options = null, TimeProvider? clock = null, EquivalenceMode mode = EquivalenceMode.Numeric)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        ArgumentNullException.ThrowIfNull(model);
+        options ??= SpcOptions.Default;
+        clock ??= TimeProvider.System;
+        var started = clock.GetUtcNow();
+        var ledger = new Ledger(setup, model);
+        var steps = setup.Steps;
+        var k = SpcGame.ChooseStep(steps.Length, null, setup.Seed, options);
+        if (k < 0)
+        {
+            return Record(setup, options, started, clock, -1, null, AttackParseStatus.MissingStep, new AttackValidation(0, 0, false, SpcGame.ReasonUnparsed),
+                CriticVerdict.Invalid, CriticVerdict.Invalid, 0, [], ledger, SpcHash.Prompts());
+        }
+
+        var prefix = steps[..k];
+        var generatorPrompt = SneakyGeneratorPrompt.Build(setup.Question, prefix, steps[k], options.ErrorTypes);
+        var generatorText = ledger.Call(SpcRole.Generator, 0, generatorPrompt, options.GeneratorTemperature).Text;
+        var attack = SneakyGeneratorPrompt.Parse(generatorText, steps[k], options.ErrorTypes);
+        var validation = attack.IsUsable
+            ? SpcGame.Validate(
+                Completions(setup, ledger, SpcRole.CompletionOriginal, [.. prefix, steps[k]], options, mode),
+                Completions(setup, ledger, SpcRole.CompletionSneaky, [.. prefix, attack.ModifiedStep!], options, mode),
+                options)
+            : new AttackValidation(0, 0, false, SpcGame.ReasonUnparsed);
+
+        var criticUser = CriticPrompt.UserMessage(setup.Question, prefix, attack.ModifiedStep ?? string.Empty);
+        var pairedUser = CriticPrompt.UserMessage(setup.Question, prefix, steps[k]);
+        var invalidOutputs = 0;
+        (CriticVerdict Verdict, string Text)? attacked = null, paired = null;
+        if (validation.Valid)
+        {
+            attacked = Judge(ledger, SpcRole.Critic, setup.Question, prefix, attack.ModifiedStep!, options, ref invalidOutputs);
+            if (options.PairedSamples)
+            {
+                paired = Judge(ledger, SpcRole.CriticPaired, setup.Question, prefix, steps[k], options, ref invalidOutputs);
+            }
+        }
+
+        var attackVerdict = attacked?.Verdict ?? CriticVerdict.Invalid;
+        var pairedVerdict = paired?.Verdict ?? CriticVerdict.Invalid;
+        var rewards = SpcGame.Rewards(validation.Valid, attackVerdict, paired?.Verdict, options);
+        var system = generatorPrompt.Count > 1 ? generatorPrompt[0].Text : string.Empty;
+        var turns = ImmutableArray.CreateBuilder<GameTurn>();
+        turns.Add(new GameTurn(SpcPlayers.Generator, system, generatorPrompt[^1].Text, generatorText, rewards.Generator));
+        if (attacked is { } a)
+        {
+            turns.Add(new GameTurn(SpcPlayers.Critic, Prompts.PromptMarkers.CriticInstruction, criticUser, a.Text, rewards.Critic));
+        }
+
+        if (paired is { } p)
+        {
+            turns.Add(new GameTurn(SpcPlayers.PairedCritic, Prompts.PromptMarkers.CriticInstruction, pairedUser, p.Text, rewards.PairedCritic));
+        }
+
+        var hash = SpcHash.Prompts(Prompts.PromptMarkers.CriticInstruction, Prompts.PromptMarkers.SneakyInstruction, Prompts.PromptMarkers.ContinueInstruction);
+        return Record(setup, options, started, clock, k, attack.ErrorType, attack.Status, validation, attackVerdict, pairedVerdict, invalidOutputs, turns.ToImmutable(), ledger, hash);
+    }
+
+    /// <summary>The seed of a game call: derived from the game key, the game seed, the role and the index.</summary>
+    public static long SeedOf(GameSetup setup, SpcRole role, int index)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        var key = string.Create(CultureInfo.InvariantCulture, $"{setup.League}/{setup.Round}/{setup.Game}");
+        return SampleSeed.ForChoice(SampleSeed.Derive(key, setup.ProblemId, role.ToString(), setup.Round, setup.Seed), index);
+    }
+
+    // N continuations from the branch's steps, graded against the gold answer; a branch whose last step already states a
+    // boxed answer is graded directly (every outcome the same, no calls).
+    private static bool[] Completions(GameSetup setup, Ledger ledger, SpcRole role, string[] branch, SpcOptions options, EquivalenceMode mode)
+    {
+        if (AnswerExtractor.LastBoxed(branch[^1]) is { } stated)
+        {
+            return [.. Enumerable.Repeat(AnswerEquivalence.AreEquivalent(stated, setup.Gold, mode), options.ValidationCompletions)];
+        }
+
+        var prompt = SolverContinuationPrompt.BuildContinuation(setup.Question, branch);
+        return [.. Enumerable.Range(0, options.ValidationCompletions).Select(n =>
+            AnswerEquivalence.AreEquivalent(AnswerExtractor.Extract(ledger.Call(role, n, prompt, options.CompletionTemperature).Text), setup.Gold, mode))];
+    }
+
+    private static (CriticVerdict Verdict, string Text) Judge(Ledger ledger, SpcRole role, string question, IReadOnlyList<string> prefix, string step, SpcOptions options, ref int invalidOutputs)
+    {
+        var prompt = CriticPrompt.Build(question, prefix, step);
+        var text = string.Empty;
+        for (var attempt = 0; attempt <= options.CriticRetriesOnInvalid; attempt++)
+        {
+            // Greedy decoding repeats itself, so a retry samples (ALGORITHMS §3.4: invalid items are re-run).
+            var temperature = attempt == 0 ? options.CriticTemperature : Math.Max(options.CriticTemperature, 0.7);
+            text = ledger.Call(role, attempt, prompt, temperature).Text;
+            var verdict = CriticPrompt.Parse(text);
+            if (verdict != CriticVerdict.Invalid)
+            {
+                return (verdict, text);
+            }
+
+            invalidOutputs++;
+        }
+
+        return (CriticVerdict.Invalid, text);
+    }
+
+    private static GameRecord Record(GameSetup setup, SpcOptions options, DateTimeOffset started, TimeProvider clock, int step, string? errorType,
+        AttackParseStatus status, AttackValidation validation, CriticVerdict attackVerdict, CriticVerdict pairedVerdict, int invalidOutputs,
+        ImmutableArray<GameTurn> turns, Ledger ledger, string hash) =>
+        new(setup.League, setup.Round, setup.Game, setup.GeneratorModel, setup.CriticModel, setup.SolverModel, setup.ProblemId, setup.Seed, hash,
+            started, clock.GetUtcNow(), step, CriticPrompt.StepJoiner, errorType, status, validation.OriginalSuccessRate, validation.SneakySuccessRate,
+            validation.Valid, validation.Reason, attackVerdict, pairedVerdict, invalidOutputs, turns, ledger.Calls, ledger.PromptTokens, ledger.CompletionTokens);
+
+    private sealed class Ledger(GameSetup setup, Func<SpcCall, SpcReply> model)
+    {
+        public int Calls { get; private set; }
+
+        public long PromptTokens { get; private set; }
+
+        public long CompletionTokens { get; private set; }
+
+        public SpcReply Call(SpcRole role, int index, IList<ChatMessage> messages, double temperature)
+        {
+            var reply = model(new SpcCall(role, index, messages, temperature, SeedOf(setup, role, index)));
+            Calls++;
+            PromptTokens += reply.PromptTokens;
+            CompletionTokens += reply.CompletionTokens;
+            return reply;
+        }
+    }
+}
