@@ -31,7 +31,11 @@ internal sealed record BatchSettings(
     string VoteKey = "raw",
     bool KeepEmpty = false,
     string Equivalence = "numeric",
-    int MaxAttempts = 3);
+    int MaxAttempts = 3,
+    string? Reward = null,
+    string Mode = "paper",
+    double? Mu = null,
+    double? Sigma = null);
 
 /// <summary>Exit codes of the CLI.</summary>
 internal static class ExitCodes
@@ -174,6 +178,7 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
             .StartAsync(async progress =>
             {
                 var task = progress.AddTask($"{spec.Name} k={spec.K}", maxValue: todo.Length);
+                var phases = (await job.GetProgressAsync()).Phases;
                 var next = 0;
                 while (true)
                 {
@@ -196,6 +201,12 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
                     if (page.Finished)
                     {
                         break;
+                    }
+
+                    if (page.Results.Length == 0 && phases > 1)
+                    {
+                        var progressNow = await job.GetProgressAsync();
+                        task.Description = $"{spec.Name} phase {progressNow.Phase + 1}/{progressNow.Phases} ({progressNow.PhaseDone}/{progressNow.Total})";
                     }
 
                     if (page.Results.Length == 0)
@@ -240,9 +251,26 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
                 throw new ArgumentException($"--concurrency must be at least 1, got {settings.Concurrency}");
             }
 
+            if (settings.Mode is not ("paper" or "code"))
+            {
+                throw new ArgumentException($"--mode must be paper or code, got '{settings.Mode}'");
+            }
+
+            if (settings.Mu.HasValue != settings.Sigma.HasValue)
+            {
+                throw new ArgumentException("--mu and --sigma go together (MAgICoRe's normalisation for a run without a dataset)");
+            }
+
+            var options = ImmutableDictionary<string, string>.Empty.Add("mode", settings.Mode);
+            if (settings.Mu is { } mu && settings.Sigma is { } sigma)
+            {
+                options = options.Add("mu", mu.ToString("R", CultureInfo.InvariantCulture)).Add("sigma", sigma.ToString("R", CultureInfo.InvariantCulture));
+            }
+
             return StrategyDefaults.Create(
                 settings.Strategy, settings.K, settings.Rounds, settings.Temperature, settings.Seed, settings.Model ?? "",
-                VoteKeys.Parse(settings.VoteKey), !settings.KeepEmpty, EquivalenceModes.Parse(settings.Equivalence));
+                VoteKeys.Parse(settings.VoteKey), !settings.KeepEmpty, EquivalenceModes.Parse(settings.Equivalence),
+                settings.Reward ?? "", options);
         }
         catch (ArgumentException ex)
         {
@@ -258,8 +286,10 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
         return "job-" + XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(key)).ToString("x16", CultureInfo.InvariantCulture);
     }
 
-    private static Dictionary<string, string> Switches(StrategySpec spec) => new()
+    private static Dictionary<string, string> Switches(StrategySpec spec) => new(spec.Options)
     {
+        ["rounds"] = spec.Rounds.ToString(CultureInfo.InvariantCulture),
+        ["reward"] = string.IsNullOrEmpty(spec.Reward) ? "default" : spec.Reward,
         ["k"] = spec.K.ToString(CultureInfo.InvariantCulture),
         ["temperature"] = spec.Temperature.ToString(CultureInfo.InvariantCulture),
         ["top_p"] = spec.TopP.ToString(CultureInfo.InvariantCulture),

@@ -22,7 +22,12 @@ internal sealed record OutputRow(
     int Retries,
     string Sampling,
     string Silo,
-    string Job)
+    string Job,
+    IReadOnlyDictionary<string, int> CallsByRole,
+    IReadOnlyList<string?> RoundAnswers,
+    IReadOnlyList<bool?> RoundCorrect,
+    IReadOnlyList<LedgerRow> Ledger,
+    IReadOnlyDictionary<string, string> Details)
 {
     /// <summary>JSON settings shared by every file the CLI writes.</summary>
     public static readonly JsonSerializerOptions Json = new()
@@ -35,8 +40,15 @@ internal sealed record OutputRow(
     /// <summary>The row for a run result.</summary>
     public static OutputRow From(RunResult r, string jobId) => new(
         r.ProblemId, r.Strategy, r.Answer, r.Gold, r.Correct, r.Status, r.Error, r.Usage.Samples, r.Usage.PromptTokens,
-        r.Usage.CompletionTokens, r.Rounds, r.LatencyMs, r.Usage.Calls, r.Usage.Retries, r.SamplingMethod, r.Silo, jobId);
+        r.Usage.CompletionTokens, r.Rounds, r.LatencyMs, r.Usage.Calls, r.Usage.Retries, r.SamplingMethod, r.Silo, jobId,
+        r.Ledger.GroupBy(l => l.Role).ToDictionary(g => g.Key, g => g.Sum(l => l.Usage.Calls), StringComparer.Ordinal),
+        r.RoundAnswers, r.RoundCorrect,
+        [.. r.Ledger.Select(l => new LedgerRow(l.Role, l.Round, l.Usage.Calls, l.Usage.Samples, l.Usage.PromptTokens, l.Usage.CompletionTokens))],
+        r.Details);
 }
+
+/// <summary>One ledger line of an output row: calls, samples and tokens of a role in a round.</summary>
+internal sealed record LedgerRow(string Role, int Round, int Calls, int Samples, long PromptTokens, long CompletionTokens);
 
 /// <summary>Reads and appends the output JSONL; a rerun resumes by skipping the ids already there.</summary>
 internal static class OutputFile

@@ -10,10 +10,13 @@ internal static class BatchCommand
     public static Command Create()
     {
         var input = new Option<string>("--input") { Description = "Dataset: JSONL or JSON array of GSM8K, MATH or generic rows", Required = true };
-        var strategy = new Option<string>("--strategy") { Description = "cot | sc (more strategies land with their issues)", Required = true };
+        var strategy = new Option<string>("--strategy") { Description = "cot | sc | bok | rmv | self-refine | magicore", Required = true };
         var output = new Option<string>("--output") { Description = "Output JSONL; rerunning resumes, skipping ids already in it", Required = true };
         var model = new Option<string?>("--model") { Description = "sim (default) | openai:URL#MODEL" };
-        var reward = new Option<string?>("--reward") { Description = "Reward model spec (used by bok, rmv, magicore)" };
+        var reward = new Option<string?>("--reward") { Description = "Reward model: sim (default) | http:URL[#MODEL] | judge:MODELSPEC (bok, rmv, magicore)" };
+        var mode = new Option<string>("--mode") { Description = "MAgICoRe paper|code switches (ALGORITHMS §1.10)", DefaultValueFactory = _ => "paper" };
+        var mu = new Option<double?>("--mu") { Description = "MAgICoRe normalisation mean when no dataset barrier is wanted (with --sigma)" };
+        var sigma = new Option<double?>("--sigma") { Description = "MAgICoRe normalisation std (with --mu)" };
         var k = new Option<int?>("--k") { Description = "Samples per problem (sc default 8; cot is always 1)" };
         var rounds = new Option<int?>("--rounds") { Description = "Refinement rounds of iterative strategies" };
         var concurrency = new Option<int>("--concurrency") { Description = "Runs in flight", DefaultValueFactory = _ => 16 };
@@ -28,19 +31,15 @@ internal static class BatchCommand
         var command = new Command("batch", "Solve every problem of a dataset with one strategy")
         {
             input, strategy, output, model, reward, k, rounds, concurrency, seed, cluster, job, temperature, voteKey, keepEmpty, equivalence, attempts,
+            mode, mu, sigma,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (parse.GetValue(reward) is { Length: > 0 })
-            {
-                await Console.Error.WriteLineAsync("note: --reward is used by reward-model strategies (bok, rmv, magicore); cot and sc ignore it.");
-            }
-
             var settings = new BatchSettings(
                 parse.GetValue(input)!, parse.GetValue(strategy)!, parse.GetValue(output)!, parse.GetValue(model), parse.GetValue(k),
                 parse.GetValue(rounds), parse.GetValue(concurrency), parse.GetValue(seed), parse.GetValue(cluster), parse.GetValue(job),
                 parse.GetValue(temperature), parse.GetValue(voteKey)!, parse.GetValue(keepEmpty), parse.GetValue(equivalence)!,
-                parse.GetValue(attempts));
+                parse.GetValue(attempts), parse.GetValue(reward), parse.GetValue(mode)!, parse.GetValue(mu), parse.GetValue(sigma));
             return await new BatchRunner(AnsiConsole.Console, Console.Error).RunAsync(settings, cancellationToken);
         });
         return command;

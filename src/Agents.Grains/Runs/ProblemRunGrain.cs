@@ -82,9 +82,12 @@ public sealed partial class ProblemRunGrain(
         var spec = request.Strategy;
         var problem = request.Problem;
         var ledger = context.Ledger();
+        var total = ledger.Aggregate(TokenUsage.None, (sum, l) => sum + l.Usage);
+        // Reward passes are calls but not samples: a run's samples are its LLM generations (k + 2kr for MAgICoRe).
+        total = total with { Samples = ledger.Where(l => l.Role is not (CommonSteps.Orm or CommonSteps.Prm)).Sum(l => l.Usage.Samples) };
         return new RunResult(
             problem.Id, spec.Name, outcome.Answer, problem.Gold, StrategyDecisions.Grade(outcome.Answer, problem.Gold, spec.Equivalence),
-            "ok", null, ledger.Aggregate(TokenUsage.None, (sum, l) => sum + l.Usage), outcome.Rounds, state.State.ElapsedMs,
+            "ok", null, total, outcome.Rounds, state.State.ElapsedMs,
             outcome.SamplingMethod, RuntimeIdentity, problem.Line, ledger, outcome.RoundAnswers,
             [.. outcome.RoundAnswers.Select(a => StrategyDecisions.Grade(a, problem.Gold, spec.Equivalence))], outcome.Details);
     }

@@ -24,7 +24,13 @@ internal sealed class RunContext(
     public IReadOnlyDictionary<int, DatasetStats> PhaseStats => state.PhaseStats;
 
     /// <summary>Runs an agent call once: returns the recorded value when the step is in the run's state.</summary>
-    public async Task<T> StepAsync<T>(string key, string role, int round, Func<Task<T>> call, Func<T, TokenUsage> usage, Action<T>? onFresh = null)
+    public Task<T> StepAsync<T>(string key, string role, int round, Func<Task<T>> call, Func<T, TokenUsage> usage, Action<T>? onFresh = null)
+        where T : class =>
+        StepAsync(key, round, call, v => ImmutableDictionary<string, TokenUsage>.Empty.Add(role, usage(v)), onFresh);
+
+    /// <summary>Runs an agent call once, booking its usage to several ledger roles (the scorer's ORM and PRM passes).</summary>
+    public async Task<T> StepAsync<T>(
+        string key, int round, Func<Task<T>> call, Func<T, ImmutableDictionary<string, TokenUsage>> usageByRole, Action<T>? onFresh = null)
         where T : class
     {
         if (state.Steps.TryGetValue(key, out var done) && done.Value is T recorded)
@@ -33,7 +39,7 @@ internal sealed class RunContext(
         }
 
         var value = await call();
-        state.Steps[key] = new RunStep { Role = role, Round = round, Usage = usage(value), Value = value };
+        state.Steps[key] = new RunStep { Round = round, Usage = usageByRole(value), Value = value };
         onFresh?.Invoke(value);
         return value;
     }
@@ -62,6 +68,7 @@ internal sealed class RunContext(
     public ImmutableArray<LedgerLine> Ledger() =>
     [
         .. state.Steps.Values
+            .SelectMany(s => s.Usage.Select(u => (Role: u.Key, s.Round, Usage: u.Value)))
             .GroupBy(s => (s.Role, s.Round))
             .OrderBy(g => g.Key.Round).ThenBy(g => g.Key.Role, StringComparer.Ordinal)
             .Select(g => new LedgerLine(g.Key.Role, g.Key.Round, g.Aggregate(TokenUsage.None, (sum, s) => sum + s.Usage))),
@@ -72,14 +79,11 @@ internal sealed class RunContext(
 [GenerateSerializer, Alias("agents.run-step.v1")]
 public sealed class RunStep
 {
-    /// <summary>The agent role (solver, reviewer, refiner, orm+prm as scorer, ...).</summary>
-    [Id(0)] public string Role { get; set; } = "";
-
     /// <summary>The method round.</summary>
     [Id(1)] public int Round { get; set; }
 
-    /// <summary>What the call cost.</summary>
-    [Id(2)] public TokenUsage Usage { get; set; } = TokenUsage.None;
+    /// <summary>What the call cost, by ledger role (solver, reviewer, refiner, orm, prm, ...).</summary>
+    [Id(2)] public ImmutableDictionary<string, TokenUsage> Usage { get; set; } = ImmutableDictionary<string, TokenUsage>.Empty;
 
     /// <summary>The call's result (a wire record: SolveResult, AgentReply, ScoreResult).</summary>
     [Id(3)] public object? Value { get; set; }

@@ -13,6 +13,12 @@ internal static class CommonSteps
     /// <summary>Scorer role in ledgers and transcripts (one call scores ORM and PRM; the ledger splits them).</summary>
     public const string Scorer = "scorer";
 
+    /// <summary>Ledger role of outcome reward passes.</summary>
+    public const string Orm = "orm";
+
+    /// <summary>Ledger role of process reward passes.</summary>
+    public const string Prm = "prm";
+
     /// <summary>Draws the k samples of round 0 (memoized as one step).</summary>
     public static Task<SolveResult> DrawAsync(RunContext ctx, int count, double temperature, double topP, CancellationToken ct)
     {
@@ -38,14 +44,18 @@ internal static class CommonSteps
         var chains = solutions.Select((s, i) => new ChainToScore(
             s.Text, [.. StepSegmentation.Segment(s.Text, robustSteps)], s.Answer is { Length: > 0 }, ctx.Seed(Scorer, round, i))).ToImmutableArray();
         var request = new ScoreRequest(ctx.Problem.Question, chains, ctx.Spec.Reward, processScores, OutcomeScores: true);
-        var result = await ctx.StepAsync(key, Scorer, round,
+        var result = await ctx.StepAsync(key, round,
             () => ctx.Grains.GetGrain<IScorerGrain>(0).ScoreAsync(request, ct),
-            r => r.Orm + r.Prm,
+            RewardUsage,
             r => ctx.Record(Scorer, "run", "scores", round,
                 string.Join('\n', r.Scores.Select((c, i) => $"chain {i}: orm={c.Outcome:F3} prm=[{string.Join(", ", c.StepScores.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))}]")),
                 r.Orm + r.Prm));
         return [.. solutions.Select((s, i) => ScoredChain.Create(s.Text, s.Answer, result.Scores[i].Outcome, result.Scores[i].StepScores, round, i))];
     }
+
+    /// <summary>The ledger roles of a scoring call: ORM and PRM passes are booked separately.</summary>
+    public static ImmutableDictionary<string, TokenUsage> RewardUsage(ScoreResult result) =>
+        ImmutableDictionary<string, TokenUsage>.Empty.Add(Orm, result.Orm).Add(Prm, result.Prm);
 
     /// <summary>PRM step scores of a chain from the scoring step that scored it (empty when the PRM was skipped).</summary>
     public static ImmutableArray<double> StepScores(RunContext ctx, string key, int index) =>
@@ -68,7 +78,7 @@ internal static class CommonSteps
         var chains = missing.Select(j => new ChainToScore(
             pool[j].Text, [.. StepSegmentation.Segment(pool[j].Text, robustSteps)], HasAnswer: true, ctx.Seed(Scorer, round, 1000 + j))).ToImmutableArray();
         var request = new ScoreRequest(ctx.Problem.Question, chains, ctx.Spec.Reward, ProcessScores: true, OutcomeScores: false);
-        var result = await ctx.StepAsync(key, Scorer, round, () => ctx.Grains.GetGrain<IScorerGrain>(0).ScoreAsync(request, ct), r => r.Orm + r.Prm);
+        var result = await ctx.StepAsync(key, round, () => ctx.Grains.GetGrain<IScorerGrain>(0).ScoreAsync(request, ct), RewardUsage);
         for (var m = 0; m < missing.Length; m++)
         {
             scores[missing[m]] = result.Scores[m].StepScores;
