@@ -49,9 +49,12 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
         {
             var question = ReadQuestion(all, solutionAt);
             var solution = ReadSection(all, solutionAt + PromptMarkers.CurrentSolution.Length);
-            return all.IndexOf(PromptMarkers.TeacherFeedback, solutionAt, StringComparison.Ordinal) >= 0
-                ? Refine(question, solution, temperature, seed)
-                : Review(question, solution);
+            var feedbackAt = all.IndexOf(PromptMarkers.TeacherFeedback, solutionAt, StringComparison.Ordinal);
+            return feedbackAt >= 0
+                ? Refine(question, solution, temperature, seed, ReadSection(all, feedbackAt + PromptMarkers.TeacherFeedback.Length))
+                : ReadSteps(solution).Scores.Any(s => s is not null)
+                    ? Review(question, solution)
+                    : SelfReview(question, solution, temperature, seed);
         }
 
         var user = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? all;
@@ -81,6 +84,40 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
         var random = RandomFor("solve", question, temperature, seed);
         var slip = Options.SlipProbability(problem.Steps, Greedy(temperature) ? 0 : temperature);
         return WriteChain(problem, 0, slip, forceSlip: false, random, mayForget: true);
+    }
+
+    /// <summary>
+    /// Feedback on a solution that carries no step scores (Self-Refine's self-review): without a process reward model to
+    /// point at the weak step the model is a self-critic, so it finds a real error with CritiqueDetectRate and on a correct
+    /// solution raises a false alarm with CritiqueFalseAlarmRate (the same rates as IoRT's reflector critique); otherwise it
+    /// says the solution is correct ("it is correct", Self-Refine's stop phrase).
+    /// </summary>
+    public string SelfReview(string question, string solution, double temperature, long seed)
+    {
+        var problem = SyntheticProblems.TryParse(question);
+        if (problem is null || solution is null)
+        {
+            return PromptMarkers.CannotSolve;
+        }
+
+        var (steps, _) = ReadSteps(solution);
+        var random = RandomFor("self-review", question + "\u001e" + solution, temperature, seed);
+        if (FirstError(problem, steps, solution) >= 0)
+        {
+            return random.Chance(Options.CritiqueDetectRate) ? Review(question, solution) : WholeSolutionCorrect;
+        }
+
+        if (!random.Chance(Options.CritiqueFalseAlarmRate))
+        {
+            return WholeSolutionCorrect;
+        }
+
+        var flagged = random.Next(0, problem.Steps);
+        var operation = problem.Operations[flagged];
+        var claimed = Slip(operation, problem.Values[flagged], random);
+        var sentence = SyntheticLanguage.OperationSentence(problem.Name, problem.Items, operation)["Then ".Length..].TrimEnd('.');
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Step {flagged + 1} is incorrect: {sentence}, so it should be {SyntheticLanguage.Equation(claimed.Left, claimed.Symbol, claimed.Right, claimed.Result)}.");
     }
 
     /// <summary>
@@ -163,7 +200,7 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
     /// there correctly, otherwise slips again there and redoes the rest with ordinary slips. A correct solution is kept,
     /// except that with probability RefineBreakRate a slip is introduced at a random step.
     /// </summary>
-    public string Refine(string question, string solution, double temperature, long seed)
+    public string Refine(string question, string solution, double temperature, long seed, string? feedback = null)
     {
         var problem = SyntheticProblems.TryParse(question);
         if (problem is null || solution is null)
@@ -177,6 +214,11 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
         if (firstWrong < 0 && (steps.Count < problem.Steps || !AnswerIsRight(problem, solution)))
         {
             firstWrong = Math.Min(steps.Count, problem.Steps);
+        }
+
+        if (feedback is not null && RefineFromFeedback(problem, steps, firstWrong, feedback, temperature, seed, solution) is { } followed)
+        {
+            return followed;
         }
 
         var random = RandomFor("refine", question + "\u001e" + solution, temperature, seed);
@@ -197,6 +239,39 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
             ? WriteChain(problem, firstWrong, 0, forceSlip: false, random, mayForget: false)
             : WriteChain(problem, firstWrong, slip, forceSlip: true, random, mayForget: false);
     }
+
+    // The refiner acts on what the feedback locates: a real error it names is fixed (RefineFixRate, as without feedback);
+    // a right step it calls wrong is "fixed" into a wrong one with OvercorrectRate; feedback that finds nothing, or names a
+    // step after the real error, leaves the solution as it is. Null means the feedback located the first real error.
+    private string? RefineFromFeedback(
+        SyntheticProblem problem, IReadOnlyList<string> steps, int firstWrong, string feedback, double temperature, long seed, string solution)
+    {
+        var claim = ClaimedStep().Match(feedback);
+        var claimed = claim.Success ? int.Parse(claim.Groups["n"].Value, CultureInfo.InvariantCulture) - 1 : -1;
+        var locatesReal = firstWrong >= 0 && (claimed == firstWrong || (!claim.Success && LocatesMissing(feedback)));
+        if (locatesReal)
+        {
+            return null;
+        }
+
+        var random = RandomFor("refine-feedback", problem.Question + "\u001e" + solution + "\u001e" + feedback, temperature, seed);
+        var falseAlarm = claimed >= 0 && claimed < problem.Steps && (firstWrong < 0 || claimed < firstWrong);
+        if (falseAlarm && random.Chance(Options.OvercorrectRate))
+        {
+            var slip = Options.SlipProbability(problem.Steps, Greedy(temperature) ? 0 : temperature);
+            return WriteChain(problem, claimed, slip, forceSlip: true, random, mayForget: false);
+        }
+
+        return string.Join("\n", steps.Select((text, i) => string.Create(CultureInfo.InvariantCulture, $"Step {i + 1}: {text}")));
+    }
+
+    private static bool LocatesMissing(string feedback) =>
+        feedback.Contains("is missing", StringComparison.Ordinal) || feedback.Contains("does not state", StringComparison.Ordinal)
+        || feedback.Contains("has no steps", StringComparison.Ordinal) || feedback.Contains("should be removed", StringComparison.Ordinal)
+        || feedback.Contains("final count it states is wrong", StringComparison.Ordinal);
+
+    [GeneratedRegex(@"Step (?<n>\d+) is incorrect")]
+    private static partial Regex ClaimedStep();
 
     /// <summary>
     /// Simulated process reward model: checks each step against the problem (see <see cref="SyntheticProblem.CheckSteps"/>),

@@ -132,11 +132,54 @@ public sealed class SimulatedModelTests
             }
 
             total++;
-            var refined = _model.Complete(RefinerPrompt(problem.Question, chain, "Step 1 is incorrect."), 0.8, i);
+            // The reviewer locates the first real error, so the refiner fixes it at RefineFixRate.
+            var refined = _model.Complete(RefinerPrompt(problem.Question, chain, SimulatedModel.Review(problem.Question, chain)), 0.8, i);
             fixedCount += IsCorrect(problem, refined) ? 1 : 0;
         }
 
         Assert.InRange(fixedCount / (double)total, _model.Options.RefineFixRate - 0.04, _model.Options.RefineFixRate + 0.04);
+    }
+
+    [Fact]
+    public void Refine_FeedbackThatMissesTheError_LeavesTheSolutionWrong()
+    {
+        var (stillWrong, total) = (0, 0);
+        for (var i = 0; total < 300; i++)
+        {
+            var problem = SyntheticProblems.GenerateOne(8, i, 4, 8);
+            var chain = _model.Solve(problem.Question, 1.0, i);
+            if (IsCorrect(problem, chain))
+            {
+                continue;
+            }
+
+            total++;
+            var refined = _model.Complete(RefinerPrompt(problem.Question, chain, SimulatedModel.WholeSolutionCorrect), 0.8, i);
+            stillWrong += IsCorrect(problem, refined) ? 0 : 1;
+        }
+
+        Assert.Equal(total, stillWrong);
+    }
+
+    [Fact]
+    public void Refine_FalseAlarmOnACorrectSolution_BreaksItAtOvercorrectRate()
+    {
+        var (broken, total) = (0, 0);
+        for (var i = 0; total < 1500; i++)
+        {
+            var problem = SyntheticProblems.GenerateOne(9, i);
+            var chain = _model.Solve(problem.Question, 0.8, i);
+            if (!IsCorrect(problem, chain))
+            {
+                continue;
+            }
+
+            total++;
+            var refined = _model.Complete(RefinerPrompt(problem.Question, chain, "Step 1 is incorrect: it should be 1 + 1 = 3."), 0.8, i);
+            broken += IsCorrect(problem, refined) ? 0 : 1;
+        }
+
+        Assert.InRange(broken / (double)total, _model.Options.OvercorrectRate - 0.04, _model.Options.OvercorrectRate + 0.04);
     }
 
     [Fact]
