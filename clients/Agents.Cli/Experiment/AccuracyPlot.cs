@@ -26,7 +26,14 @@ internal static class AccuracyPlot
         plot.Title("Accuracy against samples per problem");
         plot.XLabel("mean samples (generations) per problem");
         plot.YLabel("accuracy (%)");
-        plot.Axes.Margins(0.2, 0.2);
+        // Room on the right for the labels and around the points; x from 0 so cost reads as a ratio.
+        if (results.Count > 0)
+        {
+            var maxX = results.Max(r => r.SamplesPerProblem);
+            var minY = results.Min(r => r.Accuracy * 100);
+            var maxY = results.Max(r => r.Accuracy * 100);
+            plot.Axes.SetLimits(0, (maxX * 1.3) + 1, Math.Max(0, minY - 5), Math.Min(100, maxY) + 3);
+        }
         plot.SavePng(path, width, height);
     }
 }
