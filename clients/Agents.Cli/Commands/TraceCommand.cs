@@ -21,7 +21,14 @@ internal static class TraceCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new TraceSettings(parse.GetValue(problem)!, parse.GetValue(transcripts), parse.GetValue(job), parse.GetValue(cluster), parse.GetValue(json));
-            return await new TraceRunner(AnsiConsole.Console, Console.Out, Console.Error).RunAsync(settings, cancellationToken);
+            var console = AnsiConsole.Console;
+            if (Console.IsOutputRedirected)
+            {
+                // Piped into a file or a pager: no terminal to fit, so every message keeps its full excerpt on one line.
+                console.Profile.Width = 220;
+            }
+
+            return await new TraceRunner(console, Console.Out, Console.Error).RunAsync(settings, cancellationToken);
         });
         return command;
     }

@@ -53,37 +53,40 @@ internal sealed class TraceRunner(IAnsiConsole console, TextWriter output, TextW
         }
 
         console.MarkupLine($"[bold]{Markup.Escape(document.ProblemId)}[/] in job {Markup.Escape(document.Job)}: {document.Messages.Count} messages");
-        console.Write(ToTable(document.Messages));
+        console.Write(ToTable(document.Messages, FittingExcerptLength()));
         return ExitCodes.Ok;
     }
 
     /// <summary>The conversation as a table: seq, round, from → to, kind, a one-line text excerpt, tokens.</summary>
-    public static Table ToTable(IEnumerable<TranscriptEntry> messages)
+    public static Table ToTable(IEnumerable<TranscriptEntry> messages, int excerptLength = ExcerptLength)
     {
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn(new TableColumn("seq").RightAligned());
         table.AddColumn(new TableColumn("round").RightAligned());
-        table.AddColumn("from → to");
-        table.AddColumn("kind");
+        table.AddColumn(new TableColumn("from → to").NoWrap());
+        table.AddColumn(new TableColumn("kind").NoWrap());
         table.AddColumn("text");
-        table.AddColumn(new TableColumn("tokens (prompt/completion)").RightAligned());
+        table.AddColumn(new TableColumn("tokens p/c").RightAligned().NoWrap());
         foreach (var m in messages.OrderBy(m => m.Seq))
         {
             table.AddRow(
-                m.Seq.ToString(CultureInfo.InvariantCulture), m.Round.ToString(CultureInfo.InvariantCulture),
-                Markup.Escape($"{m.From} → {m.To}"), Markup.Escape(m.Kind), Markup.Escape(Excerpt(m.Text)),
-                m.PromptTokens + m.CompletionTokens == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{m.PromptTokens}/{m.CompletionTokens}"));
+                new Text(m.Seq.ToString(CultureInfo.InvariantCulture)), new Text(m.Round.ToString(CultureInfo.InvariantCulture)),
+                new Text($"{m.From} → {m.To}"), new Text(m.Kind), new Text(Excerpt(m.Text, excerptLength)),
+                new Text(m.PromptTokens + m.CompletionTokens == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{m.PromptTokens}/{m.CompletionTokens}")));
         }
 
         return table;
     }
 
-    /// <summary>The text on one line (whitespace runs collapsed), cut to <see cref="ExcerptLength"/> characters.</summary>
-    public static string Excerpt(string text)
+    /// <summary>The text on one line (whitespace runs collapsed), cut to <paramref name="length"/> characters.</summary>
+    public static string Excerpt(string text, int length = ExcerptLength)
     {
         var line = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return line.Length <= ExcerptLength ? line : line[..ExcerptLength] + "…";
+        return line.Length <= length ? line : line[..length] + "…";
     }
+
+    // The other columns and the borders take about 76 characters; a narrower terminal gets a shorter excerpt.
+    private int FittingExcerptLength() => Math.Clamp(console.Profile.Width - 76, 24, ExcerptLength);
 
     private static async Task<TranscriptDocument> FromFileAsync(string path, string problem, CancellationToken cancellationToken)
     {
