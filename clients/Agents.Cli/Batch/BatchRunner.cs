@@ -35,7 +35,8 @@ internal sealed record BatchSettings(
     string? Reward = null,
     string Mode = "paper",
     double? Mu = null,
-    double? Sigma = null);
+    double? Sigma = null,
+    string? Transcripts = null);
 
 /// <summary>Exit codes of the CLI.</summary>
 internal static class ExitCodes
@@ -170,7 +171,7 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
         var written = 0;
         await using var output = new StreamWriter(settings.Output, append: true, new UTF8Encoding(false));
         await using var transcripts = connection.Embedded
-            ? new StreamWriter(SidePath(settings.Output, ".transcripts.jsonl"), append: true, new UTF8Encoding(false))
+            ? new StreamWriter(settings.Transcripts ?? SidePath(settings.Output, ".transcripts.jsonl"), append: true, new UTF8Encoding(false))
             : null;
         await console.Progress()
             .AutoClear(false)

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text;
+
+namespace Agents.Cli.Experiment;
+
+/// <summary>Writes <c>report.md</c>: one comparison table, then the transition table of the iterative strategies.</summary>
+internal static class ExperimentReport
+{
+    /// <summary>The markdown text of the report.</summary>
+    public static string Render(ExperimentSummary summary)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(Invariant($"# Experiment on {Path.GetFileName(summary.Input)}"));
+        md.AppendLine();
+        md.AppendLine(Invariant($"{summary.Problems} problems, model `{summary.Model}`, seed {summary.Seed}; every strategy ran the same problems with the same model and seed."));
+        if (summary.MatchBudget is { } budget)
+        {
+            md.AppendLine();
+            md.AppendLine(Invariant($"Budget matched: {string.Join(", ", budget.Strategies)} drew k = {budget.K} samples per problem, the mean number of generations {budget.MatchedTo} used ({budget.GenerationsPerProblem:F2})."));
+        }
+
+        md.AppendLine();
+        md.AppendLine("| strategy | accuracy | samples/problem | tokens/problem | calls/problem | wall time | hard share by round | accuracy after each round | c→i | i→c |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---|---|---:|---:|");
+        foreach (var r in summary.Results)
+        {
+            md.AppendLine(Invariant($"| {r.Strategy} | {Percent(r.Accuracy)} ({r.Correct}/{r.Problems}) | {r.SamplesPerProblem:F2} | {r.TokensPerProblem:F0} | {r.CallsPerProblem:F2} | {r.WallSeconds:F1} s | {Rounds(r.HardShareByRound, 1)} | {Rounds(r.AccuracyByRound, 0)} | {Optional(r.CorrectToIncorrect)} | {Optional(r.IncorrectToCorrect)} |"));
+        }
+
+        md.AppendLine();
+        md.AppendLine("Samples are model generations (solver, reviewer and refiner); tokens are prompt + completion of every model and reward call. "
+            + "Rounds: r0 is the answer before any refinement; hard share is the fraction of problems MAgICoRe classified hard in that iteration. "
+            + "c→i and i→c are the fractions of problems whose final answer flipped from correct to incorrect, or back, against the first answer.");
+        var iterative = summary.Results.Where(r => r.Transitions is not null).ToList();
+        md.AppendLine();
+        md.AppendLine("## Transitions (first answer → final answer)");
+        md.AppendLine();
+        if (iterative.Count == 0)
+        {
+            md.AppendLine("No iterative strategy (self-refine, magicore, iort) ran.");
+            return md.ToString();
+        }
+
+        md.AppendLine("| strategy | correct→correct | correct→incorrect | incorrect→correct | incorrect→incorrect | ungraded | c→i | i→c |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in iterative)
+        {
+            var t = r.Transitions!;
+            md.AppendLine(Invariant($"| {r.Strategy} | {t.CorrectToCorrect} | {t.CorrectToIncorrect} | {t.IncorrectToCorrect} | {t.IncorrectToIncorrect} | {t.Skipped} | {Percent(t.CorrectToIncorrectRate)} | {Percent(t.IncorrectToCorrectRate)} |"));
+        }
+
+        return md.ToString();
+    }
+
+    private static string Percent(double value) => (value * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
+
+    private static string Optional(double? value) => value is { } v ? Percent(v) : "";
+
+    private static string Rounds(IReadOnlyList<double>? values, int first) =>
+        values is null ? "" : string.Join(" · ", values.Select((v, i) => Invariant($"r{i + first} {Percent(v)}")));
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
