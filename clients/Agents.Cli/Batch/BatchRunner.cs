@@ -184,7 +184,7 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
                 while (true)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var page = await job.GetResultsAsync(next, 500);
+                    var page = await PollAsync(() => job.GetResultsAsync(next, 500), cancellationToken);
                     // A cluster job re-attached after a client restart pages from the start: skip what the file has.
                     foreach (var result in page.Results.Where(r => done.Add(r.ProblemId)))
                     {
@@ -224,6 +224,25 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
         }
 
         return written;
+    }
+
+    // While a lost silo is being declared dead (several seconds) calls to grains it hosted fail; the job resumes from
+    // its last checkpoint on another silo, so the client keeps asking for up to a minute before giving up.
+    private async Task<T> PollAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && DateTime.UtcNow < deadline)
+            {
+                await errors.WriteLineAsync($"warning: the job did not answer ({ex.GetType().Name}); retrying while the cluster recovers");
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
     }
 
     private static async Task WriteTranscriptAsync(AgentsConnection connection, StreamWriter transcripts, string jobId, string problemId)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Agents.Core.Magicore;
 using Agents.Grains.Runs;
+using Orleans.Runtime.Messaging;
 
 namespace Agents.Grains.Jobs;
 
@@ -18,6 +19,9 @@ public sealed partial class BatchJobGrain(
 {
     private const string KeepAlive = "pump";
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(2);
+
+    // Membership declares a killed silo dead after about 8 s on loopback (ORLEANS-NOTES §2); allow generous slack.
+    private static readonly TimeSpan ClusterRecovery = TimeSpan.FromMinutes(2);
     private readonly HashSet<string> _finished = [];
     private Task _lastWrite = Task.CompletedTask;
     private Task? _pump;
@@ -70,6 +74,7 @@ public sealed partial class BatchJobGrain(
 
     public Task<JobProgress> GetProgressAsync()
     {
+        ResumeIfRunning();
         var results = state.State.Results;
         return Task.FromResult(new JobProgress(
             state.State.Chunks.Values.Sum(c => c.Count),
@@ -85,6 +90,7 @@ public sealed partial class BatchJobGrain(
 
     public Task<ResultPage> GetResultsAsync(int from, int max)
     {
+        ResumeIfRunning();
         var results = state.State.Results;
         var page = results.Skip(Math.Max(0, from)).Take(Math.Clamp(max, 1, 10_000)).ToImmutableArray();
         var next = Math.Max(0, from) + page.Length;
@@ -122,6 +128,15 @@ public sealed partial class BatchJobGrain(
         }
 
         return base.OnActivateAsync(cancellationToken);
+    }
+
+    // A job reactivated after its silo died resumes as soon as anyone asks about it (the reminder covers detached jobs).
+    private void ResumeIfRunning()
+    {
+        if (state.State.Status is JobStates.Running && state.State.Spec is { } spec)
+        {
+            EnsurePump(spec);
+        }
     }
 
     private void EnsurePump(JobSpec spec)
@@ -213,6 +228,7 @@ public sealed partial class BatchJobGrain(
             var request = new RunRequest(spec.JobId, problem, spec.Strategy, phase, stats);
             var run = GrainFactory.GetGrain<IProblemRunGrain>($"{spec.JobId}/{problem.Id}");
             string? lastError = null;
+            var clusterDeadline = DateTime.UtcNow + ClusterRecovery;
             for (var attempt = 1; attempt <= spec.MaxAttempts; attempt++)
             {
                 try
@@ -229,9 +245,17 @@ public sealed partial class BatchJobGrain(
 
                     return;
                 }
+                catch (Exception ex) when (IsClusterFault(ex) && DateTime.UtcNow < clusterDeadline)
+                {
+                    // The run's silo is gone and not yet declared dead: not the run's fault, so wait and ask again
+                    // (the run reactivates elsewhere from its last checkpoint) without using up an attempt.
+                    LogClusterFault(logger, spec.JobId, problem.Id, ex.GetType().Name);
+                    attempt--;
+                    await Task.Delay(TimeSpan.FromSeconds(1));
+                }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    lastError = $"attempt {attempt}/{spec.MaxAttempts}: {ex.GetType().Name}: {ex.Message}";
+                    lastError = $"attempt {attempt}/{spec.MaxAttempts}: {ex.GetType().Name}: {FirstLine(ex.Message)}";
                     LogRunFailed(logger, ex, spec.JobId, problem.Id, attempt);
                 }
             }
@@ -245,6 +269,11 @@ public sealed partial class BatchJobGrain(
             _inFlight--;
         }
     }
+
+    private static bool IsClusterFault(Exception ex) =>
+        ex is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException or ConnectionFailedException;
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
     private void Complete(RunResult result)
     {
@@ -288,6 +317,9 @@ public sealed partial class BatchJobGrain(
             await this.UnregisterReminder(reminder);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: run of {ProblemId} unreachable ({Fault}); retrying while the cluster recovers")]
+    private static partial void LogClusterFault(ILogger logger, string jobId, string problemId, string fault);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: run of {ProblemId} failed (attempt {Attempt})")]
     private static partial void LogRunFailed(ILogger logger, Exception exception, string jobId, string problemId, int attempt);
