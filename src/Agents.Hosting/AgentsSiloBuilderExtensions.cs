@@ -32,6 +32,7 @@ public static class AgentsSiloBuilderExtensions
         }
 
         silo.UseSiloMetadata();
+        silo.AddGpuInference();
         return silo;
     }
 

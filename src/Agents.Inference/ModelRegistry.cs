@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Agents.Core.Simulation;
 using Agents.Inference.Backends;
+using Agents.Inference.Gpu;
 using Agents.Inference.Simulation;
 using Agents.Inference.Resilience;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,29 +20,48 @@ public sealed class ModelRegistry(
     IServiceProvider services) : IModelRegistry, IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<OwnedChatClient>> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<OwnedChatClient>> _backends = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<IDisposable> _owned = [];
     private volatile bool _disposed;
 
     /// <inheritdoc/>
+    /// <remarks>When an <see cref="IModelRouter"/> is registered (the inference tier, issue #4) it may route the spec to model replicas.</remarks>
     public IChatClient Resolve(string spec)
     {
         var parsed = ModelSpec.Parse(spec);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (services.GetService<IModelRouter>() is not { } router)
+        {
+            return ResolveBackend(parsed.Text);
+        }
+
         return _clients.GetOrAdd(
+            parsed.Text,
+            _ => new Lazy<OwnedChatClient>(() => new OwnedChatClient(router.Route(parsed, () => ResolveBackend(parsed.Text)) ?? ResolveBackend(parsed.Text)), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    }
+
+    /// <summary>The local backend of a spec, never routed through an <see cref="IModelRouter"/> (inference replicas use this).</summary>
+    public IChatClient ResolveBackend(string spec)
+    {
+        var parsed = ModelSpec.Parse(spec);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _backends.GetOrAdd(
             parsed.Text,
             _ => new Lazy<OwnedChatClient>(() => new OwnedChatClient(Create(parsed)), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
     }
+
 
     /// <inheritdoc/>
     public void Dispose()
     {
         _disposed = true;
-        foreach (var client in _clients.Values.Where(c => c.IsValueCreated))
+        foreach (var client in _clients.Values.Concat(_backends.Values).Where(c => c.IsValueCreated))
         {
             client.Value.InnerClient.Dispose();
         }
 
         _clients.Clear();
+        _backends.Clear();
         foreach (var owned in _owned)
         {
             owned.Dispose();
