@@ -21,6 +21,7 @@ public static class GpuInferenceSiloBuilderExtensions
         silo.Services.AddPlacementDirector<GpuPlacementStrategy, GpuPlacementDirector>();
         silo.Services.AddSingleton<ModelHealth>();
         silo.Services.AddSingleton<ModelHealthView>();
+        silo.Services.AddHostedService<GpuHealthMonitor>();
         silo.Services.AddSingleton<InferenceRouter>();
         silo.Services.AddSingleton<IModelRouter, GpuModelRouter>();
         return silo;

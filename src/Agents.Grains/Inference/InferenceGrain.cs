@@ -49,6 +49,8 @@ public sealed partial class InferenceGrain(
         ArgumentNullException.ThrowIfNull(request);
         if (_health?.IsHealthy(_model.Id) == false)
         {
+            // Let the key be placed again: the directors skip this silo while it does not advertise the model.
+            DeactivateOnIdle();
             throw new InferenceOverloadedException($"Replica {this.GetPrimaryKeyString()}: the backend of '{_model.Id}' is failing its health checks.")
             {
                 Reason = OverloadReason.Unhealthy,

@@ -8,13 +8,17 @@ namespace Agents.Grains.Tests.Inference;
 
 /// <summary>
 /// Three in-process silos built with the production <c>AddAgents()</c>: Silo_0 is a cpu silo, Silo_1 and Silo_2 are gpu
-/// silos hosting <c>sim</c> (2 replicas of capacity 2 each) and <c>burst</c>; only Silo_1 hosts <c>tight</c>
+/// silos hosting <c>sim</c> (2 replicas of capacity 2 each), <c>burst</c> and <c>flaky</c> (whose backend on Silo_2 is a server
+/// that is not running until a test starts it); only Silo_1 hosts <c>tight</c>
 /// (1 replica, capacity 2, queue 4). Agents' model calls go through the replicas (<c>Agents:Gpu:Routing=Always</c>).
 /// </summary>
 public sealed class GpuClusterFixture : IAsyncLifetime
 {
     /// <summary>The model every gpu silo hosts.</summary>
     public const string Model = "sim";
+
+    /// <summary>The port of Silo_2's <c>flaky</c> backend: nothing listens there until a test starts a sim server.</summary>
+    public int FlakyPort { get; } = Agents.Testing.FreePort.Next();
 
     /// <summary>The cluster.</summary>
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -34,7 +38,7 @@ public sealed class GpuClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(3);
-        builder.ConfigureSiloHost((options, host) => host.Configuration.AddInMemoryCollection(Settings(options.SiloName)));
+        builder.ConfigureSiloHost((options, host) => host.Configuration.AddInMemoryCollection(Settings(options.SiloName, FlakyPort)));
         builder.ConfigureSilo((_, silo) => silo.AddAgents());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -43,18 +47,20 @@ public sealed class GpuClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
-    private static Dictionary<string, string?> Settings(string siloName)
+    private static Dictionary<string, string?> Settings(string siloName, int flakyPort)
     {
         var settings = new Dictionary<string, string?>(ClusterFixture.Settings)
         {
             ["Agents:Gpu:Routing"] = "Always",
             ["Agents:Gpu:QueueDeadlineMs"] = "20000",
+            ["Agents:Gpu:HealthCheckIntervalMs"] = "200",
             ["Agents:Simulation:Latency:DecodeTokensPerSecond"] = "4000",
             ["Orleans:Metadata:gpu"] = siloName == "Silo_0" ? "false" : "true",
         };
         if (siloName != "Silo_0")
         {
-            settings["Orleans:Metadata:models"] = siloName == "Silo_1" ? "sim,burst,tight" : "sim,burst";
+            settings["Orleans:Metadata:models"] = siloName == "Silo_1" ? "sim,burst,tight,flaky" : "sim,burst,flaky";
+            settings["Orleans:Metadata:model.flaky"] = siloName == "Silo_1" ? "sim" : $"openai:http://127.0.0.1:{flakyPort}/v1#sim";
             settings["Orleans:Metadata:capacity.sim"] = "2";
             settings["Orleans:Metadata:replicas.sim"] = "2";
             settings["Orleans:Metadata:model.burst"] = "sim";
