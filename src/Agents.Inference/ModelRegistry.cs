@@ -1,9 +1,13 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Agents.Core.Simulation;
 using Agents.Inference.Backends;
+using Agents.Inference.Gguf;
 using Agents.Inference.Gpu;
+using Agents.Inference.Replay;
 using Agents.Inference.Simulation;
 using Agents.Inference.Resilience;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +26,7 @@ public sealed class ModelRegistry(
     private readonly ConcurrentDictionary<string, Lazy<OwnedChatClient>> _clients = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<OwnedChatClient>> _backends = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<IDisposable> _owned = [];
+    private readonly StrongBox<RecordFile?> _recordFile = new();
     private volatile bool _disposed;
 
     /// <inheritdoc/>
@@ -47,7 +52,7 @@ public sealed class ModelRegistry(
         ObjectDisposedException.ThrowIf(_disposed, this);
         return _backends.GetOrAdd(
             parsed.Text,
-            _ => new Lazy<OwnedChatClient>(() => new OwnedChatClient(Create(parsed)), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+            _ => new Lazy<OwnedChatClient>(() => new OwnedChatClient(Recorded(Create(parsed), parsed)), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
     }
 
 
@@ -66,6 +71,26 @@ public sealed class ModelRegistry(
         {
             owned.Dispose();
         }
+
+        _recordFile.Value?.Dispose();
+    }
+
+    /// <summary>The configuration key naming the record file (<c>--record FILE</c>): every backend's samples are appended to it.</summary>
+    public const string RecordKey = "Agents:Models:Record";
+
+    // --record FILE (issue #4): every backend but a replay is wrapped so its samples are appended to one shared file.
+    private IChatClient Recorded(IChatClient backend, ModelSpec spec)
+    {
+        if (spec.Kind == ModelSpecKind.Replay || services.GetService<IConfiguration>()?[RecordKey] is not { Length: > 0 } path)
+        {
+            return backend;
+        }
+
+        lock (_recordFile)
+        {
+            _recordFile.Value ??= new RecordFile(path);
+            return new RecordingChatClient(backend, _recordFile.Value);
+        }
     }
 
     private IChatClient Create(ModelSpec spec) => spec.Kind switch
@@ -81,8 +106,11 @@ public sealed class ModelRegistry(
                 Retry = retry.Value,
             },
             loggers.CreateLogger<OpenAICompatibleChatClient>()),
-        ModelSpecKind.Gguf => throw new NotSupportedException($"Model spec '{spec}': the gguf backend (in-process GGUF through LLamaSharp) is planned (issue #4)."),
-        ModelSpecKind.Replay => throw new NotSupportedException($"Model spec '{spec}': the replay backend (recorded responses) is planned (issue #4)."),
+        ModelSpecKind.Gguf => new GgufChatClient(
+            spec.Path!,
+            services.GetService<IConfiguration>()?.GetSection(GgufOptions.SectionName).Get<GgufOptions>(),
+            loggers),
+        ModelSpecKind.Replay => new ReplayChatClient(spec.Path!),
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Unknown model spec kind."),
     };
 
