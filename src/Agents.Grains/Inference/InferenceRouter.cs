@@ -26,6 +26,10 @@ public sealed partial class InferenceRouter(
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan UnhealthyPause = TimeSpan.FromSeconds(1);
 
+    // One attempt queues at a replica for at most this long, well inside Orleans' 30 s response timeout; a longer
+    // deadline is spent over several attempts.
+    private static readonly TimeSpan MaxAttemptQueueWait = TimeSpan.FromSeconds(10);
+
     private readonly ConcurrentDictionary<string, ReplicaState> _states = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Model, int Count, RoutingPolicy Policy), ReplicaSelector> _selectors = new();
 
@@ -78,12 +82,12 @@ public sealed partial class InferenceRouter(
             try
             {
                 var response = await grains.GetGrain<IInferenceGrain>(replica)
-                    .CompleteAsync(request with { Model = model, MaxQueueWait = Max(deadline - now, TimeSpan.Zero) }, cancellationToken)
+                    .CompleteAsync(request with { Model = model, MaxQueueWait = Min(Max(deadline - now, TimeSpan.Zero), MaxAttemptQueueWait) }, cancellationToken)
                     .ConfigureAwait(false);
                 state.Report(Math.Max(0, response.Load.InFlight - 1), time.GetUtcNow()); // the load was taken while this request still held its slot
                 return response;
             }
-            catch (InferenceOverloadedException ex) when (ex.Reason != OverloadReason.Deadline)
+            catch (InferenceOverloadedException ex) when (ex.Reason != OverloadReason.Deadline || time.GetUtcNow() < deadline)
             {
                 state.Pause(time.GetUtcNow() + (ex.Reason == OverloadReason.Unhealthy ? UnhealthyPause : backoff));
                 if (time.GetUtcNow() >= deadline)

@@ -95,6 +95,34 @@ public sealed class GpuPlacementTests(GpuClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Router_OverloadedPastDeadline_FailsWithRetryableErrorAndBoundedQueue()
+    {
+        var services = fixture.Cluster.GetSiloServiceProvider(fixture.CpuSilo.SiloAddress);
+        var impatient = ActivatorUtilities.CreateInstance<Agents.Grains.Inference.InferenceRouter>(
+            services, Microsoft.Extensions.Options.Options.Create(new GpuInferenceOptions { QueueDeadlineMs = 30 }));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+        {
+            try
+            {
+                await impatient.SendAsync(new InferenceRequest("tight", Prompt, Seed: 1000 + i));
+                return null;
+            }
+            catch (InferenceOverloadedException ex)
+            {
+                return ex;
+            }
+        }));
+
+        var refused = outcomes.OfType<InferenceOverloadedException>().ToArray();
+        Assert.NotEmpty(refused);
+        Assert.All(refused, ex => Assert.Equal(OverloadReason.Deadline, ex.Reason));
+        Assert.True(InferenceOverloadedException.IsRetryable);
+        var load = await fixture.Client.GetGrain<IInferenceGrain>("tight/0").GetLoadAsync();
+        Assert.InRange(load.MaxQueued, 0, load.QueueLimit);
+    }
+
+    [Fact]
     public async Task Router_TurnsOfOneProblem_StayOnItsHomeReplica()
     {
         var router = fixture.Router(fixture.CpuSilo);
