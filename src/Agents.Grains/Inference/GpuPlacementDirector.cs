@@ -8,7 +8,8 @@ namespace Agents.Grains.Inference;
 
 /// <summary>
 /// Places model replica <c>model/i</c> on an active silo that advertises <c>gpu=true</c>, hosts the model and is healthy.
-/// A placement hint wins. Otherwise replica i prefers the i-th replica slot of the hosting silos in address order, which
+/// A placement hint wins. Otherwise replica i prefers the i-th replica slot of the hosting silos (taken in turn, in address
+/// order), which
 /// every silo's director computes alike, so bursts placed by several directors at once cannot herd onto one silo; when
 /// that silo holds more than (1 + ε) × the mean inference activations per slot, the least-loaded silo is taken instead.
 /// Thread-safe (one keyed singleton per silo).
@@ -67,7 +68,10 @@ public sealed partial class GpuPlacementDirector(
         await RefreshLoadsAsync(silos);
         lock (_gate)
         {
-            var slots = hosts.SelectMany(h => Enumerable.Repeat(h.Silo, h.Slots)).ToArray();
+            // Interleaved (A, B, A, B, ...), so the first replicas of a model spread over silos even when not all slots are used.
+            var slots = Enumerable.Range(0, hosts.Max(h => h.Slots))
+                .SelectMany(round => hosts.Where(h => h.Slots > round).Select(h => h.Silo))
+                .ToArray();
             var preferred = slots[index % slots.Length];
             double Load((SiloAddress Silo, int Slots) h) =>
                 (_loads.GetValueOrDefault(h.Silo) + _pending.GetValueOrDefault(h.Silo)) / (double)h.Slots;
