@@ -10,7 +10,7 @@ namespace Agents.Grains.Tests.Inference;
 /// Three in-process silos built with the production <c>AddAgents()</c>: Silo_0 is a cpu silo, Silo_1 and Silo_2 are gpu
 /// silos hosting <c>sim</c> (2 replicas of capacity 2 each), <c>burst</c> and <c>flaky</c> (whose backend on Silo_2 is a server
 /// that is not running until a test starts it); only Silo_1 hosts <c>tight</c>
-/// (1 replica, capacity 2, queue 4). Agents' model calls go through the replicas (<c>Agents:Gpu:Routing=Always</c>).
+/// (1 replica, capacity 2, queue 4) and <c>story</c> (the shared stories260K GGUF model, in-process). Agents' model calls go through the replicas (<c>Agents:Gpu:Routing=Always</c>).
 /// </summary>
 public sealed class GpuClusterFixture : IAsyncLifetime
 {
@@ -19,6 +19,10 @@ public sealed class GpuClusterFixture : IAsyncLifetime
 
     /// <summary>The port of Silo_2's <c>flaky</c> backend: nothing listens there until a test starts a sim server.</summary>
     public int FlakyPort { get; } = Agents.Testing.FreePort.Next();
+
+    /// <summary>The shared GGUF model Silo_1 serves as <c>story</c>, or null when absent on this machine.</summary>
+    public static string? StoryModelPath =>
+        Agents.Testing.SharedData.SharedRoot is { } root && Path.Combine(root, "models", "stories260K.gguf") is var path && File.Exists(path) ? path : null;
 
     /// <summary>The cluster.</summary>
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -59,7 +63,9 @@ public sealed class GpuClusterFixture : IAsyncLifetime
         };
         if (siloName != "Silo_0")
         {
-            settings["Orleans:Metadata:models"] = siloName == "Silo_1" ? "sim,burst,tight,flaky" : "sim,burst,flaky";
+            settings["Orleans:Metadata:models"] = siloName == "Silo_1" ? "sim,burst,tight,flaky,story" : "sim,burst,flaky";
+            settings["Orleans:Metadata:model.story"] = "gguf:" + (StoryModelPath ?? "/absent/stories260K.gguf");
+            settings["Orleans:Metadata:capacity.story"] = "2";
             settings["Orleans:Metadata:model.flaky"] = siloName == "Silo_1" ? "sim" : $"openai:http://127.0.0.1:{flakyPort}/v1#sim";
             settings["Orleans:Metadata:capacity.sim"] = "2";
             settings["Orleans:Metadata:replicas.sim"] = "2";
