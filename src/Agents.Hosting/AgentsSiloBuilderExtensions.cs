@@ -42,6 +42,7 @@ public static class AgentsSiloBuilderExtensions
             .Configure<IServiceProvider>((o, sp) => o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp));
 
         silo.UseSiloMetadata();
+        silo.AddGpuInference();
         return silo;
     }
 

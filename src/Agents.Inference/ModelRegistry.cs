@@ -1,8 +1,13 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Agents.Core.Simulation;
 using Agents.Inference.Backends;
+using Agents.Inference.Gguf;
+using Agents.Inference.Gpu;
+using Agents.Inference.Replay;
 using Agents.Inference.Simulation;
 using Agents.Inference.Resilience;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -19,32 +24,72 @@ public sealed class ModelRegistry(
     IServiceProvider services) : IModelRegistry, IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<OwnedChatClient>> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<OwnedChatClient>> _backends = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<IDisposable> _owned = [];
+    private readonly StrongBox<RecordFile?> _recordFile = new();
     private volatile bool _disposed;
 
     /// <inheritdoc/>
+    /// <remarks>When an <see cref="IModelRouter"/> is registered (the inference tier, issue #4) it may route the spec to model replicas.</remarks>
     public IChatClient Resolve(string spec)
     {
         var parsed = ModelSpec.Parse(spec);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (services.GetService<IModelRouter>() is not { } router)
+        {
+            return ResolveBackend(parsed.Text);
+        }
+
         return _clients.GetOrAdd(
             parsed.Text,
-            _ => new Lazy<OwnedChatClient>(() => new OwnedChatClient(Create(parsed)), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+            _ => new Lazy<OwnedChatClient>(() => new OwnedChatClient(router.Route(parsed, () => ResolveBackend(parsed.Text)) ?? ResolveBackend(parsed.Text)), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
     }
+
+    /// <summary>The local backend of a spec, never routed through an <see cref="IModelRouter"/> (inference replicas use this).</summary>
+    public IChatClient ResolveBackend(string spec)
+    {
+        var parsed = ModelSpec.Parse(spec);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _backends.GetOrAdd(
+            parsed.Text,
+            _ => new Lazy<OwnedChatClient>(() => new OwnedChatClient(Recorded(Create(parsed), parsed)), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    }
+
 
     /// <inheritdoc/>
     public void Dispose()
     {
         _disposed = true;
-        foreach (var client in _clients.Values.Where(c => c.IsValueCreated))
+        foreach (var client in _clients.Values.Concat(_backends.Values).Where(c => c.IsValueCreated))
         {
             client.Value.InnerClient.Dispose();
         }
 
         _clients.Clear();
+        _backends.Clear();
         foreach (var owned in _owned)
         {
             owned.Dispose();
+        }
+
+        _recordFile.Value?.Dispose();
+    }
+
+    /// <summary>The configuration key naming the record file (<c>--record FILE</c>): every backend's samples are appended to it.</summary>
+    public const string RecordKey = "Agents:Models:Record";
+
+    // --record FILE (issue #4): every backend but a replay is wrapped so its samples are appended to one shared file.
+    private IChatClient Recorded(IChatClient backend, ModelSpec spec)
+    {
+        if (spec.Kind == ModelSpecKind.Replay || services.GetService<IConfiguration>()?[RecordKey] is not { Length: > 0 } path)
+        {
+            return backend;
+        }
+
+        lock (_recordFile)
+        {
+            _recordFile.Value ??= new RecordFile(path);
+            return new RecordingChatClient(backend, _recordFile.Value);
         }
     }
 
@@ -61,8 +106,11 @@ public sealed class ModelRegistry(
                 Retry = retry.Value,
             },
             loggers.CreateLogger<OpenAICompatibleChatClient>()),
-        ModelSpecKind.Gguf => throw new NotSupportedException($"Model spec '{spec}': the gguf backend (in-process GGUF through LLamaSharp) is planned (issue #4)."),
-        ModelSpecKind.Replay => throw new NotSupportedException($"Model spec '{spec}': the replay backend (recorded responses) is planned (issue #4)."),
+        ModelSpecKind.Gguf => new GgufChatClient(
+            spec.Path!,
+            services.GetService<IConfiguration>()?.GetSection(GgufOptions.SectionName).Get<GgufOptions>(),
+            loggers),
+        ModelSpecKind.Replay => new ReplayChatClient(spec.Path!),
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Unknown model spec kind."),
     };
 

@@ -66,14 +66,14 @@ public sealed class ModelRegistryTests
     [Theory]
     [InlineData("gguf:/models/q.gguf", "gguf")]
     [InlineData("replay:runs/r1.jsonl", "replay")]
-    public void Resolve_PlannedBackends_ThrowNotSupportedNamingIssue(string spec, string backend)
+    public void Resolve_FileBackendsMissingFile_ThrowNamingBackendAndFile(string spec, string backend)
     {
         using var services = Build(new());
 
-        var ex = Assert.Throws<NotSupportedException>(() => services.GetRequiredService<IModelRegistry>().Resolve(spec));
+        var ex = Assert.Throws<FileNotFoundException>(() => services.GetRequiredService<IModelRegistry>().Resolve(spec));
 
-        Assert.Contains(backend, ex.Message, StringComparison.Ordinal);
-        Assert.Contains("is planned (issue #4)", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith(backend + ":", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(spec[(backend.Length + 1)..], ex.FileName, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agents.Core.Solving;
 using Agents.Inference.Accounting;
+using Agents.Inference.Simulation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -101,7 +102,8 @@ public sealed partial class SimServer : IAsyncDisposable
         Func<HttpContext, IResult> models = server.Models;
         app.MapGet("/v1/models", models);
         app.MapGet("/health", () => Results.Json(new JsonObject { ["status"] = "ok" }));
-        app.MapGet("/stats", () => Results.Text(stats.ToJson().ToJsonString(), "application/json"));
+        var latency = model.GetService<SimulatedChatClient>()?.Latency;
+        app.MapGet("/stats", () => Results.Text(stats.ToJson(latency).ToJsonString(), "application/json"));
         return (server, app);
     }
 

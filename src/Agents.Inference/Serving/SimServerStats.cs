@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Agents.Inference.Simulation;
 
 namespace Agents.Inference.Serving;
 
@@ -88,6 +89,29 @@ public sealed class SimServerStats
         Interlocked.Add(ref _choices, choices);
         Interlocked.Add(ref _promptTokens, promptTokens);
         Interlocked.Add(ref _completionTokens, completionTokens);
+    }
+
+    /// <summary>The counters as a JSON object, with the serving counters of <paramref name="latency"/> when given.</summary>
+    public JsonObject ToJson(SimulatedLatency? latency)
+    {
+        var json = ToJson();
+        if (latency is not null)
+        {
+            var elapsed = latency.Elapsed.TotalMilliseconds;
+            json["served"] = latency.Requests;
+            json["active"] = latency.Active;
+            json["queued"] = latency.Queued;
+            json["max_concurrency"] = latency.MaxConcurrency;
+            json["elapsed_ms"] = elapsed;
+            json["busy_ms"] = latency.BusyTime.TotalMilliseconds;
+            json["slot_busy_ms"] = latency.SlotBusyTime.TotalMilliseconds;
+            json["served_prompt_tokens"] = latency.PromptTokens;
+            json["prefill_tokens"] = latency.PrefillTokens;
+            json["prefix_hit_tokens"] = latency.PrefixHitTokens;
+            json["prefix_hit_rate"] = latency.PromptTokens > 0 ? (double)latency.PrefixHitTokens / latency.PromptTokens : 0.0;
+        }
+
+        return json;
     }
 
     /// <summary>The counters as a JSON object.</summary>

@@ -33,6 +33,9 @@ public sealed class SimulatedChatClient(SimulatedModel model, SimulatedLatency? 
     {
     }
 
+    /// <summary>The latency model (and counters) of the simulated server this client belongs to.</summary>
+    public SimulatedLatency Latency => _latency;
+
     /// <summary>The simulated model behind this client.</summary>
     public SimulatedModel Model { get; } = model ?? throw new ArgumentNullException(nameof(model));
 
@@ -66,8 +69,9 @@ public sealed class SimulatedChatClient(SimulatedModel model, SimulatedLatency? 
             longest = Math.Max(longest, count);
         }
 
-        var promptTokens = CountPromptTokens(prompt);
-        await _latency.WaitAsync(promptTokens, longest, cancellationToken).ConfigureAwait(false);
+        var blocks = SimulatedLatency.PrefixBlocks(prompt.Select(m => (m.Role.Value + "\n" + m.Text, (long)CountTokens(m.Text))));
+        var promptTokens = blocks.Sum(b => b.Tokens);
+        await _latency.WaitAsync(blocks, promptTokens, longest, cancellationToken).ConfigureAwait(false);
         return new MultiChoiceResult(choices, promptTokens, completionTokens);
     }
 

@@ -19,4 +19,11 @@ public sealed class SimulatedLatencyOptions
     /// <summary>Requests served at once, server-wide (like a continuous-batching server's slots); 0 means unlimited.</summary>
     [Range(0, int.MaxValue)]
     public int MaxConcurrency { get; set; }
+
+    /// <summary>
+    /// Tokens the server's prompt-prefix cache (its KV cache) keeps, least recently used evicted first; a prompt's leading
+    /// messages found there cost no prefill time. 0 turns the cache off.
+    /// </summary>
+    [Range(0L, long.MaxValue)]
+    public long PrefixCacheTokens { get; set; }
 }

@@ -1,0 +1,111 @@
+using Agents.Grains.Inference;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.TestingHost;
+
+namespace Agents.Grains.Tests.Inference;
+
+/// <summary>
+/// Three in-process silos built with the production <c>AddAgents()</c>: Silo_0 is a cpu silo, Silo_1 and Silo_2 are gpu
+/// silos hosting <c>sim</c> (2 replicas of capacity 2 each), <c>burst</c> and <c>flaky</c> (whose backend on Silo_2 is a server
+/// that is not running until a test starts it); only Silo_1 hosts <c>tight</c>
+/// (1 replica, capacity 2, queue 4) and <c>story</c> (the shared stories260K GGUF model, in-process). Agents' model calls go through the replicas (<c>Agents:Gpu:Routing=Always</c>).
+/// </summary>
+public sealed class GpuClusterFixture : IAsyncLifetime
+{
+    /// <summary>The model every gpu silo hosts.</summary>
+    public const string Model = "sim";
+
+    /// <summary>The port of Silo_2's <c>flaky</c> backend: nothing listens there until a test starts a sim server.</summary>
+    public int FlakyPort { get; } = Agents.Testing.FreePort.Next();
+
+    /// <summary>The shared GGUF model Silo_1 serves as <c>story</c>, or null when absent on this machine.</summary>
+    public static string? StoryModelPath =>
+        Agents.Testing.SharedData.SharedRoot is { } root && Path.Combine(root, "models", "stories260K.gguf") is var path && File.Exists(path) ? path : null;
+
+    /// <summary>The cluster.</summary>
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>The test cluster's client.</summary>
+    public IClusterClient Client => Cluster.Client;
+
+    /// <summary>The cpu silo.</summary>
+    public InProcessSiloHandle CpuSilo => Cluster.Silos.Single(s => s.Name == "Silo_0");
+
+    /// <summary>The gpu silos' addresses.</summary>
+    public IReadOnlyList<string> GpuSilos => [.. Cluster.Silos.Where(s => s.Name != "Silo_0").Select(s => s.SiloAddress.ToString())];
+
+    /// <summary>The router of a silo.</summary>
+    public InferenceRouter Router(InProcessSiloHandle silo) => Cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<InferenceRouter>();
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(3);
+        builder.ConfigureSiloHost((options, host) => host.Configuration.AddInMemoryCollection(Settings(options.SiloName, FlakyPort)));
+        builder.ConfigureSilo((_, silo) => silo.AddAgents());
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+        await WaitForMetadataAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    private static Dictionary<string, string?> Settings(string siloName, int flakyPort)
+    {
+        var settings = new Dictionary<string, string?>(ClusterFixture.Settings)
+        {
+            ["Agents:Gpu:Routing"] = "Always",
+            ["Agents:Gpu:QueueDeadlineMs"] = "20000",
+            ["Agents:Gpu:HealthCheckIntervalMs"] = "200",
+            ["Agents:Simulation:Latency:DecodeTokensPerSecond"] = "4000",
+            ["Orleans:Metadata:gpu"] = siloName == "Silo_0" ? "false" : "true",
+        };
+        if (siloName != "Silo_0")
+        {
+            settings["Orleans:Metadata:models"] = siloName == "Silo_1" ? "sim,burst,tight,flaky,story" : "sim,burst,flaky";
+            settings["Orleans:Metadata:model.story"] = "gguf:" + (StoryModelPath ?? "/absent/stories260K.gguf");
+            settings["Orleans:Metadata:capacity.story"] = "2";
+            settings["Orleans:Metadata:model.flaky"] = siloName == "Silo_1" ? "sim" : $"openai:http://127.0.0.1:{flakyPort}/v1#sim";
+            settings["Orleans:Metadata:capacity.sim"] = "2";
+            settings["Orleans:Metadata:replicas.sim"] = "2";
+            settings["Orleans:Metadata:model.burst"] = "sim";
+            settings["Orleans:Metadata:replicas.burst"] = "20";
+            settings["Orleans:Metadata:model.tight"] = "sim";
+            settings["Orleans:Metadata:capacity.tight"] = "2";
+            settings["Orleans:Metadata:queue.tight"] = "4";
+        }
+
+        return settings;
+    }
+
+    // The metadata cache fills asynchronously after membership changes; wait until every silo sees every silo's role.
+    private async Task WaitForMetadataAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var complete = Cluster.Silos.All(viewer =>
+            {
+                var cache = Cluster.GetSiloServiceProvider(viewer.SiloAddress).GetRequiredService<ISiloMetadataCache>();
+                return Cluster.Silos.All(s => cache.GetSiloMetadata(s.SiloAddress).Metadata.ContainsKey("gpu"));
+            });
+            if (complete)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("Silo metadata did not propagate to every silo within 30 s.");
+    }
+}
+
+/// <summary>Tests sharing the gpu test cluster.</summary>
+[CollectionDefinition(Name)]
+public sealed class GpuClusterCollection : ICollectionFixture<GpuClusterFixture>
+{
+    /// <summary>Collection name.</summary>
+    public const string Name = "gpu-cluster";
+}

@@ -1,0 +1,165 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Agents.Contracts.Inference;
+using Agents.Contracts.Runs;
+using Agents.Core.Simulation;
+using Agents.Core.Strategies;
+using Agents.Inference;
+using Agents.Inference.Gpu;
+using Orleans.Runtime.Placement;
+
+namespace Agents.Grains.Tests.Inference;
+
+[Collection(GpuClusterCollection.Name)]
+public sealed class GpuPlacementTests(GpuClusterFixture fixture)
+{
+    private static readonly ImmutableArray<InferenceMessage> Prompt = [new("user", "What is 12 + 30? Reason step by step.")];
+
+    [Fact]
+    public async Task Replicas_BurstFromClient_LandOnGpuSilosWithinTenPercent()
+    {
+        const int count = 40;
+        var loads = await Task.WhenAll(Enumerable.Range(0, count)
+            .Select(i => fixture.Client.GetGrain<IInferenceGrain>(GpuSiloMetadata.ReplicaKey("burst", i)).GetLoadAsync()));
+
+        var perSilo = loads.GroupBy(l => l.Silo).ToDictionary(g => g.Key, g => g.Count());
+        Assert.All(perSilo.Keys, silo => Assert.Contains(silo, fixture.GpuSilos));
+        Assert.Equal(2, perSilo.Count);
+        Assert.True(Math.Abs(perSilo.Values.First() - perSilo.Values.Last()) <= count / 10, $"split {string.Join("/", perSilo.Values)}");
+    }
+
+    [Fact]
+    public async Task Run_PlacedOnCpuSilo_SendsModelCallsToGpuReplicas()
+    {
+        var problem = SyntheticProblems.Generate(1, seed: 11).First();
+        var spec = StrategyDefaults.Create(StrategyNames.SelfConsistency, k: 4, seed: 3);
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, fixture.CpuSilo.SiloAddress);
+        RunResult result;
+        try
+        {
+            result = await fixture.Client.GetGrain<IProblemRunGrain>($"job-gpu/{problem.Id}").RunAsync(new RunRequest("job-gpu", problem, spec));
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        Assert.Equal("ok", result.Status);
+        Assert.Equal(fixture.CpuSilo.SiloAddress.ToString(), result.Silo);
+        var management = fixture.Client.GetGrain<IManagementGrain>(0);
+        var statistics = await management.GetSimpleGrainStatistics();
+        var inference = statistics.Where(s => s.GrainType.Contains("InferenceGrain", StringComparison.Ordinal) && s.ActivationCount > 0).ToArray();
+        Assert.NotEmpty(inference);
+        Assert.All(inference, s => Assert.Contains(s.SiloAddress.ToString(), fixture.GpuSilos));
+        var served = await fixture.Router(fixture.CpuSilo).LoadsAsync("sim");
+        Assert.True(served.Sum(l => l.Served) >= 1);
+    }
+
+    [Fact]
+    public async Task Replica_ModelNoSiloHosts_ThrowsNoGpuSiloException()
+    {
+        var direct = await Assert.ThrowsAsync<NoGpuSiloException>(() => fixture.Client.GetGrain<IInferenceGrain>("absent/0").GetLoadAsync());
+        Assert.Equal("absent", direct.Model);
+
+        var routed = fixture.Cluster.GetSiloServiceProvider(fixture.CpuSilo.SiloAddress).GetRequiredService<IModelRegistry>()
+            .Resolve("openai:http://127.0.0.1:9/v1#absent");
+        await Assert.ThrowsAsync<NoGpuSiloException>(() => routed.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
+    }
+
+    [Fact]
+    public async Task Router_BurstLeastLoaded_BalancesGpuSilosWithinTenPercent()
+    {
+        var router = fixture.Router(fixture.CpuSilo);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200)
+            .Select(i => router.SendAsync(new InferenceRequest("sim", Prompt, Seed: i), RoutingPolicy.LeastLoaded)));
+
+        var perSilo = responses.GroupBy(r => r.Silo).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(fixture.GpuSilos.Order(), perSilo.Keys.Order());
+        Assert.True(Math.Abs(perSilo.Values.First() - perSilo.Values.Last()) <= 20, $"split {string.Join("/", perSilo.Values)}");
+    }
+
+    [Fact]
+    public async Task Router_TenTimesCapacity_QueueStaysBoundedAndEveryRequestCompletes()
+    {
+        var router = fixture.Router(fixture.CpuSilo);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20)
+            .Select(i => router.SendAsync(new InferenceRequest("tight", Prompt, Seed: i, AffinityKey: $"p{i}"))));
+
+        Assert.Equal(20, responses.Length);
+        Assert.Equal(20, responses.Select(r => r.Choices[0]).Count(c => c.Length > 0));
+        var load = await fixture.Client.GetGrain<IInferenceGrain>("tight/0").GetLoadAsync();
+        Assert.Equal(20, load.Served);
+        Assert.InRange(load.MaxQueued, 1, 4);
+        Assert.Equal(0, load.InFlight);
+    }
+
+    [Fact]
+    public async Task Router_OverloadedPastDeadline_FailsWithRetryableErrorAndBoundedQueue()
+    {
+        var services = fixture.Cluster.GetSiloServiceProvider(fixture.CpuSilo.SiloAddress);
+        var impatient = ActivatorUtilities.CreateInstance<Agents.Grains.Inference.InferenceRouter>(
+            services, Microsoft.Extensions.Options.Options.Create(new GpuInferenceOptions { QueueDeadlineMs = 30 }));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+        {
+            try
+            {
+                await impatient.SendAsync(new InferenceRequest("tight", Prompt, Seed: 1000 + i));
+                return null;
+            }
+            catch (InferenceOverloadedException ex)
+            {
+                return ex;
+            }
+        }));
+
+        var refused = outcomes.OfType<InferenceOverloadedException>().ToArray();
+        Assert.NotEmpty(refused);
+        Assert.All(refused, ex => Assert.Equal(OverloadReason.Deadline, ex.Reason));
+        Assert.True(InferenceOverloadedException.IsRetryable);
+        var load = await fixture.Client.GetGrain<IInferenceGrain>("tight/0").GetLoadAsync();
+        Assert.InRange(load.MaxQueued, 0, load.QueueLimit);
+    }
+
+    [Fact]
+    public async Task Router_TurnsOfOneProblem_StayOnItsHomeReplica()
+    {
+        var router = fixture.Router(fixture.CpuSilo);
+        var home = new ReplicaSelector(router.Replicas("sim"), RoutingPolicy.Affinity);
+        var problems = Enumerable.Range(0, 8).Select(i => $"problem-{i}").ToArray();
+        var seen = problems.ToDictionary(p => p, _ => new HashSet<string>());
+
+        // Problems interleave turn by turn but one request at a time, so no replica is above the bound and none spills
+        // (spilling under load is covered by ReplicaSelectorTests).
+        for (var turn = 0; turn < 5; turn++)
+        {
+            foreach (var p in problems)
+            {
+                var response = await router.SendAsync(new InferenceRequest("sim", Prompt, Seed: turn, AffinityKey: p), RoutingPolicy.Affinity);
+                seen[p].Add(response.Replica);
+            }
+        }
+
+        Assert.All(problems, p => Assert.Equal([home.Replicas[home.Home(p)]], seen[p]));
+        Assert.True(seen.Values.Select(s => s.Single()).Distinct().Count() > 1, "eight problems should not all hash to one replica");
+    }
+
+    [Fact]
+    public async Task GpuChatClient_NChoices_MatchesLocalBackend()
+    {
+        var services = fixture.Cluster.GetSiloServiceProvider(fixture.CpuSilo.SiloAddress);
+        var routed = services.GetRequiredService<IModelRegistry>().Resolve("sim");
+        var local = services.GetRequiredService<ModelRegistry>().ResolveBackend("sim");
+        var messages = new List<ChatMessage> { new(ChatRole.User, "What is 2 + 3?") };
+        var options = new ChatOptions { Temperature = 0.8f, Seed = 5 };
+
+        var viaReplica = await routed.GetService<IMultiChoiceChatClient>()!.GetChoicesAsync(messages, options, 3, default);
+        var direct = await local.GetService<IMultiChoiceChatClient>()!.GetChoicesAsync(messages, options, 3, default);
+
+        Assert.IsType<Agents.Grains.Inference.GpuChatClient>(routed.GetService<IMultiChoiceChatClient>());
+        Assert.Equal(direct.Choices, viaReplica.Choices);
+        Assert.Equal(direct.PromptTokens, viaReplica.PromptTokens);
+        Assert.Equal(direct.CompletionTokens, viaReplica.CompletionTokens);
+    }
+}
