@@ -8,9 +8,7 @@ public sealed class IortProcessAsyncTests
 {
     private static readonly SimulatedModel Model = new();
 
-    private static string Answer(IortCall call) =>
-        Model.GetResponseAsync(call.Messages, new Microsoft.Extensions.AI.ChatOptions { Temperature = (float)call.Temperature, Seed = Seed(call) })
-            .GetAwaiter().GetResult().Text;
+    private static string Answer(IortCall call) => Model.Complete([.. call.Messages], call.Temperature, Seed(call));
 
     private static long Seed(IortCall call) => ((long)call.Role * 1000) + (call.Iteration * 10) + call.Index;
 
