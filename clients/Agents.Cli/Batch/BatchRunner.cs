@@ -7,7 +7,9 @@ using Agents.Cli.Hosting;
 using Agents.Contracts.Jobs;
 using Agents.Contracts.Problems;
 using Agents.Contracts.Runs;
+using Agents.Contracts.Instructing;
 using Agents.Core.Answers;
+using Agents.Core.Iort;
 using Agents.Core.Problems;
 using Agents.Core.Strategies;
 using Agents.Core.Voting;
@@ -36,7 +38,10 @@ internal sealed record BatchSettings(
     string Mode = "paper",
     double? Mu = null,
     double? Sigma = null,
-    string? Transcripts = null);
+    string? Transcripts = null,
+    string? InstructorModel = null,
+    string? MetaMemory = null,
+    string? MetaMemoryPolicy = null);
 
 /// <summary>Exit codes of the CLI.</summary>
 internal static class ExitCodes
@@ -69,6 +74,19 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
         {
             await errors.WriteLineAsync($"error: {specError}");
             return ExitCodes.Error;
+        }
+
+        var memorySeed = ImmutableArray<MetaExample>.Empty;
+        if (settings.MetaMemory is { } seedFile)
+        {
+            using var reader = new StreamReader(seedFile);
+            var seed = MetaMemorySeed.ReadJsonl(reader);
+            foreach (var error in seed.Errors)
+            {
+                await errors.WriteLineAsync($"{seedFile}:{error}");
+            }
+
+            memorySeed = seed.Examples;
         }
 
         DatasetReadResult input;
@@ -118,7 +136,7 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
 
             try
             {
-                newRuns = await SolveAsync(settings, spec, jobId, todo, done, cancellationToken);
+                newRuns = await SolveAsync(settings, spec, jobId, todo, done, memorySeed, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -151,10 +169,18 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
 
     private async Task<int> SolveAsync(
         BatchSettings settings, StrategySpec spec, string jobId, ImmutableArray<Problem> todo, HashSet<string> done,
-        CancellationToken cancellationToken)
+        ImmutableArray<MetaExample> memorySeed, CancellationToken cancellationToken)
     {
         var configuration = new Dictionary<string, string?>();
         await using var connection = await AgentsConnection.OpenAsync(settings.Cluster, configuration, cancellationToken);
+        if (memorySeed.Length > 0)
+        {
+            // The iort runs of this job read the memory named after the job; pairs already there are not added again.
+            var added = await connection.Grains.GetGrain<IMetaMemoryGrain>(jobId)
+                .SeedAsync([.. memorySeed.Select(e => new MetaExampleRecord(e.Question, e.MetaThought))]);
+            console.MarkupLine($"[grey]Meta-memory {Markup.Escape(jobId)}: {added} of {memorySeed.Length} seed pair(s) added.[/]");
+        }
+
         var job = connection.Grains.GetGrain<IBatchJobGrain>(jobId);
         await job.CreateAsync(new JobSpec(jobId, spec, settings.Concurrency, settings.MaxAttempts));
         for (var i = 0; i * UploadChunk < todo.Length; i++)
@@ -282,6 +308,28 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
             }
 
             var options = ImmutableDictionary<string, string>.Empty.Add("mode", settings.Mode);
+            var iortOnly = new[] { ("--instructor-model", settings.InstructorModel), ("--meta-memory", settings.MetaMemory), ("--meta-memory-policy", settings.MetaMemoryPolicy) };
+            if (settings.Strategy != StrategyNames.Iort && iortOnly.FirstOrDefault(o => o.Item2 is not null) is ({ } flag, not null))
+            {
+                throw new ArgumentException($"{flag} applies to --strategy iort only");
+            }
+
+            if (settings.Strategy == StrategyNames.Iort)
+            {
+                // Recorded in the spec, hence in the job id and the summary: the instructor model, the seed file and the policy.
+                options = options.Add("meta_memory_policy", MetaMemoryPolicies.Name(MetaMemoryPolicies.Parse(settings.MetaMemoryPolicy ?? "snapshot")));
+                if (!string.IsNullOrWhiteSpace(settings.InstructorModel))
+                {
+                    options = options.Add("instructor_model", settings.InstructorModel);
+                }
+
+                if (settings.MetaMemory is { } file)
+                {
+                    var hash = XxHash64.HashToUInt64(File.ReadAllBytes(file)).ToString("x16", CultureInfo.InvariantCulture);
+                    options = options.Add("meta_memory_seed", $"{Path.GetFileName(file)}#{hash}");
+                }
+            }
+
             if (settings.Mu is { } mu && settings.Sigma is { } sigma)
             {
                 options = options.Add("mu", mu.ToString("R", CultureInfo.InvariantCulture)).Add("sigma", sigma.ToString("R", CultureInfo.InvariantCulture));
@@ -295,6 +343,11 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
         catch (ArgumentException ex)
         {
             error = ex.Message;
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error = $"cannot read --meta-memory: {ex.Message}";
             return null;
         }
     }

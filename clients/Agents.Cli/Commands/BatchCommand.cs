@@ -10,7 +10,7 @@ internal static class BatchCommand
     public static Command Create()
     {
         var input = new Option<string>("--input") { Description = "Dataset: JSONL or JSON array of GSM8K, MATH or generic rows", Required = true };
-        var strategy = new Option<string>("--strategy") { Description = "cot | sc | bok | rmv | self-refine | magicore", Required = true };
+        var strategy = new Option<string>("--strategy") { Description = "cot | sc | bok | rmv | self-refine | magicore | iort", Required = true };
         var output = new Option<string>("--output") { Description = "Output JSONL; rerunning resumes, skipping ids already in it", Required = true };
         var model = new Option<string?>("--model") { Description = "sim (default) | openai:URL#MODEL" };
         var reward = new Option<string?>("--reward") { Description = "Reward model: sim (default) | http:URL[#MODEL] | judge:MODELSPEC (bok, rmv, magicore)" };
@@ -28,10 +28,13 @@ internal static class BatchCommand
         var keepEmpty = new Option<bool>("--keep-empty") { Description = "Count answerless chains as a vote key (MAgICoRe code behaviour)" };
         var equivalence = new Option<string>("--equivalence") { Description = "numeric | hendrycks | prm800k grading", DefaultValueFactory = _ => "numeric" };
         var attempts = new Option<int>("--max-attempts") { Description = "Attempts per problem before it is recorded as failed", DefaultValueFactory = _ => 3 };
+        var instructorModel = new Option<string?>("--instructor-model") { Description = "iort: model spec of the Meta-Thinker and Instructor (default: --model)" };
+        var metaMemory = new Option<string?>("--meta-memory") { Description = "iort: JSONL of {\"question\", \"meta_thought\"} pairs seeding the job's meta-memory" };
+        var metaMemoryPolicy = new Option<string?>("--meta-memory-policy") { Description = "iort: snapshot (default; problems only read the memory) | shared-growing (each meta-thought is appended)" };
         var command = new Command("batch", "Solve every problem of a dataset with one strategy")
         {
             input, strategy, output, model, reward, k, rounds, concurrency, seed, cluster, job, temperature, voteKey, keepEmpty, equivalence, attempts,
-            mode, mu, sigma,
+            mode, mu, sigma, instructorModel, metaMemory, metaMemoryPolicy,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -39,7 +42,9 @@ internal static class BatchCommand
                 parse.GetValue(input)!, parse.GetValue(strategy)!, parse.GetValue(output)!, parse.GetValue(model), parse.GetValue(k),
                 parse.GetValue(rounds), parse.GetValue(concurrency), parse.GetValue(seed), parse.GetValue(cluster), parse.GetValue(job),
                 parse.GetValue(temperature), parse.GetValue(voteKey)!, parse.GetValue(keepEmpty), parse.GetValue(equivalence)!,
-                parse.GetValue(attempts), parse.GetValue(reward), parse.GetValue(mode)!, parse.GetValue(mu), parse.GetValue(sigma));
+                parse.GetValue(attempts), parse.GetValue(reward), parse.GetValue(mode)!, parse.GetValue(mu), parse.GetValue(sigma),
+                InstructorModel: parse.GetValue(instructorModel), MetaMemory: parse.GetValue(metaMemory),
+                MetaMemoryPolicy: parse.GetValue(metaMemoryPolicy));
             return await new BatchRunner(AnsiConsole.Console, Console.Error).RunAsync(settings, cancellationToken);
         });
         return command;

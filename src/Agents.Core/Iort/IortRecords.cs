@@ -30,7 +30,11 @@ public enum IortRole
 /// <param name="Index">0-based ordinal of this role's calls within the iteration.</param>
 /// <param name="Messages">The prompt, built by the role's prompt builder.</param>
 /// <param name="Temperature">The sampling temperature (<see cref="IortOptions.Temperature"/>).</param>
-public sealed record IortCall(IortRole Role, int Iteration, int Index, IList<ChatMessage> Messages, double Temperature);
+public sealed record IortCall(IortRole Role, int Iteration, int Index, IList<ChatMessage> Messages, double Temperature)
+{
+    /// <summary>What <see cref="Messages"/> were built from (set by the driver), so a remote agent can rebuild them; null when made by hand.</summary>
+    public IortPromptInputs? Inputs { get; init; }
+}
 
 /// <summary>The model behind each role: a delegate from a request to the model's text; the Reflector answers both of its calls.</summary>
 /// <param name="MetaThinker">Answers <see cref="IortRole.MetaThinker"/> calls.</param>

@@ -86,7 +86,7 @@ public static class MetaMemoryPolicies
 /// (token Jaccard by default) with ties broken by insertion order, and a policy deciding whether new pairs are kept.
 /// Not thread-safe: a shared-growing memory is used in dataset order by one caller.
 /// </summary>
-public sealed class MetaMemory
+public sealed class MetaMemory : IMetaMemoryAccess
 {
     private readonly List<MetaExample> _examples;
 
@@ -142,6 +142,13 @@ public sealed class MetaMemory
         Append(example);
         return true;
     }
+
+    /// <inheritdoc />
+    Task<IReadOnlyList<MetaExample>> IMetaMemoryAccess.RetrieveAsync(string question, int k, CancellationToken cancellationToken) =>
+        Task.FromResult(Retrieve(question, k));
+
+    /// <inheritdoc />
+    Task<bool> IMetaMemoryAccess.RecordAsync(MetaExample example, CancellationToken cancellationToken) => Task.FromResult(Record(example));
 
     /// <summary>A new memory with the same pairs, policy and similarity (e.g. to reset a shared-growing memory to its seed per run).</summary>
     public MetaMemory Copy() => new(Policy, _examples, Similarity);

@@ -25,11 +25,14 @@ public static class StrategyNames
     /// <summary>MAgICoRe (ALGORITHMS §1).</summary>
     public const string Magicore = "magicore";
 
+    /// <summary>IoRT: meta-thought, reflection, the consistency gate and the Instructor (ALGORITHMS §2).</summary>
+    public const string Iort = "iort";
+
     /// <summary>Every name of the contract, runnable or planned.</summary>
     public static readonly ImmutableArray<string> All = ["cot", "sc", "bok", "rmv", "self-refine", "magicore", "iort", "spc-search"];
 
     /// <summary>The names this build runs.</summary>
-    public static readonly ImmutableArray<string> Runnable = [Cot, SelfConsistency, BestOfK, RewardVote, SelfRefine, Magicore];
+    public static readonly ImmutableArray<string> Runnable = [Cot, SelfConsistency, BestOfK, RewardVote, SelfRefine, Magicore, Iort];
 
     /// <summary>Returns null when the name can run, else an error message naming the problem.</summary>
     public static string? Validate(string name) =>
@@ -62,9 +65,16 @@ public static class StrategyDefaults
     /// <summary>Self-Refine's maximum rounds (max_attempts).</summary>
     public const int SelfRefineRounds = 4;
 
+    /// <summary>IoRT's N, the cap on reflection iterations (ALGORITHMS §2.5).</summary>
+    public const int IortRounds = 4;
+
+    /// <summary>IoRT's temperature for every role (ALGORITHMS §2.5).</summary>
+    public const double IortTemperature = 0.3;
+
     /// <summary>
     /// Fills the defaults of a strategy: cot is greedy with k = 1; sc, bok and rmv sample k = 8 at T = 0.8; self-refine
-    /// runs one chain for up to 4 rounds; magicore samples k = 40 and refines for up to T = 3 iterations.
+    /// runs one chain for up to 4 rounds; magicore samples k = 40 and refines for up to T = 3 iterations; iort runs one
+    /// chain for up to N = 4 iterations at T = 0.3 (top_p 1).
     /// </summary>
     public static StrategySpec Create(
         string name, int? k = null, int? rounds = null, double? temperature = null, long seed = 0, string model = "",
@@ -75,21 +85,22 @@ public static class StrategyDefaults
         var defaultK = name switch
         {
             StrategyNames.Magicore => MagicoreK,
-            StrategyNames.SelfRefine => 1,
+            StrategyNames.SelfRefine or StrategyNames.Iort => 1,
             _ => SelfConsistencyK,
         };
         var defaultRounds = name switch
         {
             StrategyNames.Magicore => MagicoreRounds,
             StrategyNames.SelfRefine => SelfRefineRounds,
+            StrategyNames.Iort => IortRounds,
             _ => 0,
         };
         return new StrategySpec(
             name,
             greedy ? 1 : k ?? defaultK,
             rounds ?? defaultRounds,
-            greedy ? 0 : temperature ?? SampleTemperature,
-            greedy ? 1 : SampleTopP,
+            greedy ? 0 : temperature ?? (name == StrategyNames.Iort ? IortTemperature : SampleTemperature),
+            greedy || name == StrategyNames.Iort ? 1 : SampleTopP,
             MaxTokens,
             seed,
             model,

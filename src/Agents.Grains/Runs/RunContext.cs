@@ -14,6 +14,9 @@ internal sealed class RunContext(
     /// <summary>The problem.</summary>
     public Problem Problem => request.Problem;
 
+    /// <summary>The job (run) id.</summary>
+    public string JobId => request.JobId;
+
     /// <summary>The strategy settings.</summary>
     public StrategySpec Spec => request.Strategy;
 

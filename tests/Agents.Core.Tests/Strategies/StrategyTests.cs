@@ -26,10 +26,19 @@ public sealed class StrategyTests
         Assert.Equal((StrategyDefaults.SelfConsistencyK, 0.8, 0.95, "raw", true, "numeric"), (spec.K, spec.Temperature, spec.TopP, spec.VoteKey, spec.DropEmpty, spec.Equivalence));
     }
 
+    [Fact]
+    public void Create_Iort_UsesThePapersNAndTemperature()
+    {
+        var spec = StrategyDefaults.Create(StrategyNames.Iort);
+
+        Assert.Equal((1, 4, 0.3, 1.0), (spec.K, spec.Rounds, spec.Temperature, spec.TopP));
+    }
+
     [Theory]
     [InlineData("cot", null)]
     [InlineData("sc", null)]
-    [InlineData("iort", "not available in this build yet")]
+    [InlineData("iort", null)]
+    [InlineData("spc-search", "not available in this build yet")]
     [InlineData("majority", "unknown strategy 'majority'")]
     public void Validate_Names(string name, string? expected)
     {

@@ -1,0 +1,220 @@
+using System.Globalization;
+using Agents.Contracts.Instructing;
+using Agents.Contracts.Refining;
+using Agents.Core.Answers;
+using Agents.Core.Iort;
+using Agents.Grains.Instructing;
+using Agents.Inference.Sampling;
+
+namespace Agents.Grains.Runs.Strategies;
+
+/// <summary>
+/// <c>iort</c> (ALGORITHMS §2.3): <see cref="IortProcess.RunAsync"/> over the IoRT agent grains, every call a memoized
+/// step <c>iort/{call}/{iteration}/{index}</c> (a reactivated run replays recorded texts and the driver takes the same
+/// branches), the meta-memory a <see cref="IMetaMemoryGrain"/>. One phase; round = iteration (0 = meta-thought and initial
+/// response). Ledger roles: meta-thinker, generator, reflector, instructor.
+/// </summary>
+/// <remarks>
+/// Options (<see cref="StrategySpec.Options"/>): <c>instructor_model</c> (model spec of the Meta-Thinker and Instructor;
+/// absent = the run's model), <c>meta_memory</c> (memory grain name; absent = the job id), <c>meta_memory_policy</c>
+/// (<c>snapshot</c>, the default: problems only read the memory, order-independent; <c>shared-growing</c>: each valid
+/// meta-thought is appended, so what a problem sees depends on which problems finished before it), and the §2.3 switches
+/// by their <see cref="IortOptions.Describe"/> names (<c>consistency_gate</c>, <c>refresh_then_reflect</c>,
+/// <c>missing_answers_equal</c>, <c>use_meta_thought</c>, <c>refresh_on_last_iteration</c>: on|off; <c>meta_examples</c>;
+/// <c>invalid_agreement_fallback</c>: stop|refresh; <c>gate_equivalence</c>). N = <see cref="StrategySpec.Rounds"/>.
+/// </remarks>
+internal sealed class IortStrategy : IRunStrategy
+{
+    /// <summary>Option: model spec of the Meta-Thinker and Instructor.</summary>
+    public const string InstructorModelOption = "instructor_model";
+
+    /// <summary>Option: the meta-memory grain's name.</summary>
+    public const string MemoryOption = "meta_memory";
+
+    /// <summary>Option: snapshot | shared-growing.</summary>
+    public const string PolicyOption = "meta_memory_policy";
+
+    private const int ReasonExcerpt = 160;
+
+    public int Phases(StrategySpec spec) => 1;
+
+    public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
+    {
+        var spec = ctx.Spec;
+        var options = Options(spec);
+        var policy = MetaMemoryPolicies.Parse(spec.Options.GetValueOrDefault(PolicyOption) ?? MetaMemoryPolicies.Name(MetaMemoryPolicy.Snapshot));
+        var memoryName = spec.Options.GetValueOrDefault(MemoryOption) is { Length: > 0 } name ? name : ctx.JobId;
+        var memory = new MetaMemoryGrainAccess(ctx.Grains.GetGrain<IMetaMemoryGrain>(memoryName), policy);
+        var instructorModel = spec.Options.GetValueOrDefault(InstructorModelOption) is { Length: > 0 } m ? m : spec.Model;
+        var agent = ctx.Grains.GetGrain<IIortAgentGrain>(0);
+        var freshInstructions = new Dictionary<int, TokenUsage>();
+        var stopRecorded = false;
+
+        async Task<string> CallAsync(IortCall call, CancellationToken token)
+        {
+            var name = IortRoleNames.Call(call.Role);
+            var ledger = IortRoleNames.Ledger(call.Role);
+            var model = ledger is IortRoleNames.MetaThinker or IortRoleNames.Instructor ? instructorModel : spec.Model;
+            var settings = ctx.Call(name, call.Iteration, call.Index, call.Temperature, spec.MaxTokens) with { Model = model };
+            var fresh = false;
+            var reply = await ctx.StepAsync($"iort/{name}/{call.Iteration}/{call.Index}", ledger, call.Iteration,
+                () => SendAsync(agent, call, settings, token),
+                r => r.Usage,
+                r =>
+                {
+                    fresh = true;
+                    Record(ctx, call, r, freshInstructions);
+                });
+            if (fresh)
+            {
+                await ctx.CheckpointAsync();
+            }
+
+            return reply.Text;
+        }
+
+        void OnIteration(IortIteration iteration)
+        {
+            if (freshInstructions.Remove(iteration.Iteration, out var usage))
+            {
+                ctx.Record(IortRoleNames.Instructor, "run", "instruction", iteration.Iteration,
+                    $"{IortRoleNames.Instruction(iteration.Instruction)} (answers {(iteration.AnswersAgreed ? "agree" : "differ")}: " +
+                    $"'{iteration.AnswerBefore}' vs '{iteration.ReflectiveAnswer}'; keeps CoT {iteration.OutputNumber} = '{iteration.AnswerAfter}'). " +
+                    $"Reason: {iteration.Reason}", usage);
+                stopRecorded = iteration.Instruction == IortInstruction.Stop;
+            }
+            else if (iteration.Instruction == IortInstruction.CopiedForward && stopRecorded)
+            {
+                ctx.Record("run", "run", "instruction", iteration.Iteration, $"copied-forward: '{iteration.AnswerAfter}' (stopped earlier)");
+            }
+        }
+
+        var result = await IortProcess.RunAsync(options, ctx.Problem.Question, memory, CallAsync, onIteration: OnIteration, cancellationToken: ct);
+
+        ctx.Record("run", "run", "decision", result.IterationsRun,
+            $"IoRT: {result.IterationsRun} of {options.MaxIterations} iteration(s) run " +
+            $"({string.Join(", ", result.Iterations.Select(i => IortRoleNames.Instruction(i.Instruction)))}); " +
+            $"initial '{result.InitialAnswer}', final '{result.FinalAnswer}' (CoT {result.Iterations.LastOrDefault()?.OutputNumber ?? 0})");
+        return new PhaseOutcome(null, new StrategyOutcome(
+            result.FinalAnswer, result.IterationsRun, [.. result.AnswersByIteration], Details(result, memoryName, instructorModel, spec),
+            SampleBatch.MethodParallel));
+    }
+
+    /// <summary>IoRT options from a spec: N = rounds (default 4), the spec's temperature, and the switches in its options.</summary>
+    public static IortOptions Options(StrategySpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var o = spec.Options;
+        var d = IortOptions.Default;
+        return new IortOptions
+        {
+            MaxIterations = spec.Rounds > 0 ? spec.Rounds : d.MaxIterations,
+            Temperature = spec.Temperature,
+            MetaExamples = o.TryGetValue("meta_examples", out var k) ? int.Parse(k, CultureInfo.InvariantCulture) : d.MetaExamples,
+            ConsistencyGate = Flag(o, "consistency_gate", d.ConsistencyGate),
+            RefreshThenReflect = Flag(o, "refresh_then_reflect", d.RefreshThenReflect),
+            MissingAnswersEqual = Flag(o, "missing_answers_equal", d.MissingAnswersEqual),
+            UseMetaThought = Flag(o, "use_meta_thought", d.UseMetaThought),
+            RefreshOnLastIteration = Flag(o, "refresh_on_last_iteration", d.RefreshOnLastIteration),
+            InvalidAgreementFallback = o.GetValueOrDefault("invalid_agreement_fallback") switch
+            {
+                null => d.InvalidAgreementFallback,
+                "stop" => IortInstruction.Stop,
+                "refresh" => IortInstruction.Refresh,
+                var v => throw new ArgumentException($"invalid_agreement_fallback must be stop or refresh, got '{v}'"),
+            },
+            GateEquivalence = o.TryGetValue("gate_equivalence", out var g) ? EquivalenceModes.Parse(g) : d.GateEquivalence,
+        };
+    }
+
+    private static bool Flag(ImmutableDictionary<string, string> options, string name, bool fallback) =>
+        options.GetValueOrDefault(name) switch
+        {
+            null => fallback,
+            "on" or "true" => true,
+            "off" or "false" => false,
+            var v => throw new ArgumentException($"{name} must be on or off, got '{v}'"),
+        };
+
+    private static Task<AgentReply> SendAsync(IIortAgentGrain agent, IortCall call, ModelCall settings, CancellationToken ct)
+    {
+        var inputs = call.Inputs ?? throw new InvalidOperationException("IoRT calls from the driver carry their prompt inputs");
+        return inputs.Kind switch
+        {
+            IortPromptKind.MetaThought => agent.MetaThinkAsync(
+                new MetaThinkRequest(inputs.Question, [.. inputs.Examples.Select(e => new MetaExampleRecord(e.Question, e.MetaThought))], settings), ct),
+            IortPromptKind.Generate => agent.GenerateAsync(new IortGenerateRequest(inputs.Question, settings), ct),
+            IortPromptKind.Critique => agent.CritiqueAsync(new ReflectRequest(inputs.Question, inputs.Response, string.Empty, settings), ct),
+            IortPromptKind.Revise => agent.ReviseAsync(new ReflectRequest(inputs.Question, inputs.Response, inputs.Critique, settings), ct),
+            _ => agent.InstructAsync(new InstructRequest(
+                inputs.Question, inputs.MetaThought, Numbered(inputs.Basic), Numbered(inputs.Reflective), inputs.Kind == IortPromptKind.Agreement, settings), ct),
+        };
+    }
+
+    private static NumberedResponseRecord Numbered(NumberedResponse? response) =>
+        response is null ? throw new InvalidOperationException("Instructor calls compare two responses") : new(response.Number, response.Text);
+
+    // The transcript of a fresh call: meta-thought, responses and reflections as they arrive; instructions once parsed.
+    private static void Record(RunContext ctx, IortCall call, AgentReply reply, Dictionary<int, TokenUsage> freshInstructions)
+    {
+        switch (call.Role)
+        {
+            case IortRole.MetaThinker:
+                ctx.Record(IortRoleNames.MetaThinker, IortRoleNames.Instructor, "meta-thought", call.Iteration, reply.Text, reply.Usage);
+                break;
+            case IortRole.Generator:
+                ctx.Record(IortRoleNames.Generator, "run", call.Iteration == 0 ? "initial" : "refresh", call.Iteration, reply.Text, reply.Usage);
+                break;
+            case IortRole.ReflectorCritique:
+                ctx.Record(IortRoleNames.Reflector, "run", "critique", call.Iteration, reply.Text, reply.Usage);
+                break;
+            case IortRole.ReflectorRevision:
+                ctx.Record(IortRoleNames.Reflector, IortRoleNames.Instructor, "revision", call.Iteration, reply.Text, reply.Usage);
+                break;
+            default:
+                freshInstructions[call.Iteration] = reply.Usage;
+                break;
+        }
+    }
+
+    private static ImmutableDictionary<string, string> Details(IortResult result, string memoryName, string instructorModel, StrategySpec spec)
+    {
+        var details = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in result.Settings)
+        {
+            details[key] = value;
+        }
+
+        foreach (var it in result.Iterations)
+        {
+            var reason = it.Reason.ReplaceLineEndings(" ").Trim();
+            details[$"instruction{it.Iteration}"] = it.Instruction == IortInstruction.CopiedForward
+                ? "copied-forward"
+                : $"{IortRoleNames.Instruction(it.Instruction)}: {(reason.Length > ReasonExcerpt ? reason[..ReasonExcerpt] + "…" : reason)}";
+        }
+
+        var shares = Transitions.Shares(result.Iterations.Select(i => i.Instruction));
+        details["select"] = Int(shares.Select);
+        details["stop"] = Int(shares.Stop);
+        details["refresh"] = Int(shares.Refresh);
+        details["select_share"] = shares.SelectShare.ToString("0.###", CultureInfo.InvariantCulture);
+        details["stop_share"] = shares.StopShare.ToString("0.###", CultureInfo.InvariantCulture);
+        details["refresh_share"] = shares.RefreshShare.ToString("0.###", CultureInfo.InvariantCulture);
+        foreach (var role in new[] { IortRoleNames.MetaThinker, IortRoleNames.Generator, IortRoleNames.Reflector, IortRoleNames.Instructor })
+        {
+            details[$"calls_{role}"] = Int(IortRoleNames.Count(result.Calls, role));
+        }
+
+        details["calls_total"] = Int(result.Calls.Total);
+        details["iterations_run"] = Int(result.IterationsRun);
+        details["invalid_outputs"] = Int(result.InvalidOutputs);
+        details["meta_thought"] = result.MetaThought.Length > 0 ? "valid" : "none";
+        details[MemoryOption] = memoryName;
+        details[InstructorModelOption] = instructorModel.Length > 0 ? instructorModel : "default";
+        details["model"] = spec.Model.Length > 0 ? spec.Model : "default";
+        details["answer_format"] = "natural-language";
+        return details.ToImmutable();
+    }
+
+    private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
