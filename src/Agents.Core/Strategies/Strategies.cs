@@ -25,11 +25,14 @@ public static class StrategyNames
     /// <summary>MAgICoRe (ALGORITHMS §1).</summary>
     public const string Magicore = "magicore";
 
+    /// <summary>SPC critic-guided search: step-by-step solving with a step critic, resampling rejected steps (ALGORITHMS §3.7).</summary>
+    public const string SpcSearch = "spc-search";
+
     /// <summary>Every name of the contract, runnable or planned.</summary>
     public static readonly ImmutableArray<string> All = ["cot", "sc", "bok", "rmv", "self-refine", "magicore", "iort", "spc-search"];
 
     /// <summary>The names this build runs.</summary>
-    public static readonly ImmutableArray<string> Runnable = [Cot, SelfConsistency, BestOfK, RewardVote, SelfRefine, Magicore];
+    public static readonly ImmutableArray<string> Runnable = [Cot, SelfConsistency, BestOfK, RewardVote, SelfRefine, Magicore, SpcSearch];
 
     /// <summary>Returns null when the name can run, else an error message naming the problem.</summary>
     public static string? Validate(string name) =>
@@ -64,7 +67,8 @@ public static class StrategyDefaults
 
     /// <summary>
     /// Fills the defaults of a strategy: cot is greedy with k = 1; sc, bok and rmv sample k = 8 at T = 0.8; self-refine
-    /// runs one chain for up to 4 rounds; magicore samples k = 40 and refines for up to T = 3 iterations.
+    /// runs one chain for up to 4 rounds; magicore samples k = 40 and refines for up to T = 3 iterations; spc-search runs
+    /// k = 1 verified chain with steps sampled at T = 0.7 (<see cref="Spc.SpcSearchOptions"/>).
     /// </summary>
     public static StrategySpec Create(
         string name, int? k = null, int? rounds = null, double? temperature = null, long seed = 0, string model = "",
@@ -76,6 +80,7 @@ public static class StrategyDefaults
         {
             StrategyNames.Magicore => MagicoreK,
             StrategyNames.SelfRefine => 1,
+            StrategyNames.SpcSearch => Spc.SpcSearchOptions.Default.Samples,
             _ => SelfConsistencyK,
         };
         var defaultRounds = name switch
@@ -88,7 +93,7 @@ public static class StrategyDefaults
             name,
             greedy ? 1 : k ?? defaultK,
             rounds ?? defaultRounds,
-            greedy ? 0 : temperature ?? SampleTemperature,
+            greedy ? 0 : temperature ?? (name == StrategyNames.SpcSearch ? Spc.SpcSearchOptions.Default.Temperature : SampleTemperature),
             greedy ? 1 : SampleTopP,
             MaxTokens,
             seed,

@@ -107,6 +107,7 @@ internal static class RunStrategies
         [StrategyNames.RewardVote] = new RewardStrategy(weightedVote: true),
         [StrategyNames.SelfRefine] = new SelfRefineStrategy(),
         [StrategyNames.Magicore] = new MagicoreStrategy(),
+        [StrategyNames.SpcSearch] = new SpcSearchStrategy(),
     };
 
     /// <summary>The strategy for a name; unknown names fail with the list of runnable ones.</summary>
