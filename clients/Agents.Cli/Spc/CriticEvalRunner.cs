@@ -72,6 +72,19 @@ internal sealed class CriticEvalRunner(IAnsiConsole console, TextWriter errors)
                 return ExitCodes.Error;
         }
 
+        if (!string.IsNullOrEmpty(settings.Model))
+        {
+            try
+            {
+                Agents.Inference.ModelSpec.Parse(settings.Model);
+            }
+            catch (ArgumentException ex)
+            {
+                await errors.WriteLineAsync($"error: --model: {ex.Message}");
+                return ExitCodes.Error;
+            }
+        }
+
         if (!File.Exists(settings.Bench))
         {
             await errors.WriteLineAsync($"error: file not found: {settings.Bench}");
@@ -99,10 +112,19 @@ internal sealed class CriticEvalRunner(IAnsiConsole console, TextWriter errors)
         await using var connection = await AgentsConnection.OpenAsync(settings.Cluster, new Dictionary<string, string?>(), cancellationToken);
         var critic = connection.Grains.GetGrain<ICriticGrain>(0);
         var results = new CriticEvalItem[items.Length];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, items.Length),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.Concurrency), CancellationToken = cancellationToken },
-            async (i, ct) => results[i] = await EvaluateAsync(critic, items[i], settings, scope, ct));
+        try
+        {
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, items.Length),
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.Concurrency), CancellationToken = cancellationToken },
+                async (i, ct) => results[i] = await EvaluateAsync(critic, items[i], settings, scope, ct));
+        }
+        catch (AgentCallException ex)
+        {
+            // The inference tier already retried; a critic that keeps failing stops the evaluation (nothing is half-scored).
+            await errors.WriteLineAsync($"error: critic call failed: {ex.Message}");
+            return ExitCodes.Error;
+        }
 
         var predictions = results.Select(r => r.Prediction).ToImmutableArray();
         var usage = results.Aggregate(TokenUsage.None, (sum, r) => sum + r.Usage);

@@ -96,9 +96,11 @@ public sealed class CriticEvalTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
-    public async Task CriticEval_MissingFileOrBadScope_FailsWithAMessage()
+    public async Task CriticEval_MissingFileBadScopeOrBadModel_FailsWithAMessage()
     {
         var runner = new CriticEvalRunner(Console, _errors);
+        Assert.Equal(ExitCodes.Error, await runner.RunAsync(new CriticEvalSettings("x", Model: "bogus:xx"), CancellationToken.None));
+        Assert.Contains("--model", _errors.ToString(), StringComparison.Ordinal);
 
         Assert.Equal(ExitCodes.Error, await runner.RunAsync(new CriticEvalSettings(Path.Combine(_dir.FullName, "none.json")), CancellationToken.None));
         Assert.Equal(ExitCodes.Error, await runner.RunAsync(new CriticEvalSettings("x", Scope: "some"), CancellationToken.None));
