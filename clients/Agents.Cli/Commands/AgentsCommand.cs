@@ -16,6 +16,7 @@ internal static class AgentsCommand
         root.Subcommands.Add(ClusterCommand.Create());
         root.Subcommands.Add(ExperimentCommand.Create());
         root.Subcommands.Add(TraceCommand.Create());
+        root.Subcommands.Add(CriticEvalCommand.Create());
         return root;
     }
 }

@@ -10,7 +10,7 @@ internal static class BatchCommand
     public static Command Create()
     {
         var input = new Option<string>("--input") { Description = "Dataset: JSONL or JSON array of GSM8K, MATH or generic rows", Required = true };
-        var strategy = new Option<string>("--strategy") { Description = "cot | sc | bok | rmv | self-refine | magicore | iort", Required = true };
+        var strategy = new Option<string>("--strategy") { Description = "cot | sc | bok | rmv | self-refine | magicore | iort | spc-search", Required = true };
         var output = new Option<string>("--output") { Description = "Output JSONL; rerunning resumes, skipping ids already in it", Required = true };
         var model = new Option<string?>("--model") { Description = "sim (default) | openai:URL#MODEL" };
         var reward = new Option<string?>("--reward") { Description = "Reward model: sim (default) | http:URL[#MODEL] | judge:MODELSPEC (bok, rmv, magicore)" };

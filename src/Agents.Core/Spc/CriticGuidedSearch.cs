@@ -71,6 +71,14 @@ public enum SearchDecision
 /// <param name="IsFinal">True when this step ends the solution.</param>
 public sealed record StepProposal(string Text, bool IsFinal);
 
+/// <summary>One decision of the search, as the driver reports it to an observer.</summary>
+/// <param name="StepIndex">The position of the proposed step (0 = first).</param>
+/// <param name="Attempt">The attempt at this position (0 = first proposal).</param>
+/// <param name="Verdict">The critic's verdict.</param>
+/// <param name="Decision">What the search did.</param>
+/// <param name="Proposal">The proposed step.</param>
+public sealed record SearchStepDecision(int StepIndex, int Attempt, CriticVerdict Verdict, SearchDecision Decision, StepProposal Proposal);
+
 /// <summary>The result of one verified chain.</summary>
 /// <param name="Steps">The accepted steps.</param>
 /// <param name="Answer">The extracted answer of the accepted steps (null when given up or none).</param>
@@ -118,12 +126,35 @@ public static class CriticGuidedSearch
 
     /// <summary>
     /// Runs one verified chain. <paramref name="propose"/> gets the accepted steps and the attempt number at this position
-    /// (0 first); <paramref name="judge"/> gets the accepted steps and the proposed step.
+    /// (0 first); <paramref name="judge"/> gets the accepted steps and the proposed step. The synchronous form of
+    /// <see cref="RunAsync"/> (same state machine).
     /// </summary>
     public static SearchChain Run(
         Func<IReadOnlyList<string>, int, StepProposal> propose,
         Func<IReadOnlyList<string>, string, CriticVerdict> judge,
         SpcSearchOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(propose);
+        ArgumentNullException.ThrowIfNull(judge);
+        // Delegates that complete synchronously make the async driver complete synchronously: no blocking wait happens.
+        var run = RunAsync(
+            (steps, attempt, _) => Task.FromResult(propose(steps, attempt)),
+            (steps, step, _, _) => Task.FromResult(judge(steps, step)),
+            options);
+        return run.IsCompleted ? run.GetAwaiter().GetResult() : throw new InvalidOperationException("synchronous delegates completed asynchronously");
+    }
+
+    /// <summary>
+    /// Runs one verified chain with asynchronous agents. <paramref name="propose"/> gets the accepted steps, the attempt
+    /// number at this position (0 first) and the token; <paramref name="judge"/> gets the accepted steps, the proposed step
+    /// and its attempt number. <paramref name="onDecision"/>, when given, sees every decision with its step index and attempt.
+    /// </summary>
+    public static async Task<SearchChain> RunAsync(
+        Func<IReadOnlyList<string>, int, CancellationToken, Task<StepProposal>> propose,
+        Func<IReadOnlyList<string>, string, int, CancellationToken, Task<CriticVerdict>> judge,
+        SpcSearchOptions? options = null,
+        Action<SearchStepDecision>? onDecision = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(propose);
         ArgumentNullException.ThrowIfNull(judge);
@@ -135,12 +166,14 @@ public static class CriticGuidedSearch
         {
             for (var attempt = 0; ; attempt++)
             {
-                var proposal = propose(steps, attempt);
+                cancellationToken.ThrowIfCancellationRequested();
+                var proposal = await propose(steps, attempt, cancellationToken);
                 solverCalls++;
-                var verdict = judge(steps, proposal.Text);
+                var verdict = await judge(steps, proposal.Text, attempt, cancellationToken);
                 criticCalls++;
                 var decision = Decide(verdict, attempt, total, options);
                 decisions.Add(decision);
+                onDecision?.Invoke(new SearchStepDecision(steps.Count, attempt, verdict, decision, proposal));
                 if (decision != SearchDecision.Accept)
                 {
                     rejections++;
@@ -170,6 +203,13 @@ public static class CriticGuidedSearch
         return new SearchChain([.. steps], AnswerExtractor.Extract(string.Join("\n", steps)), false, solverCalls, criticCalls, rejections, decisions.ToImmutable());
     }
 
+    /// <summary>Majority vote over chains' non-empty answers (ties to the first seen); a single chain's answer as is.</summary>
+    public static string? Vote(IReadOnlyList<SearchChain> chains, VoteKey key = VoteKey.Raw)
+    {
+        ArgumentNullException.ThrowIfNull(chains);
+        return chains.Count == 1 ? chains[0].Answer : MajorityVote.Select([.. chains.Select(c => c.Answer)], key, dropEmpty: true).Answer;
+    }
+
     /// <summary>
     /// Runs <see cref="SpcSearchOptions.Samples"/> chains (the delegates also get the chain index) and, when k &gt; 1,
     /// majority-votes their non-empty answers (ties to the first seen).
@@ -186,7 +226,6 @@ public static class CriticGuidedSearch
         var chains = Enumerable.Range(0, options.Samples)
             .Select(k => Run((steps, attempt) => propose(k, steps, attempt), (steps, step) => judge(k, steps, step), options))
             .ToImmutableArray();
-        var answer = chains.Length == 1 ? chains[0].Answer : MajorityVote.Select([.. chains.Select(c => c.Answer)], key, dropEmpty: true).Answer;
-        return new SearchResult(answer, chains);
+        return new SearchResult(Vote(chains, key), chains);
     }
 }

@@ -28,11 +28,14 @@ public static class StrategyNames
     /// <summary>IoRT: meta-thought, reflection, the consistency gate and the Instructor (ALGORITHMS §2).</summary>
     public const string Iort = "iort";
 
+    /// <summary>SPC critic-guided search: step-by-step solving with a step critic, resampling rejected steps (ALGORITHMS §3.7).</summary>
+    public const string SpcSearch = "spc-search";
+
     /// <summary>Every name of the contract, runnable or planned.</summary>
     public static readonly ImmutableArray<string> All = ["cot", "sc", "bok", "rmv", "self-refine", "magicore", "iort", "spc-search"];
 
     /// <summary>The names this build runs.</summary>
-    public static readonly ImmutableArray<string> Runnable = [Cot, SelfConsistency, BestOfK, RewardVote, SelfRefine, Magicore, Iort];
+    public static readonly ImmutableArray<string> Runnable = [Cot, SelfConsistency, BestOfK, RewardVote, SelfRefine, Magicore, Iort, SpcSearch];
 
     /// <summary>Returns null when the name can run, else an error message naming the problem.</summary>
     public static string? Validate(string name) =>
@@ -74,7 +77,8 @@ public static class StrategyDefaults
     /// <summary>
     /// Fills the defaults of a strategy: cot is greedy with k = 1; sc, bok and rmv sample k = 8 at T = 0.8; self-refine
     /// runs one chain for up to 4 rounds; magicore samples k = 40 and refines for up to T = 3 iterations; iort runs one
-    /// chain for up to N = 4 iterations at T = 0.3 (top_p 1).
+    /// chain for up to N = 4 iterations at T = 0.3 (top_p 1); spc-search runs k = 1 verified chain with steps sampled at
+    /// T = 0.7 (<see cref="Spc.SpcSearchOptions"/>).
     /// </summary>
     public static StrategySpec Create(
         string name, int? k = null, int? rounds = null, double? temperature = null, long seed = 0, string model = "",
@@ -86,6 +90,7 @@ public static class StrategyDefaults
         {
             StrategyNames.Magicore => MagicoreK,
             StrategyNames.SelfRefine or StrategyNames.Iort => 1,
+            StrategyNames.SpcSearch => Spc.SpcSearchOptions.Default.Samples,
             _ => SelfConsistencyK,
         };
         var defaultRounds = name switch
@@ -99,7 +104,12 @@ public static class StrategyDefaults
             name,
             greedy ? 1 : k ?? defaultK,
             rounds ?? defaultRounds,
-            greedy ? 0 : temperature ?? (name == StrategyNames.Iort ? IortTemperature : SampleTemperature),
+            greedy ? 0 : temperature ?? name switch
+            {
+                StrategyNames.Iort => IortTemperature,
+                StrategyNames.SpcSearch => Spc.SpcSearchOptions.Default.Temperature,
+                _ => SampleTemperature,
+            },
             greedy || name == StrategyNames.Iort ? 1 : SampleTopP,
             MaxTokens,
             seed,

@@ -108,6 +108,7 @@ internal static class RunStrategies
         [StrategyNames.SelfRefine] = new SelfRefineStrategy(),
         [StrategyNames.Magicore] = new MagicoreStrategy(),
         [StrategyNames.Iort] = new IortStrategy(),
+        [StrategyNames.SpcSearch] = new SpcSearchStrategy(),
     };
 
     /// <summary>The strategy for a name; unknown names fail with the list of runnable ones.</summary>

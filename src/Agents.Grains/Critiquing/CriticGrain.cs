@@ -1,0 +1,21 @@
+using Agents.Contracts.Critiquing;
+using Agents.Core.Spc;
+using Agents.Grains.Solving;
+using Agents.Inference;
+
+namespace Agents.Grains.Critiquing;
+
+/// <summary>The SPC step critic: builds the exact §3.4 prompt, asks the critic model, parses the first verdict tag.</summary>
+[StatelessWorker]
+public sealed class CriticGrain(
+    [FromKeyedServices(ModelRoles.Critic)] IChatClient defaultModel,
+    IModelRegistry models) : Grain, ICriticGrain
+{
+    public async Task<StepVerdict> JudgeStepAsync(StepJudgeRequest request, CancellationToken cancellationToken)
+    {
+        var (raw, usage) = await ModelCalls.CompleteAsync(
+            ModelCalls.Resolve(models, defaultModel, request.Call.Model),
+            CriticPrompt.Build(request.Question, request.PreviousSteps, request.LastStep), request.Call, ModelRoles.Critic, cancellationToken);
+        return new StepVerdict(CriticPrompt.Label(CriticPrompt.Parse(raw)), raw, usage);
+    }
+}

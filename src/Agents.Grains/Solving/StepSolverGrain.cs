@@ -1,0 +1,21 @@
+using Agents.Contracts.Solving;
+using Agents.Core.Spc;
+using Agents.Inference;
+
+namespace Agents.Grains.Solving;
+
+/// <summary>The Solver writing one step of a partial solution (critic-guided search).</summary>
+[StatelessWorker]
+public sealed class StepSolverGrain(
+    [FromKeyedServices(ModelRoles.Solver)] IChatClient defaultModel,
+    IModelRegistry models) : Grain, IStepSolverGrain
+{
+    public async Task<NextStepResult> NextStepAsync(NextStepRequest request, CancellationToken cancellationToken)
+    {
+        var (raw, usage) = await ModelCalls.CompleteAsync(
+            ModelCalls.Resolve(models, defaultModel, request.Call.Model),
+            SolverContinuationPrompt.BuildNextStep(request.Question, request.Steps), request.Call, ModelRoles.Solver, cancellationToken);
+        var proposal = NextStepParser.Parse(raw);
+        return new NextStepResult(proposal.Text, proposal.IsFinal, raw, usage);
+    }
+}
