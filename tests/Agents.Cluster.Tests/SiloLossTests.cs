@@ -22,7 +22,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         const int concurrency = 8;
         await using var redis = await RedisServer.StartAsync();
         // A model server that takes time per request, so the kill lands while runs are in flight.
-        using var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 4000 });
+        using var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 1500 });
         await using var server = await SimServer.StartAsync(new SimServerOptions { Port = FreePort.Next() }, SimulatedBackend.Create(latency: latency));
         await using var siloA = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" });
         var siloB = await SiloProcess.StartAsync("b", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" });
@@ -42,7 +42,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         var batch = new BatchRunner(console, text).RunAsync(settings, CancellationToken.None);
         // Kill once the first refinement round is under way (reviewer/refiner requests are n = 1, the solver's are n = k).
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (server.Stats.Recent.Count(r => r.N == 1) < 20 && DateTime.UtcNow < deadline && !batch.IsCompleted)
+        while (server.Stats.Recent.Count(r => r.N == 1) < 4 && DateTime.UtcNow < deadline && !batch.IsCompleted)
         {
             await Task.Delay(50);
         }

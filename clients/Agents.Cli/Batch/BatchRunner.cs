@@ -244,6 +244,31 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
 
                 task.StopTask();
             });
+
+        // Reconcile: every uploaded problem must end up in the file once. A result the job did not page out (e.g. one
+        // recorded by an activation that a silo failure replaced) is asked of its run grain, which answers idempotently.
+        foreach (var problem in todo.Where(p => !done.Contains(p.Id)))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            RunResult result;
+            try
+            {
+                result = await connection.Grains.GetGrain<IProblemRunGrain>($"{jobId}/{problem.Id}").RunAsync(new RunRequest(jobId, problem, spec), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                result = new RunResult(problem.Id, spec.Name, null, problem.Gold, problem.Gold is null ? null : false, "failed",
+                    $"not reported by the job and not recoverable from its run: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}",
+                    Contracts.Solving.TokenUsage.None, 0, 0, "", "", problem.Line, [], [], [], ImmutableDictionary<string, string>.Empty);
+            }
+
+            await errors.WriteLineAsync($"warning: {problem.Id} was missing from the job's results; took it from its run ({result.Status})");
+            await output.WriteLineAsync(JsonSerializer.Serialize(OutputRow.From(result, jobId), OutputRow.Json));
+            done.Add(problem.Id);
+            written++;
+        }
+
+        await output.FlushAsync(cancellationToken);
         if (transcripts is not null)
         {
             await transcripts.FlushAsync(cancellationToken);

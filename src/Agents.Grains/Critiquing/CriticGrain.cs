@@ -6,7 +6,8 @@ using Agents.Inference;
 namespace Agents.Grains.Critiquing;
 
 /// <summary>The SPC step critic: builds the exact §3.4 prompt, asks the critic model, parses the first verdict tag.</summary>
-[StatelessWorker]
+// Agents hold no state between calls; reentrancy lets one worker keep many model calls in flight.
+[StatelessWorker, Reentrant]
 public sealed class CriticGrain(
     [FromKeyedServices(ModelRoles.Critic)] IChatClient defaultModel,
     IModelRegistry models) : Grain, ICriticGrain

@@ -11,7 +11,8 @@ namespace Agents.Grains.Instructing;
 /// model's text, parsed by the driver. Default models: the solver's for the Generator and Reflector (the base LLM reflects
 /// on its own answers), the instructor's for the Meta-Thinker and Instructor; a request's model spec overrides them.
 /// </summary>
-[StatelessWorker]
+// Agents hold no state between calls; reentrancy lets one worker keep many model calls in flight.
+[StatelessWorker, Reentrant]
 public sealed class IortAgentGrain(
     [FromKeyedServices(ModelRoles.Solver)] IChatClient baseModel,
     [FromKeyedServices(ModelRoles.Instructor)] IChatClient instructorModel,

@@ -7,7 +7,8 @@ using Agents.Inference;
 namespace Agents.Grains.Refining;
 
 /// <summary>The Reviewer agent: MAgICoRe's targeted feedback on a scored chain, and Self-Refine's feedback step.</summary>
-[StatelessWorker]
+// Agents hold no state between calls; reentrancy lets one worker keep many model calls in flight.
+[StatelessWorker, Reentrant]
 public sealed class ReviewerGrain(
     [FromKeyedServices(ModelRoles.Reviewer)] IChatClient defaultModel,
     IModelRegistry models) : Grain, IReviewerGrain
@@ -33,7 +34,8 @@ public sealed class ReviewerGrain(
 }
 
 /// <summary>The Refiner agent: MAgICoRe's rewrite from a scored chain and feedback, and Self-Refine's rewrite.</summary>
-[StatelessWorker]
+// Agents hold no state between calls; reentrancy lets one worker keep many model calls in flight.
+[StatelessWorker, Reentrant]
 public sealed class RefinerGrain(
     [FromKeyedServices(ModelRoles.Refiner)] IChatClient defaultModel,
     IModelRegistry models) : Grain, IRefinerGrain

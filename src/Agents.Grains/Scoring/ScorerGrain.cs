@@ -5,7 +5,8 @@ using Agents.Inference.Rewards;
 namespace Agents.Grains.Scoring;
 
 /// <summary>The reward-model agent: ORM and PRM scores for a batch of chains from the requested reward backend.</summary>
-[StatelessWorker]
+// Agents hold no state between calls; reentrancy lets one worker keep many model calls in flight.
+[StatelessWorker, Reentrant]
 public sealed class ScorerGrain(IRewardModelRegistry rewards) : Grain, IScorerGrain
 {
     /// <summary>Chains of one problem scored at once (bounded so a k = 120 pool does not flood a reward server).</summary>

@@ -4,7 +4,8 @@ using Agents.Inference;
 namespace Agents.Grains.Solving;
 
 /// <summary>The Solver agent: builds the solver prompt and samples k solutions from the requested model.</summary>
-[StatelessWorker]
+// Agents hold no state between calls; reentrancy lets one worker keep many model calls in flight.
+[StatelessWorker, Reentrant]
 public sealed partial class SolverGrain(
     [FromKeyedServices(ModelRoles.Solver)] IChatClient defaultModel,
     IModelRegistry models,

@@ -5,7 +5,8 @@ using Agents.Inference;
 namespace Agents.Grains.Solving;
 
 /// <summary>The Solver writing one step of a partial solution (critic-guided search).</summary>
-[StatelessWorker]
+// Agents hold no state between calls; reentrancy lets one worker keep many model calls in flight.
+[StatelessWorker, Reentrant]
 public sealed class StepSolverGrain(
     [FromKeyedServices(ModelRoles.Solver)] IChatClient defaultModel,
     IModelRegistry models) : Grain, IStepSolverGrain

@@ -38,7 +38,7 @@ public sealed class StrategyTests
     [InlineData("cot", null)]
     [InlineData("sc", null)]
     [InlineData("iort", null)]
-    [InlineData("spc-search", "not available in this build yet")]
+    [InlineData("spc-search", null)]
     [InlineData("majority", "unknown strategy 'majority'")]
     public void Validate_Names(string name, string? expected)
     {
