@@ -105,7 +105,7 @@ public sealed class GrainTests(ClusterFixture fixture)
         await job.AddProblemsAsync(1, [.. Problems.Skip(25)]);
 
         await job.StartAsync();
-        var results = await DrainAsync(job);
+        var results = await job.DrainAsync();
 
         Assert.Equal(40, results.Count);
         Assert.Equal(Problems.Select(p => p.Id).Order(), results.Select(r => r.ProblemId).Order());
@@ -125,7 +125,7 @@ public sealed class GrainTests(ClusterFixture fixture)
         await job.AddProblemsAsync(0, [.. Problems.Take(3)]);
 
         await job.StartAsync();
-        var results = await DrainAsync(job);
+        var results = await job.DrainAsync();
 
         Assert.Equal(3, results.Count);
         Assert.All(results, r =>
@@ -145,24 +145,5 @@ public sealed class GrainTests(ClusterFixture fixture)
             (actual.ProblemId, actual.Answer, actual.Correct, actual.Usage, actual.Silo, actual.LatencyMs));
         Assert.Equal(expected.Ledger.AsEnumerable(), actual.Ledger.AsEnumerable());
         Assert.Equal(expected.RoundAnswers.AsEnumerable(), actual.RoundAnswers.AsEnumerable());
-    }
-
-    private static async Task<List<RunResult>> DrainAsync(IBatchJobGrain job)
-    {
-        var results = new List<RunResult>();
-        var next = 0;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var page = await job.GetResultsAsync(next, 7);
-            results.AddRange(page.Results);
-            next = page.Next;
-            if (page.Finished)
-            {
-                return results;
-            }
-
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }

@@ -138,8 +138,8 @@ public sealed class IortGrainTests(ClusterFixture fixture, ITestOutputHelper out
     [Fact]
     public async Task Iort_Job_BreaksFewerCorrectAnswersThanSelfRefine()
     {
-        var iort = await JobAsync("iort-vs-sr-iort", StrategyDefaults.Create(StrategyNames.Iort, seed: 1));
-        var selfRefine = await JobAsync("iort-vs-sr-sr", StrategyDefaults.Create(StrategyNames.SelfRefine, seed: 1));
+        var iort = await fixture.Client.RunJobAsync("iort-vs-sr-iort", StrategyDefaults.Create(StrategyNames.Iort, seed: 1), JobProblems);
+        var selfRefine = await fixture.Client.RunJobAsync("iort-vs-sr-sr", StrategyDefaults.Create(StrategyNames.SelfRefine, seed: 1), JobProblems);
 
         Assert.All(iort.Concat(selfRefine), r => Assert.Equal("ok", r.Status));
         var iortTable = Transitions.Compute([.. iort.Select(r => (r.RoundCorrect[0], r.Correct))]);
@@ -156,29 +156,6 @@ public sealed class IortGrainTests(ClusterFixture fixture, ITestOutputHelper out
         Assert.Equal(JobProblems.Length, iortTable.Total);
         Assert.True(iortTable.CorrectToIncorrectRate < srTable.CorrectToIncorrectRate,
             FormattableString.Invariant($"IoRT c->i {iortTable.CorrectToIncorrectRate:0.000} should be below Self-Refine's {srTable.CorrectToIncorrectRate:0.000}"));
-    }
-
-    private async Task<List<RunResult>> JobAsync(string id, StrategySpec spec)
-    {
-        var job = fixture.Client.GetGrain<IBatchJobGrain>(id);
-        await job.CreateAsync(new JobSpec(id, spec, Concurrency: 8, MaxAttempts: 2));
-        await job.AddProblemsAsync(0, [.. JobProblems]);
-        await job.StartAsync();
-        var results = new List<RunResult>();
-        var next = 0;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        while (true)
-        {
-            var page = await job.GetResultsAsync(next, 50);
-            results.AddRange(page.Results);
-            next = page.Next;
-            if (page.Finished)
-            {
-                return results;
-            }
-
-            await Task.Delay(20, timeout.Token);
-        }
     }
 
     private async Task<RunResult> RunAsync(string job, StrategySpec spec, Problem problem) =>

@@ -20,7 +20,7 @@ public sealed class SpcSearchGrainTests(ClusterFixture fixture, ITestOutputHelpe
     public async Task SpcSearch_Job_RowsOkCallsAreStepsPlusResamplesWithinBudget()
     {
         var spec = StrategyDefaults.Create(StrategyNames.SpcSearch, seed: 3);
-        var results = await RunJobAsync("spc-rows", spec, Problems[..12]);
+        var results = await fixture.Client.RunJobAsync("spc-rows", spec, Problems[..12]);
 
         Assert.Equal(12, results.Count);
         Assert.All(results, r =>
@@ -45,7 +45,7 @@ public sealed class SpcSearchGrainTests(ClusterFixture fixture, ITestOutputHelpe
     {
         var options = ImmutableDictionary<string, string>.Empty.Add(SpcSearchSpec.MaxTotalResamples, "1").Add(SpcSearchSpec.MaxResamplesPerStep, "1");
         var spec = StrategyDefaults.Create(StrategyNames.SpcSearch, temperature: 1.2, seed: 8, options: options);
-        var results = await RunJobAsync("spc-budget", spec, Problems[..12]);
+        var results = await fixture.Client.RunJobAsync("spc-budget", spec, Problems[..12]);
 
         Assert.All(results, r => Assert.InRange(Detail(r, "resamples"), 0, 1));
         var resampled = results.First(r => Detail(r, "resamples") == 1);
@@ -60,7 +60,7 @@ public sealed class SpcSearchGrainTests(ClusterFixture fixture, ITestOutputHelpe
     public async Task SpcSearch_WithK_VotesOverKChains()
     {
         var spec = StrategyDefaults.Create(StrategyNames.SpcSearch, k: 3, seed: 5);
-        var results = await RunJobAsync("spc-sc", spec, Problems[..4]);
+        var results = await fixture.Client.RunJobAsync("spc-sc", spec, Problems[..4]);
 
         Assert.All(results, r =>
         {
@@ -74,10 +74,10 @@ public sealed class SpcSearchGrainTests(ClusterFixture fixture, ITestOutputHelpe
     [Fact]
     public async Task SpcSearch_IsAtLeastAsAccurateAsCot_OnTheSameProblems()
     {
-        var cot = await RunJobAsync("cmp-cot", StrategyDefaults.Create(StrategyNames.Cot, seed: 1), Problems);
-        var spc = await RunJobAsync("cmp-spc", StrategyDefaults.Create(StrategyNames.SpcSearch, seed: 1), Problems);
-        var sc = await RunJobAsync("cmp-sc", StrategyDefaults.Create(StrategyNames.SelfConsistency, k: 3, seed: 1), Problems);
-        var spcSc = await RunJobAsync("cmp-spc-sc", StrategyDefaults.Create(StrategyNames.SpcSearch, k: 3, seed: 1), Problems);
+        var cot = await fixture.Client.RunJobAsync("cmp-cot", StrategyDefaults.Create(StrategyNames.Cot, seed: 1), Problems);
+        var spc = await fixture.Client.RunJobAsync("cmp-spc", StrategyDefaults.Create(StrategyNames.SpcSearch, seed: 1), Problems);
+        var sc = await fixture.Client.RunJobAsync("cmp-sc", StrategyDefaults.Create(StrategyNames.SelfConsistency, k: 3, seed: 1), Problems);
+        var spcSc = await fixture.Client.RunJobAsync("cmp-spc-sc", StrategyDefaults.Create(StrategyNames.SpcSearch, k: 3, seed: 1), Problems);
 
         double Accuracy(List<RunResult> rows) => rows.Count(r => r.Correct == true) / (double)rows.Count;
         double Samples(List<RunResult> rows) => rows.Average(r => r.Usage.Samples);
@@ -88,30 +88,6 @@ public sealed class SpcSearchGrainTests(ClusterFixture fixture, ITestOutputHelpe
         // Voting over verified chains beats one verified chain; against plain SC it is only reported (the simulated
         // solver's slips are independent across samples, so a 3-way vote already removes most of them).
         Assert.True(Accuracy(spcSc) >= Accuracy(spc), $"spc-search k=3 {Accuracy(spcSc)} < spc-search {Accuracy(spc)}");
-    }
-
-    private async Task<List<RunResult>> RunJobAsync(string id, StrategySpec spec, Problem[] problems)
-    {
-        var job = fixture.Client.GetGrain<IBatchJobGrain>(id);
-        await job.CreateAsync(new JobSpec(id, spec, Concurrency: 8, MaxAttempts: 2));
-        await job.AddProblemsAsync(0, [.. problems]);
-        await job.StartAsync();
-        var results = new List<RunResult>();
-        var next = 0;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        while (true)
-        {
-            var page = await job.GetResultsAsync(next, 50);
-            results.AddRange(page.Results);
-            next = page.Next;
-            if (page.Finished)
-            {
-                Assert.Equal(problems.Length, results.Count);
-                return results;
-            }
-
-            await Task.Delay(20, timeout.Token);
-        }
     }
 
     private static int Detail(RunResult result, string key) => int.Parse(result.Details[key], CultureInfo.InvariantCulture);

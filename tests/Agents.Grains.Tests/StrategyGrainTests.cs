@@ -59,7 +59,7 @@ public sealed class StrategyGrainTests(ClusterFixture fixture)
         await job.AddProblemsAsync(0, [.. Problems]);
 
         await job.StartAsync();
-        var results = await DrainAsync(job);
+        var results = await job.DrainAsync();
 
         Assert.Equal(Problems.Length, results.Count);
         Assert.All(results, r =>
@@ -91,7 +91,7 @@ public sealed class StrategyGrainTests(ClusterFixture fixture)
         await job.AddProblemsAsync(0, [.. Problems]);
 
         await job.StartAsync();
-        var results = await DrainAsync(job);
+        var results = await job.DrainAsync();
 
         var refined = results.Where(r => r.Rounds > 0).ToList();
         Assert.NotEmpty(refined);
@@ -138,23 +138,4 @@ public sealed class StrategyGrainTests(ClusterFixture fixture)
         (await fixture.Client.GetGrain<IProblemRunGrain>($"{job}/{problem.Id}").GetTranscriptAsync()).Single(e => e.Kind == "decision").Text;
 
     private static int Calls(RunResult result, string role) => result.Ledger.Where(l => l.Role == role).Sum(l => l.Usage.Calls);
-
-    private static async Task<List<RunResult>> DrainAsync(IBatchJobGrain job)
-    {
-        var results = new List<RunResult>();
-        var next = 0;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var page = await job.GetResultsAsync(next, 50);
-            results.AddRange(page.Results);
-            next = page.Next;
-            if (page.Finished)
-            {
-                return results;
-            }
-
-            await Task.Delay(20, timeout.Token);
-        }
-    }
 }

@@ -41,7 +41,8 @@ internal sealed record BatchSettings(
     string? Transcripts = null,
     string? InstructorModel = null,
     string? MetaMemory = null,
-    string? MetaMemoryPolicy = null);
+    string? MetaMemoryPolicy = null,
+    string? Record = null);
 
 /// <summary>Exit codes of the CLI.</summary>
 internal static class ExitCodes
@@ -172,6 +173,12 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
         ImmutableArray<MetaExample> memorySeed, CancellationToken cancellationToken)
     {
         var configuration = new Dictionary<string, string?>();
+        if (settings.Record is { Length: > 0 } record)
+        {
+            // Every model request and response is appended to this file; --model replay:FILE serves them back.
+            configuration["Agents:Models:Record"] = Path.GetFullPath(record);
+        }
+
         await using var connection = await AgentsConnection.OpenAsync(settings.Cluster, configuration, cancellationToken);
         if (memorySeed.Length > 0)
         {
@@ -320,6 +327,11 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
             if (settings.Concurrency < 1)
             {
                 throw new ArgumentException($"--concurrency must be at least 1, got {settings.Concurrency}");
+            }
+
+            if (settings.Record is { Length: > 0 } && !string.IsNullOrWhiteSpace(settings.Cluster))
+            {
+                throw new ArgumentException("--record works on the embedded silo; in cluster mode start the silos with Agents__Models__Record=FILE");
             }
 
             if (settings.Mode is not ("paper" or "code"))

@@ -14,6 +14,7 @@ internal static class BatchCommand
         var output = new Option<string>("--output") { Description = "Output JSONL; rerunning resumes, skipping ids already in it", Required = true };
         var model = new Option<string?>("--model") { Description = "sim (default) | openai:URL#MODEL" };
         var reward = new Option<string?>("--reward") { Description = "Reward model: sim (default) | http:URL[#MODEL] | judge:MODELSPEC (bok, rmv, magicore)" };
+        var record = new Option<string?>("--record") { Description = "Append every model request/response to FILE (replay with --model replay:FILE)" };
         var mode = new Option<string>("--mode") { Description = "MAgICoRe paper|code switches (ALGORITHMS §1.10)", DefaultValueFactory = _ => "paper" };
         var mu = new Option<double?>("--mu") { Description = "MAgICoRe normalisation mean when no dataset barrier is wanted (with --sigma)" };
         var sigma = new Option<double?>("--sigma") { Description = "MAgICoRe normalisation std (with --mu)" };
@@ -34,7 +35,7 @@ internal static class BatchCommand
         var command = new Command("batch", "Solve every problem of a dataset with one strategy")
         {
             input, strategy, output, model, reward, k, rounds, concurrency, seed, cluster, job, temperature, voteKey, keepEmpty, equivalence, attempts,
-            mode, mu, sigma, instructorModel, metaMemory, metaMemoryPolicy,
+            mode, mu, sigma, record, instructorModel, metaMemory, metaMemoryPolicy,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -44,7 +45,7 @@ internal static class BatchCommand
                 parse.GetValue(temperature), parse.GetValue(voteKey)!, parse.GetValue(keepEmpty), parse.GetValue(equivalence)!,
                 parse.GetValue(attempts), parse.GetValue(reward), parse.GetValue(mode)!, parse.GetValue(mu), parse.GetValue(sigma),
                 InstructorModel: parse.GetValue(instructorModel), MetaMemory: parse.GetValue(metaMemory),
-                MetaMemoryPolicy: parse.GetValue(metaMemoryPolicy));
+                MetaMemoryPolicy: parse.GetValue(metaMemoryPolicy), Record: parse.GetValue(record));
             return await new BatchRunner(AnsiConsole.Console, Console.Error).RunAsync(settings, cancellationToken);
         });
         return command;

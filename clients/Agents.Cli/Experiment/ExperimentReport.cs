@@ -49,6 +49,12 @@ internal static class ExperimentReport
             md.AppendLine(Invariant($"| {r.Strategy} | {t.CorrectToCorrect} | {t.CorrectToIncorrect} | {t.IncorrectToCorrect} | {t.IncorrectToIncorrect} | {t.Skipped} | {Percent(t.CorrectToIncorrectRate)} | {Percent(t.IncorrectToCorrectRate)} |"));
         }
 
+        foreach (var r in summary.Results.Where(r => r.DecisionShares is not null))
+        {
+            md.AppendLine();
+            md.AppendLine(Invariant($"{r.Strategy} Instructor decisions: ") + string.Join(", ", r.DecisionShares!.Select(kv => Invariant($"{kv.Key} {Percent(kv.Value)}"))) + ".");
+        }
+
         return md.ToString();
     }
 

@@ -25,13 +25,14 @@ internal sealed record StrategyResult(
     TransitionCounts? Transitions,
     IReadOnlyList<double>? AccuracyByRound,
     IReadOnlyList<double>? HardShareByRound,
+    IReadOnlyDictionary<string, double>? DecisionShares,
     string Results,
     string? Transcripts,
     IReadOnlyDictionary<string, string> Switches)
 {
     /// <summary>Strategies that record an answer per round; only they get transition rates and per-round accuracy.</summary>
     public static readonly ImmutableHashSet<string> IterativeStrategies =
-        [StrategyNames.SelfRefine, StrategyNames.Magicore, "iort"];
+        [StrategyNames.SelfRefine, StrategyNames.Magicore, StrategyNames.Iort];
 
     /// <summary>
     /// Aggregates a strategy's output rows; <paramref name="batch"/> supplies wall time and switches; <paramref name="transcripts"/>
@@ -61,7 +62,8 @@ internal sealed record StrategyResult(
             batch.PromptTokensPerProblem + batch.CompletionTokensPerProblem, batch.PromptTokensPerProblem, batch.CompletionTokensPerProblem,
             batch.CallsPerProblem, byRole, batch.WallSeconds, batch.Failed, iterative,
             transitions?.CorrectToIncorrectRate, transitions?.IncorrectToCorrectRate, transitions, byRound,
-            strategy == StrategyNames.Magicore ? HardShares(rows) : null, results, transcripts, batch.Switches);
+            strategy == StrategyNames.Magicore ? HardShares(rows) : null,
+            strategy == StrategyNames.Iort ? DecisionSharesOf(rows) : null, results, transcripts, batch.Switches);
     }
 
     // A run that stopped early (Self-Refine's "it is correct") keeps its last answer for the rounds it skipped.
@@ -70,6 +72,15 @@ internal sealed record StrategyResult(
         var length = rows.Count == 0 ? 0 : rows.Max(r => r.RoundCorrect.Count);
         return [.. rows.Select(r => (IReadOnlyList<bool?>)[.. Enumerable.Range(0, r.RoundCorrect.Count == 0 ? 0 : length)
             .Select(i => r.RoundCorrect[Math.Min(i, r.RoundCorrect.Count - 1)])])];
+    }
+
+    // IoRT rows count the Instructor's decisions in details["select"], ["stop"] and ["refresh"].
+    private static Dictionary<string, double> DecisionSharesOf(IReadOnlyList<OutputRow> rows)
+    {
+        string[] kinds = ["select", "stop", "refresh"];
+        var counts = kinds.ToDictionary(k => k, k => rows.Sum(r => r.Details.TryGetValue(k, out var v) && int.TryParse(v, CultureInfo.InvariantCulture, out var n) ? n : 0));
+        var total = Math.Max(counts.Values.Sum(), 1);
+        return kinds.ToDictionary(k => k, k => counts[k] / (double)total, StringComparer.Ordinal);
     }
 
     // MAgICoRe writes details["round{t}"] = "hard; ..." or "easy; ..." for every iteration t = 1..T.

@@ -1,13 +1,14 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Agents.Core.Solving;
+using Agents.Inference.Sampling;
 using Agents.Inference.Simulation;
-using LLama;
 using LLama.Batched;
 using LLama.Common;
 using LLama.Exceptions;
 using LLama.Native;
 using LLama.Sampling;
+using LLama;
 
 namespace Agents.Inference.Gguf;
 
@@ -118,17 +119,7 @@ public sealed partial class GgufChatClient : IChatClient, IMultiChoiceChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var result = await GetChoicesAsync(messages, options, 1, cancellationToken).ConfigureAwait(false);
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, result.Choices[0]))
-        {
-            ModelId = _metadata.DefaultModelId,
-            FinishReason = ChatFinishReason.Stop,
-            Usage = new UsageDetails
-            {
-                InputTokenCount = result.PromptTokens,
-                OutputTokenCount = result.CompletionTokens,
-                TotalTokenCount = result.PromptTokens + result.CompletionTokens,
-            },
-        };
+        return MultiChoiceResponses.ToChatResponse(result, _metadata.DefaultModelId);
     }
 
     /// <inheritdoc/>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Agents.Inference.Sampling;
 using Agents.Inference.Simulation;
 
 namespace Agents.Inference.Replay;
@@ -81,17 +82,7 @@ public sealed class ReplayChatClient : IChatClient, IMultiChoiceChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var result = await GetChoicesAsync(messages, options, 1, cancellationToken).ConfigureAwait(false);
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, result.Choices[0]))
-        {
-            ModelId = _metadata.DefaultModelId,
-            FinishReason = ChatFinishReason.Stop,
-            Usage = new UsageDetails
-            {
-                InputTokenCount = result.PromptTokens,
-                OutputTokenCount = result.CompletionTokens,
-                TotalTokenCount = result.PromptTokens + result.CompletionTokens,
-            },
-        };
+        return MultiChoiceResponses.ToChatResponse(result, _metadata.DefaultModelId);
     }
 
     /// <inheritdoc/>

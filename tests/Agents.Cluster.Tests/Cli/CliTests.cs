@@ -121,6 +121,27 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Batch_RecordedThenReplayed_GivesIdenticalRows()
+    {
+        var input = WriteSynthetic(15, seed: 17);
+        await using var server = await SimServer.StartAsync(new SimServerOptions { Port = FreePort.Next() }, SimulatedBackend.Create());
+        var record = Path.Combine(_dir.FullName, "record.jsonl");
+        var recorded = Path.Combine(_dir.FullName, "recorded.jsonl");
+        var replayed = Path.Combine(_dir.FullName, "replayed.jsonl");
+
+        await new BatchRunner(Console, _errors).RunAsync(new BatchSettings(input, "sc", recorded, K: 3, Seed: 2, Model: server.ModelSpec, Record: record), CancellationToken.None);
+        var exit = await new BatchRunner(Console, _errors).RunAsync(new BatchSettings(input, "sc", replayed, K: 3, Seed: 2, Model: $"replay:{record}"), CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        var a = OutputFile.ReadAndRepair(recorded).ToDictionary(r => r.Id);
+        var b = OutputFile.ReadAndRepair(replayed).ToDictionary(r => r.Id);
+        Assert.Equal(15, b.Count);
+        Assert.All(a.Keys, id => Assert.Equal(
+            (a[id].Answer, a[id].Correct, a[id].Samples, a[id].PromptTokens, a[id].CompletionTokens),
+            (b[id].Answer, b[id].Correct, b[id].Samples, b[id].PromptTokens, b[id].CompletionTokens)));
+    }
+
+    [Fact]
     public async Task Batch_MissingInputOrUnknownStrategy_ExitsOneWithAClearMessage()
     {
         var missing = await new BatchRunner(Console, _errors).RunAsync(new BatchSettings(Path.Combine(_dir.FullName, "nope.jsonl"), "cot", "r.jsonl"), CancellationToken.None);
