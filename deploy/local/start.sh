@@ -33,12 +33,13 @@ for _ in $(seq 1 50); do [ -s "$run/redis.pid" ] && break; sleep 0.1; done
 
 total=$((silos + gpu_silos))
 for i in $(seq 1 "$total"); do
-  role=cpu; gpu=false
-  if [ "$i" -gt "$silos" ]; then role=gpu; gpu=true; fi
+  role=cpu; gpu=false; models=()
+  # GPU silos host the simulated model as an inference replica (docs/inference.md for real backends).
+  if [ "$i" -gt "$silos" ]; then role=gpu; gpu=true; models=(--Orleans:Metadata:models=sim); fi
   nohup dotnet "$run/bin/Agents.Silo.dll" \
     --Agents:Cluster:Redis="127.0.0.1:$redis_port" \
     --Agents:Cluster:SiloPort=$((11110 + i)) --Agents:Cluster:GatewayPort=$((30000 + i)) \
-    --Orleans:Metadata:role=$role --Orleans:Metadata:gpu=$gpu \
+    --Orleans:Metadata:role=$role --Orleans:Metadata:gpu=$gpu "${models[@]}" \
     >"$run/silo-$i.log" 2>&1 &
   echo $! >"$run/silo-$i.pid"
 done
