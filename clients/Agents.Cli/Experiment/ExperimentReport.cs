@@ -17,6 +17,11 @@ internal static class ExperimentReport
         {
             md.AppendLine();
             md.AppendLine(Invariant($"Budget matched: {string.Join(", ", budget.Strategies)} drew k = {budget.K} samples per problem, the mean number of generations {budget.MatchedTo} used ({budget.GenerationsPerProblem:F2})."));
+            if (budget.SelfRefineRuns is { } runs)
+            {
+                md.AppendLine(Invariant($"Self-Refine ran {runs} independent run(s) per problem: one run cost {budget.SelfRefineGenerationsPerRun:F2} generations in a calibration pass (calibration-self-refine.jsonl)."));
+            }
+
         }
 
         md.AppendLine();

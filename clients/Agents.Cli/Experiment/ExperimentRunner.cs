@@ -71,6 +71,28 @@ internal sealed class ExperimentRunner(IAnsiConsole console, TextWriter errors)
                 batch = batch with { K = budget.K };
             }
 
+            if (budget is not null && strategy == StrategyNames.SelfRefine)
+            {
+                // A Self-Refine run's cost depends on when it stops, so one calibration pass with a single run per
+                // problem measures it; k independent runs then spend about MAgICoRe's mean generations.
+                var calibration = batch with
+                {
+                    K = 1,
+                    Output = Path.Combine(settings.OutputDirectory, "calibration-self-refine.jsonl"),
+                    Transcripts = Path.Combine(settings.OutputDirectory, "calibration-transcripts-self-refine.jsonl"),
+                };
+                console.Write(new Rule("[bold]self-refine calibration[/] k=1").LeftJustified());
+                if (await new BatchRunner(console, errors).RunAsync(calibration, cancellationToken) is ExitCodes.Error or ExitCodes.Interrupted)
+                {
+                    return ExitCodes.Error;
+                }
+
+                var perRun = OutputFile.ReadAndRepair(calibration.Output).Select(r => r.Samples).DefaultIfEmpty(1).Average();
+                var runs = Math.Max(1, (int)Math.Round(budget.GenerationsPerProblem / perRun, MidpointRounding.AwayFromZero));
+                budget = budget with { SelfRefineRuns = runs, SelfRefineGenerationsPerRun = perRun };
+                batch = batch with { K = runs };
+            }
+
             console.Write(new Rule($"[bold]{Markup.Escape(strategy)}[/]" + (batch.K is { } k ? $" k={k}" : "")).LeftJustified());
             var code = await new BatchRunner(console, errors).RunAsync(batch, cancellationToken);
             if (code is ExitCodes.Error or ExitCodes.Interrupted)

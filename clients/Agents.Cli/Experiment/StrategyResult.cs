@@ -112,7 +112,9 @@ internal sealed record TransitionCounts(
     double IncorrectToCorrectRate);
 
 /// <summary>What <c>--match-budget</c> did: SC and BoK drew as many generations per problem as MAgICoRe used.</summary>
-internal sealed record BudgetMatch(string MatchedTo, double GenerationsPerProblem, int K, IReadOnlyList<string> Strategies);
+/// Self-Refine, when listed, gets the number of independent runs whose measured cost matches the same budget.
+internal sealed record BudgetMatch(
+    string MatchedTo, double GenerationsPerProblem, int K, IReadOnlyList<string> Strategies, int? SelfRefineRuns = null, double? SelfRefineGenerationsPerRun = null);
 
 /// <summary>The experiment's <c>summary.json</c>.</summary>
 internal sealed record ExperimentSummary(

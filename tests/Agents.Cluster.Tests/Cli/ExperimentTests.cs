@@ -101,6 +101,24 @@ public sealed class ExperimentTests : IDisposable
     }
 
     [Fact]
+    public async Task Experiment_MatchBudget_GivesSelfRefineTheRunsItsCalibratedCostAffords()
+    {
+        var output = Path.Combine(_dir.FullName, "budget-sr");
+        var settings = new ExperimentSettings(
+            new BatchSettings(WriteSynthetic(16, seed: 6), "", "", K: 4, Rounds: 1, Seed: 1), ["self-refine", "magicore"], output, MatchBudget: true);
+
+        var exit = await new ExperimentRunner(Console, _errors).RunAsync(settings, CancellationToken.None);
+
+        Assert.True(exit == ExitCodes.Ok, _errors.ToString());
+        var budget = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json"))).RootElement.GetProperty("match_budget");
+        var perRun = OutputFile.ReadAndRepair(Path.Combine(output, "calibration-self-refine.jsonl")).Average(r => r.Samples);
+        var runs = Math.Max(1, (int)Math.Round(budget.GetProperty("generations_per_problem").GetDouble() / perRun, MidpointRounding.AwayFromZero));
+        Assert.Equal(runs, budget.GetProperty("self_refine_runs").GetInt32());
+        Assert.All(OutputFile.ReadAndRepair(Path.Combine(output, "results-self-refine.jsonl")),
+            r => Assert.Equal(runs.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Details["runs"]));
+    }
+
+    [Fact]
     public async Task Experiment_UnknownStrategy_ExitsOneBeforeRunningAnything()
     {
         var output = Path.Combine(_dir.FullName, "bad");
