@@ -67,6 +67,7 @@ internal static class ExitCodes
 internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
 {
     private const int UploadChunk = 1000;
+    private bool _detached;
 
     public async Task<int> RunAsync(BatchSettings settings, CancellationToken cancellationToken)
     {
@@ -153,7 +154,11 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
         console.Write(summary.ToTable());
         if (interrupted)
         {
-            await errors.WriteLineAsync("interrupted: finished results are saved; rerun the same command to resume.");
+            if (!_detached)
+            {
+                await errors.WriteLineAsync("interrupted: finished results are saved; rerun the same command to resume.");
+            }
+
             return ExitCodes.Interrupted;
         }
 
@@ -201,6 +206,31 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
             console.MarkupLine($"Job [bold]{Markup.Escape(jobId)}[/] started on {Markup.Escape(connection.Description)}.");
         }
 
+        var written = 0;
+        try
+        {
+            written = await AttachAsync(settings, spec, jobId, todo, done, connection, job, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !connection.Embedded)
+        {
+            // Ctrl-C in cluster mode detaches: the job lives in the cluster (kept going by its reminder), only the
+            // client stops polling. Said before the client disconnects, so it shows even if the process is cut short.
+            _detached = true;
+            await errors.WriteLineAsync(DetachMessage(jobId, connection.Description));
+            throw;
+        }
+
+        return written;
+    }
+
+    /// <summary>What a detached cluster client prints: the job goes on; how to look at it and re-attach.</summary>
+    public static string DetachMessage(string jobId, string cluster) =>
+        $"detached; job {jobId} keeps running — `agents job status {jobId} --cluster {cluster}` or rerun with --job {jobId} to re-attach";
+
+    private async Task<int> AttachAsync(
+        BatchSettings settings, StrategySpec spec, string jobId, ImmutableArray<Problem> todo, HashSet<string> done,
+        AgentsConnection connection, IBatchJobGrain job, CancellationToken cancellationToken)
+    {
         var written = 0;
         await using var output = new StreamWriter(settings.Output, append: true, new UTF8Encoding(false));
         await using var transcripts = connection.Embedded
