@@ -69,6 +69,9 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
     private const int UploadChunk = 1000;
     private bool _detached;
 
+    // Rows appended by this invocation, so an interrupted run's summary still counts them.
+    private int _appended;
+
     public async Task<int> RunAsync(BatchSettings settings, CancellationToken cancellationToken)
     {
         var spec = BuildSpec(settings, out var specError);
@@ -143,6 +146,7 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 interrupted = true;
+                newRuns = _appended;
             }
         }
 
@@ -252,6 +256,7 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
                     foreach (var result in page.Results.Where(r => done.Add(r.ProblemId)))
                     {
                         written++;
+                        _appended++;
                         await output.WriteLineAsync(JsonSerializer.Serialize(OutputRow.From(result, jobId), OutputRow.Json));
                         if (transcripts is not null)
                         {
@@ -303,6 +308,7 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
             await output.WriteLineAsync(JsonSerializer.Serialize(OutputRow.From(result, jobId), OutputRow.Json));
             done.Add(problem.Id);
             written++;
+            _appended++;
         }
 
         await output.FlushAsync(cancellationToken);

@@ -108,6 +108,79 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
         }
     }
 
+    [RedisFact]
+    public async Task Batch_SigIntToTheCliProcess_DetachesWith130AndTheJobCompletes()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        await using var redis = await RedisServer.StartAsync();
+        using var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 1500 });
+        await using var server = await SimServer.StartAsync(new SimServerOptions { Port = FreePort.Next() }, SimulatedBackend.Create(latency: latency));
+        await using var silo = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" });
+        var cluster = $"redis://{redis.Endpoint}";
+        var input = Path.Combine(_dir.FullName, "s.jsonl");
+        await File.WriteAllLinesAsync(input, SyntheticProblems.Generate(30, seed: 23)
+            .Select(p => JsonSerializer.Serialize(new { id = p.Id, question = p.Question, answer = p.Gold })));
+        var results = Path.Combine(_dir.FullName, "r.jsonl");
+        var settings = new BatchSettings(input, "sc", results, Model: server.ModelSpec, K: 2, Concurrency: 2, Cluster: cluster, JobId: "job-sigint");
+
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "agents.dll"), "batch", "--input", input, "--strategy", "sc", "--k", "2", "--concurrency", "2",
+            "--model", server.ModelSpec, "--output", results, "--cluster", cluster, "--job", "job-sigint",
+        })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var cli = System.Diagnostics.Process.Start(info)!;
+        var stdout = cli.StandardOutput.ReadToEndAsync();
+        var stderr = cli.StandardError.ReadToEndAsync();
+        try
+        {
+            await WaitForLinesAsync(results, 3, cli.WaitForExitAsync());
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", cli.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            if (!cli.HasExited)
+            {
+                cli.Kill(entireProcessTree: true);
+            }
+        }
+
+        log.WriteLine(await stdout);
+        log.WriteLine(await stderr);
+        Assert.Equal(ExitCodes.Interrupted, cli.ExitCode);
+        Assert.Contains(BatchRunner.DetachMessage("job-sigint", cluster), await stderr, StringComparison.Ordinal);
+        var detached = OutputFile.ReadAndRepair(results).Count;
+        using (var summary = JsonDocument.Parse(await File.ReadAllTextAsync(BatchRunner.SidePath(results, ".summary.json"))))
+        {
+            // The interrupted run's summary counts the rows it appended.
+            Assert.Equal(detached, summary.RootElement.GetProperty("new_runs").GetInt32());
+        }
+
+        Assert.InRange(OutputFile.ReadAndRepair(results).Count, 3, 29);
+
+        // The job was not cancelled: re-attaching finds it running to completion.
+        Assert.Equal(ExitCodes.Ok, await new BatchRunner(Console, _errors).RunAsync(settings, CancellationToken.None));
+        Assert.Equal(30, OutputFile.ReadAndRepair(results).Select(r => r.Id).Distinct().Count());
+        Assert.Equal(30, OutputFile.ReadAndRepair(results).Count);
+        Assert.DoesNotContain("missing from the job's results", _errors.ToString(), StringComparison.Ordinal);
+        _out.GetStringBuilder().Clear();
+        Assert.Equal(ExitCodes.Ok, await new JobTools(Console, _errors).StatusAsync("job-sigint", cluster, CancellationToken.None));
+        Assert.Contains("completed", _out.ToString(), StringComparison.Ordinal);
+    }
+
     private static List<string> ExportedIds(string file) =>
         [.. File.ReadAllLines(file).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!)];
 
