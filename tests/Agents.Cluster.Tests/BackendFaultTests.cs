@@ -46,8 +46,36 @@ public sealed class BackendFaultTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(problems, rows.Select(r => r.Id).Distinct().Count());
         Assert.All(rows, r => Assert.Equal("ok", r.Status));
         Assert.True(retries > 0, text);
-        // Each injected failure costs one retry; none of them is paid twice beyond the server's count.
-        Assert.True(retries < server.Stats.Requests, $"retries {retries} of {server.Stats.Requests} requests");
+        // Each injected failure costs exactly one retry, and each problem's one request was answered once.
+        Assert.Equal(server.Stats.Faults429 + server.Stats.Faults500, retries);
+        Assert.Equal(problems, server.Stats.Completed);
+    }
+
+    [RedisFact]
+    public async Task Batch_ServerHolding20PercentPastTheAttemptTimeout_EveryProblemCompletesAndTimeoutsAreRetried()
+    {
+        const int problems = 20;
+        await using var redis = await RedisServer.StartAsync();
+        await using var server = await SimServer.StartAsync(
+            new SimServerOptions { Port = FreePort.Next(), DelayRate = 0.2, Delay = TimeSpan.FromSeconds(10) }, SimulatedBackend.Create());
+        await using var silo = await SiloProcess.StartAsync(
+            "a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" },
+            [.. FastRetries, "--Agents:Models:Retry:AttemptTimeout=00:00:00.500"]);
+        var settings = new BatchSettings(
+            WriteProblems(problems), "sc", Path.Combine(_dir.FullName, "r.jsonl"), Model: server.ModelSpec, K: 2, Concurrency: 8,
+            Cluster: $"redis://{redis.Endpoint}", JobId: "job-slow");
+
+        var (exit, text) = await RunAsync(settings, TimeSpan.FromMinutes(2));
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        var rows = OutputFile.ReadAndRepair(settings.Output);
+        var retries = rows.Sum(r => r.Retries);
+        output.WriteLine($"figure: problems {problems}, rows {rows.Count}, failed {rows.Count(r => r.Status != "ok")}, retries {retries}, held past the timeout {server.Stats.Delayed}, server requests {server.Stats.Requests}");
+        Assert.Equal(problems, rows.Count);
+        Assert.Equal(problems, rows.Select(r => r.Id).Distinct().Count());
+        Assert.All(rows, r => Assert.Equal("ok", r.Status));
+        Assert.True(server.Stats.Delayed > 0, text);
+        Assert.Equal(server.Stats.Delayed, retries);
     }
 
     [RedisFact]
