@@ -44,7 +44,13 @@ internal sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a silo and waits until its host reports "Application started".</summary>
-    public static async Task<SiloProcess> StartAsync(string name, string redis, string clusterId, IReadOnlyDictionary<string, string> metadata)
+    /// <param name="name">A label for messages.</param>
+    /// <param name="redis">The Redis endpoint.</param>
+    /// <param name="clusterId">The cluster id.</param>
+    /// <param name="metadata">Silo metadata (<c>--Orleans:Metadata:KEY=VALUE</c>).</param>
+    /// <param name="settings">More configuration, e.g. <c>--Agents:Models:Retry:MaxRetryAttempts=1</c>.</param>
+    public static async Task<SiloProcess> StartAsync(
+        string name, string redis, string clusterId, IReadOnlyDictionary<string, string> metadata, IEnumerable<string>? settings = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(SiloDll);
@@ -57,6 +63,11 @@ internal sealed class SiloProcess : IAsyncDisposable
         foreach (var (key, value) in metadata)
         {
             info.ArgumentList.Add($"--Orleans:Metadata:{key}={value}");
+        }
+
+        foreach (var setting in settings ?? [])
+        {
+            info.ArgumentList.Add(setting);
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");

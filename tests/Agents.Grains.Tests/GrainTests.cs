@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Agents.Contracts.Jobs;
 using Agents.Contracts.Problems;
 using Agents.Contracts.Runs;
@@ -114,6 +115,24 @@ public sealed class GrainTests(ClusterFixture fixture)
         var progress = await job.GetProgressAsync();
         Assert.Equal((40, 40, 0, "completed"), (progress.Total, progress.Completed, progress.InFlight, progress.State));
         Assert.Equal(results.Count(r => r.Correct == true), progress.Correct);
+    }
+
+    [Fact]
+    public async Task Job_CreateAgainWithEqualSpec_IsAcceptedAndDifferentSettingsAreRefused()
+    {
+        var job = fixture.Client.GetGrain<IBatchJobGrain>("job-reattach");
+        JobSpec Spec(int k) => new("job-reattach", StrategyDefaults.Create(StrategyNames.SelfConsistency, k: k, seed: 1) with
+        {
+            Options = ImmutableDictionary<string, string>.Empty.Add("mode", "paper").Add("mu", "1"),
+        }, Concurrency: 2, MaxAttempts: 2);
+        await job.CreateAsync(Spec(3));
+
+        // A re-attaching client builds its own (equal, not the same) options dictionary.
+        await job.CreateAsync(Spec(3));
+        await job.CreateAsync(Spec(3) with { Strategy = Spec(3).Strategy with { Options = ImmutableDictionary<string, string>.Empty.Add("mu", "1").Add("mode", "paper") } });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => job.CreateAsync(Spec(4)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => job.CreateAsync(Spec(3) with { Strategy = Spec(3).Strategy with { Options = ImmutableDictionary<string, string>.Empty.Add("mode", "code").Add("mu", "1") } }));
     }
 
     [Fact]

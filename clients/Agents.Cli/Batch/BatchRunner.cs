@@ -67,6 +67,10 @@ internal static class ExitCodes
 internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
 {
     private const int UploadChunk = 1000;
+    private bool _detached;
+
+    // Rows appended by this invocation, so an interrupted run's summary still counts them.
+    private int _appended;
 
     public async Task<int> RunAsync(BatchSettings settings, CancellationToken cancellationToken)
     {
@@ -142,6 +146,7 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 interrupted = true;
+                newRuns = _appended;
             }
         }
 
@@ -153,7 +158,11 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
         console.Write(summary.ToTable());
         if (interrupted)
         {
-            await errors.WriteLineAsync("interrupted: finished results are saved; rerun the same command to resume.");
+            if (!_detached)
+            {
+                await errors.WriteLineAsync("interrupted: finished results are saved; rerun the same command to resume.");
+            }
+
             return ExitCodes.Interrupted;
         }
 
@@ -202,6 +211,31 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
         }
 
         var written = 0;
+        try
+        {
+            written = await AttachAsync(settings, spec, jobId, todo, done, connection, job, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !connection.Embedded)
+        {
+            // Ctrl-C in cluster mode detaches: the job lives in the cluster (kept going by its reminder), only the
+            // client stops polling. Said before the client disconnects, so it shows even if the process is cut short.
+            _detached = true;
+            await errors.WriteLineAsync(DetachMessage(jobId, connection.Description));
+            throw;
+        }
+
+        return written;
+    }
+
+    /// <summary>What a detached cluster client prints: the job goes on; how to look at it and re-attach.</summary>
+    public static string DetachMessage(string jobId, string cluster) =>
+        $"detached; job {jobId} keeps running — `agents job status {jobId} --cluster {cluster}` or rerun with --job {jobId} to re-attach";
+
+    private async Task<int> AttachAsync(
+        BatchSettings settings, StrategySpec spec, string jobId, ImmutableArray<Problem> todo, HashSet<string> done,
+        AgentsConnection connection, IBatchJobGrain job, CancellationToken cancellationToken)
+    {
+        var written = 0;
         await using var output = new StreamWriter(settings.Output, append: true, new UTF8Encoding(false));
         await using var transcripts = connection.Embedded
             ? new StreamWriter(settings.Transcripts ?? SidePath(settings.Output, ".transcripts.jsonl"), append: true, new UTF8Encoding(false))
@@ -222,6 +256,7 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
                     foreach (var result in page.Results.Where(r => done.Add(r.ProblemId)))
                     {
                         written++;
+                        _appended++;
                         await output.WriteLineAsync(JsonSerializer.Serialize(OutputRow.From(result, jobId), OutputRow.Json));
                         if (transcripts is not null)
                         {
@@ -273,6 +308,7 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
             await output.WriteLineAsync(JsonSerializer.Serialize(OutputRow.From(result, jobId), OutputRow.Json));
             done.Add(problem.Id);
             written++;
+            _appended++;
         }
 
         await output.FlushAsync(cancellationToken);

@@ -14,6 +14,7 @@ internal static class AgentsCommand
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(SimServerCommand.Create());
         root.Subcommands.Add(ClusterCommand.Create());
+        root.Subcommands.Add(JobCommand.Create());
         root.Subcommands.Add(ExperimentCommand.Create());
         root.Subcommands.Add(TraceCommand.Create());
         root.Subcommands.Add(CriticEvalCommand.Create());

@@ -9,9 +9,9 @@ internal static class BatchCommand
 {
     public static Command Create()
     {
-        var input = new Option<string>("--input") { Description = "Dataset: JSONL or JSON array of GSM8K, MATH or generic rows", Required = true };
-        var strategy = new Option<string>("--strategy") { Description = "cot | sc | bok | rmv | self-refine | magicore | iort | spc-search", Required = true };
-        var output = new Option<string>("--output") { Description = "Output JSONL; rerunning resumes, skipping ids already in it", Required = true };
+        var input = new Option<string?>("--input") { Description = "Dataset: JSONL or JSON array of GSM8K, MATH or generic rows (required unless --export)" };
+        var strategy = new Option<string?>("--strategy") { Description = "cot | sc | bok | rmv | self-refine | magicore | iort | spc-search (required unless --export)" };
+        var output = new Option<string?>("--output") { Description = "Output JSONL; rerunning resumes, skipping ids already in it (required unless --export)" };
         var model = new Option<string?>("--model") { Description = "sim (default) | openai:URL#MODEL" };
         var reward = new Option<string?>("--reward") { Description = "Reward model: sim (default) | http:URL[#MODEL] | judge:MODELSPEC (bok, rmv, magicore)" };
         var record = new Option<string?>("--record") { Description = "Append every model request/response to FILE (replay with --model replay:FILE)" };
@@ -32,13 +32,35 @@ internal static class BatchCommand
         var instructorModel = new Option<string?>("--instructor-model") { Description = "iort: model spec of the Meta-Thinker and Instructor (default: --model)" };
         var metaMemory = new Option<string?>("--meta-memory") { Description = "iort: JSONL of {\"question\", \"meta_thought\"} pairs seeding the job's meta-memory" };
         var metaMemoryPolicy = new Option<string?>("--meta-memory-policy") { Description = "iort: snapshot (default; problems only read the memory) | shared-growing (each meta-thought is appended)" };
+        var export = new Option<string?>("--export") { Description = "With --job ID --cluster C: write every result of the job to FILE and run nothing" };
+        var order = new Option<string>("--order") { Description = "--export order: input (by input line) | completion", DefaultValueFactory = _ => "input" };
         var command = new Command("batch", "Solve every problem of a dataset with one strategy")
         {
             input, strategy, output, model, reward, k, rounds, concurrency, seed, cluster, job, temperature, voteKey, keepEmpty, equivalence, attempts,
-            mode, mu, sigma, record, instructorModel, metaMemory, metaMemoryPolicy,
+            mode, mu, sigma, record, instructorModel, metaMemory, metaMemoryPolicy, export, order,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(export) is { } exportFile)
+            {
+                if (parse.GetValue(job) is not { } exportJob)
+                {
+                    await Console.Error.WriteLineAsync("error: --export needs --job ID (and --cluster redis://HOST:PORT)");
+                    return ExitCodes.Error;
+                }
+
+                return await new JobTools(AnsiConsole.Console, Console.Error)
+                    .ExportAsync(exportJob, parse.GetValue(cluster), exportFile, parse.GetValue(order)!, cancellationToken);
+            }
+
+            var missing = new[] { ("--input", parse.GetValue(input)), ("--strategy", parse.GetValue(strategy)), ("--output", parse.GetValue(output)) }
+                .Where(o => string.IsNullOrWhiteSpace(o.Item2)).Select(o => o.Item1).ToList();
+            if (missing.Count > 0)
+            {
+                await Console.Error.WriteLineAsync($"error: missing {string.Join(", ", missing)}");
+                return ExitCodes.Error;
+            }
+
             var settings = new BatchSettings(
                 parse.GetValue(input)!, parse.GetValue(strategy)!, parse.GetValue(output)!, parse.GetValue(model), parse.GetValue(k),
                 parse.GetValue(rounds), parse.GetValue(concurrency), parse.GetValue(seed), parse.GetValue(cluster), parse.GetValue(job),

@@ -32,7 +32,7 @@ public sealed partial class BatchJobGrain(
     {
         if (state.State.Spec is { } existing)
         {
-            if (existing != spec)
+            if (!SameSpec(existing, spec))
             {
                 throw new InvalidOperationException($"job '{spec.JobId}' already exists with different settings");
             }
@@ -269,6 +269,12 @@ public sealed partial class BatchJobGrain(
             _inFlight--;
         }
     }
+
+    // Record equality compares the options dictionary by reference, and a re-attaching client sends a new one.
+    private static bool SameSpec(JobSpec existing, JobSpec spec) =>
+        existing with { Strategy = existing.Strategy with { Options = spec.Strategy.Options } } == spec
+        && existing.Strategy.Options.Count == spec.Strategy.Options.Count
+        && existing.Strategy.Options.All(o => spec.Strategy.Options.TryGetValue(o.Key, out var value) && value == o.Value);
 
     private static bool IsClusterFault(Exception ex) =>
         ex is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException or ConnectionFailedException;

@@ -1,0 +1,209 @@
+using System.Text.Json;
+using Agents.Cli.Batch;
+using Agents.Core.Simulation;
+using Agents.Inference.Backends;
+using Agents.Inference.Serving;
+using Agents.Inference.Simulation;
+using Agents.Testing;
+using Spectre.Console;
+using Xunit.Abstractions;
+
+namespace Agents.Cluster.Tests.Cli;
+
+/// <summary>
+/// <c>agents job status|cancel</c>, <c>agents batch --job ID --export FILE</c> and Ctrl-C detach / re-attach, on a
+/// Redis cluster with one real silo process (an embedded job ends with its process, so these need a cluster).
+/// </summary>
+public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("agents-job-");
+    private readonly StringWriter _out = new();
+    private readonly StringWriter _errors = new();
+
+    private IAnsiConsole Console => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_out), Interactive = InteractionSupport.No });
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    [RedisFact]
+    public async Task Job_DetachStatusReattachExportAndCancel_OnOneSiloCluster()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        // Requests take time, so the client can detach (and a job be cancelled) while runs are in flight.
+        using var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 1500 });
+        await using var server = await SimServer.StartAsync(new SimServerOptions { Port = FreePort.Next() }, SimulatedBackend.Create(latency: latency));
+        await using var silo = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" });
+        var cluster = $"redis://{redis.Endpoint}";
+        var input = Path.Combine(_dir.FullName, "s.jsonl");
+        var problems = SyntheticProblems.Generate(24, seed: 21).ToList();
+        await File.WriteAllLinesAsync(input, problems.Select(p => JsonSerializer.Serialize(new { id = p.Id, question = p.Question, answer = p.Gold })));
+        var results = Path.Combine(_dir.FullName, "r.jsonl");
+        var settings = new BatchSettings(input, "sc", results, Model: server.ModelSpec, K: 2, Concurrency: 2, Cluster: cluster, JobId: "job-cli");
+        var tools = new JobTools(Console, _errors);
+
+        try
+        {
+            // Ctrl-C (the token) after a few rows: the client detaches with 130 and the job keeps running.
+            using (var ctrlC = new CancellationTokenSource())
+            {
+                var batch = new BatchRunner(Console, _errors).RunAsync(settings, ctrlC.Token);
+                await WaitForLinesAsync(results, 3, batch);
+                await ctrlC.CancelAsync();
+                Assert.Equal(ExitCodes.Interrupted, await batch.WaitAsync(TimeSpan.FromMinutes(1)));
+            }
+
+            Assert.Contains(BatchRunner.DetachMessage("job-cli", cluster), _errors.ToString(), StringComparison.Ordinal);
+            var detachedRows = OutputFile.ReadAndRepair(results).Count;
+            Assert.InRange(detachedRows, 3, 23);
+
+            _out.GetStringBuilder().Clear();
+            Assert.Equal(ExitCodes.Ok, await tools.StatusAsync("job-cli", cluster, CancellationToken.None));
+            var status = _out.ToString();
+            Assert.Contains("job job-cli", status, StringComparison.Ordinal);
+            Assert.Contains("in flight", status, StringComparison.Ordinal);
+            Assert.Contains("24", status, StringComparison.Ordinal);
+            Assert.Matches("running|completed", status);
+
+            // Re-attach: the same command with --job pages the job from 0 and skips ids the file has.
+            Assert.Equal(ExitCodes.Ok, await new BatchRunner(Console, _errors).RunAsync(settings, CancellationToken.None));
+            var rows = OutputFile.ReadAndRepair(results);
+            Assert.Equal(24, rows.Count);
+            Assert.Equal(24, rows.Select(r => r.Id).Distinct().Count());
+            Assert.All(rows, r => Assert.Equal("ok", r.Status));
+
+            var byInput = Path.Combine(_dir.FullName, "export-input.jsonl");
+            var byCompletion = Path.Combine(_dir.FullName, "export-completion.jsonl");
+            Assert.Equal(ExitCodes.Ok, await tools.ExportAsync("job-cli", cluster, byInput, "input", CancellationToken.None));
+            Assert.Equal(ExitCodes.Ok, await tools.ExportAsync("job-cli", cluster, byCompletion, "completion", CancellationToken.None));
+            Assert.Equal(problems.Select(p => p.Id), ExportedIds(byInput));
+            Assert.Equal(problems.Select(p => p.Id).Order(StringComparer.Ordinal), ExportedIds(byCompletion).Order(StringComparer.Ordinal));
+            Assert.Equal(ExitCodes.Error, await tools.ExportAsync("job-cli", cluster, byInput, "random", CancellationToken.None));
+
+            // Cancel a detached job: runs in flight finish, nothing new starts.
+            var cancelled = settings with { Output = Path.Combine(_dir.FullName, "c.jsonl"), JobId = "job-cancel", Concurrency = 1 };
+            using (var ctrlC = new CancellationTokenSource())
+            {
+                var batch = new BatchRunner(Console, _errors).RunAsync(cancelled, ctrlC.Token);
+                await WaitForLinesAsync(cancelled.Output, 1, batch);
+                await ctrlC.CancelAsync();
+                Assert.Equal(ExitCodes.Interrupted, await batch.WaitAsync(TimeSpan.FromMinutes(1)));
+            }
+
+            Assert.Equal(ExitCodes.Ok, await tools.CancelAsync("job-cancel", cluster, CancellationToken.None));
+            _out.GetStringBuilder().Clear();
+            Assert.Equal(ExitCodes.Ok, await tools.StatusAsync("job-cancel", cluster, CancellationToken.None));
+            Assert.Contains("cancelled", _out.ToString(), StringComparison.Ordinal);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var partial = Path.Combine(_dir.FullName, "export-cancel.jsonl");
+            Assert.Equal(ExitCodes.Ok, await tools.ExportAsync("job-cancel", cluster, partial, "completion", CancellationToken.None));
+            Assert.InRange(ExportedIds(partial).Count, 1, 23);
+
+            Assert.Equal(ExitCodes.Error, await tools.StatusAsync("job-none", cluster, CancellationToken.None));
+            Assert.Contains("no job 'job-none'", _errors.ToString(), StringComparison.Ordinal);
+            Assert.Equal(ExitCodes.Error, await tools.StatusAsync("job-cli", null, CancellationToken.None));
+        }
+        finally
+        {
+            log.WriteLine(_out.ToString());
+            log.WriteLine(_errors.ToString());
+        }
+    }
+
+    [RedisFact]
+    public async Task Batch_SigIntToTheCliProcess_DetachesWith130AndTheJobCompletes()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        await using var redis = await RedisServer.StartAsync();
+        using var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 1500 });
+        await using var server = await SimServer.StartAsync(new SimServerOptions { Port = FreePort.Next() }, SimulatedBackend.Create(latency: latency));
+        await using var silo = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" });
+        var cluster = $"redis://{redis.Endpoint}";
+        var input = Path.Combine(_dir.FullName, "s.jsonl");
+        await File.WriteAllLinesAsync(input, SyntheticProblems.Generate(30, seed: 23)
+            .Select(p => JsonSerializer.Serialize(new { id = p.Id, question = p.Question, answer = p.Gold })));
+        var results = Path.Combine(_dir.FullName, "r.jsonl");
+        var settings = new BatchSettings(input, "sc", results, Model: server.ModelSpec, K: 2, Concurrency: 2, Cluster: cluster, JobId: "job-sigint");
+
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "agents.dll"), "batch", "--input", input, "--strategy", "sc", "--k", "2", "--concurrency", "2",
+            "--model", server.ModelSpec, "--output", results, "--cluster", cluster, "--job", "job-sigint",
+        })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var cli = System.Diagnostics.Process.Start(info)!;
+        var stdout = cli.StandardOutput.ReadToEndAsync();
+        var stderr = cli.StandardError.ReadToEndAsync();
+        try
+        {
+            await WaitForLinesAsync(results, 3, cli.WaitForExitAsync());
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", cli.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            if (!cli.HasExited)
+            {
+                cli.Kill(entireProcessTree: true);
+            }
+        }
+
+        log.WriteLine(await stdout);
+        log.WriteLine(await stderr);
+        Assert.Equal(ExitCodes.Interrupted, cli.ExitCode);
+        Assert.Contains(BatchRunner.DetachMessage("job-sigint", cluster), await stderr, StringComparison.Ordinal);
+        var detached = OutputFile.ReadAndRepair(results).Count;
+        using (var summary = JsonDocument.Parse(await File.ReadAllTextAsync(BatchRunner.SidePath(results, ".summary.json"))))
+        {
+            // The interrupted run's summary counts the rows it appended.
+            Assert.Equal(detached, summary.RootElement.GetProperty("new_runs").GetInt32());
+        }
+
+        Assert.InRange(OutputFile.ReadAndRepair(results).Count, 3, 29);
+
+        // The job was not cancelled: re-attaching finds it running to completion.
+        Assert.Equal(ExitCodes.Ok, await new BatchRunner(Console, _errors).RunAsync(settings, CancellationToken.None));
+        Assert.Equal(30, OutputFile.ReadAndRepair(results).Select(r => r.Id).Distinct().Count());
+        Assert.Equal(30, OutputFile.ReadAndRepair(results).Count);
+        Assert.DoesNotContain("missing from the job's results", _errors.ToString(), StringComparison.Ordinal);
+        _out.GetStringBuilder().Clear();
+        Assert.Equal(ExitCodes.Ok, await new JobTools(Console, _errors).StatusAsync("job-sigint", cluster, CancellationToken.None));
+        Assert.Contains("completed", _out.ToString(), StringComparison.Ordinal);
+    }
+
+    private static List<string> ExportedIds(string file) =>
+        [.. File.ReadAllLines(file).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!)];
+
+    // Reads the output while the batch appends to it.
+    private static async Task WaitForLinesAsync(string file, int lines, Task batch)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !batch.IsCompleted)
+        {
+            if (File.Exists(file))
+            {
+                await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var reader = new StreamReader(stream);
+                var text = await reader.ReadToEndAsync();
+                if (text.Count(c => c == '\n') >= lines)
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.False(batch.IsCompleted, "the batch finished before it could be interrupted");
+    }
+}
