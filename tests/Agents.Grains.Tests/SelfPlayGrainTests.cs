@@ -64,6 +64,47 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task Game_CriticFails_CheckpointsEarlierCallsAndResumesWithoutRepeatingThem()
+    {
+        // An unreachable critic: the generator and validation completions finish, then the critic call throws.
+        const string deadCritic = "openai:http://127.0.0.1:9/v1#dead";
+        var league = new LeagueSpec("lg-resume", 1, 1, 1, "", "", "", 3);
+        var resumed = 0;
+        for (var index = 0; index < 10 && resumed < 2; index++)
+        {
+            var failing = LeagueGrain.GameFor(league, 1, index, "", deadCritic);
+            var game = fixture.Client.GetGrain<IGameGrain>(failing.Key);
+            try
+            {
+                await game.PlayAsync(failing);
+                continue; // invalid attack: the critic never played
+            }
+#pragma warning disable CA1031 // any failure of the dead critic will do
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                output.WriteLine($"{failing.Key}: {ex.GetType().Name}");
+            }
+
+            var checkpoint = await game.GetCheckpointAsync();
+            Assert.Contains("Generator/0", checkpoint);
+            Assert.DoesNotContain(checkpoint, k => k.StartsWith("Critic", StringComparison.Ordinal));
+            Assert.Null(await game.GetResultAsync());
+
+            // Resume with a live critic and a dead generator and solver: it can only finish if the checkpointed generator
+            // and validation calls are reused rather than made again.
+            var result = await game.PlayAsync(failing with { CriticModel = "", GeneratorModel = deadCritic, SolverModel = deadCritic });
+            var criticCalls = result.Turns.Count(t => t.Player is SpcPlayers.Critic or SpcPlayers.PairedCritic) + result.CriticInvalidOutputs;
+            Assert.True(result.Valid);
+            Assert.Equal(checkpoint.Length + criticCalls, result.Calls);
+            Assert.Empty(await game.GetCheckpointAsync());
+            resumed++;
+        }
+
+        Assert.True(resumed > 0, "no game of ten had a valid attack");
+    }
+
+    [Fact]
     public async Task League_Paused_StopsThenResumesToCompletion()
     {
         var league = fixture.Client.GetGrain<ILeagueGrain>("lg-pause");

@@ -11,6 +11,10 @@ public interface IGameGrain : IGrainWithStringKey
     /// <summary>The finished record, or null while the game has not finished.</summary>
     [Alias("result")]
     Task<GameResult?> GetResultAsync();
+
+    /// <summary>The keys ("Role/index") of the model calls checkpointed so far (empty once the record is written).</summary>
+    [Alias("checkpoint")]
+    Task<ImmutableArray<string>> GetCheckpointAsync();
 }
 
 /// <summary>What a game is played on: identity, models and a solution already checked against the gold answer.</summary>

@@ -47,6 +47,9 @@ public sealed class GameGrain(
 
     public Task<GameResult?> GetResultAsync() => Task.FromResult(state.State.Result);
 
+    public Task<ImmutableArray<string>> GetCheckpointAsync() =>
+        Task.FromResult(state.State.Calls.Keys.Order(StringComparer.Ordinal).ToImmutableArray());
+
     private async Task<SpcReply> CallAsync(GameSpec spec, SpcCall call, CancellationToken cancellationToken)
     {
         var key = string.Create(CultureInfo.InvariantCulture, $"{call.Role}/{call.Index}");

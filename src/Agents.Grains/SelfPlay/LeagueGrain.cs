@@ -229,18 +229,25 @@ public sealed partial class LeagueGrain(
         CriticModel = state.State.CriticModel,
     };
 
-    // Problems come from the league seed's synthetic sequence, one per (round, game); the solution is the reference one.
-    private static GameSpec Setup(LeagueSpec spec, RoundState round, int index)
+    private static GameSpec Setup(LeagueSpec spec, RoundState round, int index) =>
+        GameFor(spec, round.Round, index, round.GeneratorModel, round.CriticModel);
+
+    /// <summary>
+    /// The game (round, index) of a league: problem (round−1)·100000 + index of the league seed's synthetic sequence,
+    /// played on its reference solution, with a seed derived from the league, problem, round and league seed.
+    /// </summary>
+    public static GameSpec GameFor(LeagueSpec spec, int round, int index, string generatorModel, string criticModel)
     {
-        var ordinal = ((round.Round - 1) * 100_000) + index;
+        ArgumentNullException.ThrowIfNull(spec);
+        var ordinal = ((round - 1) * 100_000) + index;
         var problem = SyntheticProblems.GenerateOne(spec.Seed, ordinal, 3, 6);
         var steps = Enumerable.Range(0, problem.Steps)
             .Select(i => problem.CorrectStep(i) + (i == problem.Steps - 1 ? $"\nThe answer is \\boxed{{{problem.Answer}}}." : string.Empty))
             .ToImmutableArray();
         var problemId = string.Create(CultureInfo.InvariantCulture, $"{SyntheticProblems.Source}-{ordinal + 1:D4}");
-        var seed = SampleSeed.Derive(spec.League, problemId, "spc-game", round.Round, spec.Seed);
-        return new GameSpec(spec.League, round.Round, index, problemId, problem.Question, problem.Answer.ToString(CultureInfo.InvariantCulture),
-            steps, round.GeneratorModel, round.CriticModel, spec.SolverModel, seed);
+        var seed = SampleSeed.Derive(spec.League, problemId, "spc-game", round, spec.Seed);
+        return new GameSpec(spec.League, round, index, problemId, problem.Question, problem.Answer.ToString(CultureInfo.InvariantCulture),
+            steps, generatorModel, criticModel, spec.SolverModel, seed);
     }
 
     private static RoundSummary Wire(RoundState round, RoundStatistics s) =>
