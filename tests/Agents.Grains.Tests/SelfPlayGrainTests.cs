@@ -107,15 +107,21 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
     [Fact]
     public async Task League_Paused_StopsThenResumesToCompletion()
     {
+        // One game at a time over 30 valid games: long enough to pause mid-round.
         var league = fixture.Client.GetGrain<ILeagueGrain>("lg-pause");
-        await league.StartAsync(new LeagueSpec("lg-pause", 4, 1, 2, "", "", "", 5));
+        await league.StartAsync(new LeagueSpec("lg-pause", 30, 1, 1, "", "", "", 5));
         await league.PauseAsync();
         var paused = await WaitAsync(league, s => s.InFlight == 0);
         Assert.Equal(LeagueStates.Paused, paused.State);
+        await Task.Delay(300);
+        var still = await league.GetStatusAsync();
+        Assert.Equal(paused.Rounds.Single().Games, still.Rounds.Single().Games);
+        Assert.InRange(still.Rounds.Single().ValidGames, 0, 29);
 
         await league.ResumeAsync();
         var done = await WaitAsync(league, s => s.State == LeagueStates.Completed);
-        Assert.Equal(4, done.Rounds.Single().ValidGames);
+        Assert.Equal(LeagueStates.Completed, done.State);
+        Assert.Equal(30, done.Rounds.Single().ValidGames);
     }
 
     private static async Task<List<GameResult>> ExportAllAsync(ILeagueGrain league, int round)
