@@ -105,6 +105,20 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task League_SetModels_AppliesFromTheNextRound()
+    {
+        var league = fixture.Client.GetGrain<ILeagueGrain>("lg-models");
+        await league.StartAsync(new LeagueSpec("lg-models", 10, 2, 1, "", "", "", 9));
+        await league.SetModelsAsync("sim", "sim");
+        var done = await WaitAsync(league, s => s.State == LeagueStates.Completed);
+
+        Assert.Equal(("", ""), (done.Rounds[0].GeneratorModel, done.Rounds[0].CriticModel));
+        Assert.Equal(("sim", "sim"), (done.Rounds[1].GeneratorModel, done.Rounds[1].CriticModel));
+        Assert.All(await ExportAllAsync(league, 1), r => Assert.Equal("", r.GeneratorModel));
+        Assert.All(await ExportAllAsync(league, 2), r => Assert.Equal(("sim", "sim"), (r.GeneratorModel, r.CriticModel)));
+    }
+
+    [Fact]
     public async Task League_Paused_StopsThenResumesToCompletion()
     {
         // One game at a time over 30 valid games: long enough to pause mid-round.

@@ -96,6 +96,15 @@ internal static class SelfPlayCommand
             return 0;
         });
 
+        var models = new Command("models", "Point the generator and critic at new model ids from the next round on") { league, cluster, generator, critic };
+        models.SetAction(async (parse, ct) =>
+        {
+            await using var connection = await AgentsConnection.OpenAsync(parse.GetValue(cluster), new Dictionary<string, string?>(), ct);
+            await connection.Grains.GetGrain<ILeagueGrain>(parse.GetValue(league)!).SetModelsAsync(parse.GetValue(generator) ?? string.Empty, parse.GetValue(critic) ?? string.Empty);
+            Console.WriteLine($"league {parse.GetValue(league)}: models set for the next round");
+            return 0;
+        });
+
         var export = new Command("export", "Write a round's records: reward rows (and chosen/rejected pairs) for trl/openrlhf, or raw game records")
         {
             league, cluster, round, format, output, seed,
@@ -116,7 +125,7 @@ internal static class SelfPlayCommand
 
         return new Command("selfplay", "SPC self-play leagues: sneaky generator vs critic, records for training")
         {
-            start, status, pause, resume, export,
+            start, status, pause, resume, models, export,
         };
     }
 
