@@ -21,6 +21,7 @@ public sealed partial class LeagueGrain(
     private const string KeepAlive = "spc-pump";
     private readonly Dictionary<int, Task> _running = [];
     private Task _lastWrite = Task.CompletedTask;
+    private int _consecutiveFailures;
 
     public async Task StartAsync(LeagueSpec spec)
     {
@@ -164,6 +165,7 @@ public sealed partial class LeagueGrain(
     private async Task RunGameAsync(LeagueSpec spec, RoundState round, int index)
     {
         await Task.Yield();
+        var failed = false;
         try
         {
             var game = Setup(spec, round, index);
@@ -174,12 +176,16 @@ public sealed partial class LeagueGrain(
                 round.Games++;
                 round.Valid += result.Valid ? 1 : 0;
             }
+
+            _consecutiveFailures = 0;
         }
 #pragma warning disable CA1031 // a failed game is retried by the pump; the league must not die with it
         catch (Exception ex)
 #pragma warning restore CA1031
         {
             state.State.Failed++;
+            _consecutiveFailures++;
+            failed = true;
             LogGameFailed(logger, ex, this.GetPrimaryKeyString(), round.Round, index);
         }
         finally
@@ -193,10 +199,13 @@ public sealed partial class LeagueGrain(
         }
 
         await SaveAsync();
-        if (state.State.Failed < 1000)
+        if (failed)
         {
-            Pump();
+            // Back off before the retry: 100 ms per consecutive failure, at most 10 s.
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 100 * _consecutiveFailures)));
         }
+
+        Pump();
     }
 
     private async Task CloseRoundAsync(LeagueSpec spec, RoundState round)
