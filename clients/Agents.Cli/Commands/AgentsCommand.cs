@@ -18,6 +18,7 @@ internal static class AgentsCommand
         root.Subcommands.Add(ExperimentCommand.Create());
         root.Subcommands.Add(TraceCommand.Create());
         root.Subcommands.Add(CriticEvalCommand.Create());
+        root.Subcommands.Add(SelfPlayCommand.Create());
         return root;
     }
 }

@@ -73,12 +73,25 @@ public static class SpcGameProcess
     /// <summary>Plays one game; <paramref name="model"/> answers every call (route by <see cref="SpcCall.Role"/>).</summary>
     public static GameRecord Play(GameSetup setup, Func<SpcCall, SpcReply> model, SpcOptions? options = null, TimeProvider? clock = null, EquivalenceMode mode = EquivalenceMode.Numeric)
     {
+        ArgumentNullException.ThrowIfNull(model);
+
+        // The delegate is synchronous, so every awaited task is already complete and this never blocks.
+        return PlayAsync(setup, (call, _) => Task.FromResult(model(call)), options, clock, mode, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Plays one game with an asynchronous <paramref name="model"/> (grains route each call to an agent grain and memoize
+    /// it); the one implementation behind <see cref="Play"/>. Calls are made in a fixed order, one at a time.
+    /// </summary>
+    public static async Task<GameRecord> PlayAsync(GameSetup setup, Func<SpcCall, CancellationToken, Task<SpcReply>> model, SpcOptions? options = null,
+        TimeProvider? clock = null, EquivalenceMode mode = EquivalenceMode.Numeric, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(model);
         options ??= SpcOptions.Default;
         clock ??= TimeProvider.System;
         var started = clock.GetUtcNow();
-        var ledger = new Ledger(setup, model);
+        var ledger = new Ledger(setup, model, cancellationToken);
         var steps = setup.Steps;
         var k = SpcGame.ChooseStep(steps.Length, null, setup.Seed, options);
         if (k < 0)
@@ -89,12 +102,12 @@ public static class SpcGameProcess
 
         var prefix = steps[..k];
         var generatorPrompt = SneakyGeneratorPrompt.Build(setup.Question, prefix, steps[k], options.ErrorTypes);
-        var generatorText = ledger.Call(SpcRole.Generator, 0, generatorPrompt, options.GeneratorTemperature).Text;
+        var generatorText = (await ledger.CallAsync(SpcRole.Generator, 0, generatorPrompt, options.GeneratorTemperature)).Text;
         var attack = SneakyGeneratorPrompt.Parse(generatorText, steps[k], options.ErrorTypes);
         var validation = attack.IsUsable
             ? SpcGame.Validate(
-                Completions(setup, ledger, SpcRole.CompletionOriginal, [.. prefix, steps[k]], options, mode),
-                Completions(setup, ledger, SpcRole.CompletionSneaky, [.. prefix, attack.ModifiedStep!], options, mode),
+                await CompletionsAsync(setup, ledger, SpcRole.CompletionOriginal, [.. prefix, steps[k]], options, mode),
+                await CompletionsAsync(setup, ledger, SpcRole.CompletionSneaky, [.. prefix, attack.ModifiedStep!], options, mode),
                 options)
             : new AttackValidation(0, 0, false, SpcGame.ReasonUnparsed);
 
@@ -104,10 +117,14 @@ public static class SpcGameProcess
         (CriticVerdict Verdict, string Text)? attacked = null, paired = null;
         if (validation.Valid)
         {
-            attacked = Judge(ledger, SpcRole.Critic, setup.Question, prefix, attack.ModifiedStep!, options, ref invalidOutputs);
+            var judged = await JudgeAsync(ledger, SpcRole.Critic, setup.Question, prefix, attack.ModifiedStep!, options);
+            attacked = (judged.Verdict, judged.Text);
+            invalidOutputs += judged.Invalid;
             if (options.PairedSamples)
             {
-                paired = Judge(ledger, SpcRole.CriticPaired, setup.Question, prefix, steps[k], options, ref invalidOutputs);
+                var pairedJudged = await JudgeAsync(ledger, SpcRole.CriticPaired, setup.Question, prefix, steps[k], options);
+                paired = (pairedJudged.Verdict, pairedJudged.Text);
+                invalidOutputs += pairedJudged.Invalid;
             }
         }
 
@@ -141,7 +158,7 @@ public static class SpcGameProcess
 
     // N continuations from the branch's steps, graded against the gold answer; a branch whose last step already states a
     // boxed answer is graded directly (every outcome the same, no calls).
-    private static bool[] Completions(GameSetup setup, Ledger ledger, SpcRole role, string[] branch, SpcOptions options, EquivalenceMode mode)
+    private static async Task<bool[]> CompletionsAsync(GameSetup setup, Ledger ledger, SpcRole role, string[] branch, SpcOptions options, EquivalenceMode mode)
     {
         if (AnswerExtractor.LastBoxed(branch[^1]) is { } stated)
         {
@@ -149,29 +166,36 @@ public static class SpcGameProcess
         }
 
         var prompt = SolverContinuationPrompt.BuildContinuation(setup.Question, branch);
-        return [.. Enumerable.Range(0, options.ValidationCompletions).Select(n =>
-            AnswerEquivalence.AreEquivalent(AnswerExtractor.Extract(ledger.Call(role, n, prompt, options.CompletionTemperature).Text), setup.Gold, mode))];
+        var outcomes = new bool[options.ValidationCompletions];
+        for (var n = 0; n < outcomes.Length; n++)
+        {
+            var reply = await ledger.CallAsync(role, n, prompt, options.CompletionTemperature);
+            outcomes[n] = AnswerEquivalence.AreEquivalent(AnswerExtractor.Extract(reply.Text), setup.Gold, mode);
+        }
+
+        return outcomes;
     }
 
-    private static (CriticVerdict Verdict, string Text) Judge(Ledger ledger, SpcRole role, string question, IReadOnlyList<string> prefix, string step, SpcOptions options, ref int invalidOutputs)
+    private static async Task<(CriticVerdict Verdict, string Text, int Invalid)> JudgeAsync(Ledger ledger, SpcRole role, string question, IReadOnlyList<string> prefix, string step, SpcOptions options)
     {
         var prompt = CriticPrompt.Build(question, prefix, step);
         var text = string.Empty;
+        var invalidOutputs = 0;
         for (var attempt = 0; attempt <= options.CriticRetriesOnInvalid; attempt++)
         {
             // Greedy decoding repeats itself, so a retry samples (ALGORITHMS §3.4: invalid items are re-run).
             var temperature = attempt == 0 ? options.CriticTemperature : Math.Max(options.CriticTemperature, 0.7);
-            text = ledger.Call(role, attempt, prompt, temperature).Text;
+            text = (await ledger.CallAsync(role, attempt, prompt, temperature)).Text;
             var verdict = CriticPrompt.Parse(text);
             if (verdict != CriticVerdict.Invalid)
             {
-                return (verdict, text);
+                return (verdict, text, invalidOutputs);
             }
 
             invalidOutputs++;
         }
 
-        return (CriticVerdict.Invalid, text);
+        return (CriticVerdict.Invalid, text, invalidOutputs);
     }
 
     private static GameRecord Record(GameSetup setup, SpcOptions options, DateTimeOffset started, TimeProvider clock, int step, string? errorType,
@@ -181,7 +205,7 @@ public static class SpcGameProcess
             started, clock.GetUtcNow(), step, CriticPrompt.StepJoiner, errorType, status, validation.OriginalSuccessRate, validation.SneakySuccessRate,
             validation.Valid, validation.Reason, attackVerdict, pairedVerdict, invalidOutputs, turns, ledger.Calls, ledger.PromptTokens, ledger.CompletionTokens);
 
-    private sealed class Ledger(GameSetup setup, Func<SpcCall, SpcReply> model)
+    private sealed class Ledger(GameSetup setup, Func<SpcCall, CancellationToken, Task<SpcReply>> model, CancellationToken cancellationToken)
     {
         public int Calls { get; private set; }
 
@@ -189,9 +213,9 @@ public static class SpcGameProcess
 
         public long CompletionTokens { get; private set; }
 
-        public SpcReply Call(SpcRole role, int index, IList<ChatMessage> messages, double temperature)
+        public async Task<SpcReply> CallAsync(SpcRole role, int index, IList<ChatMessage> messages, double temperature)
         {
-            var reply = model(new SpcCall(role, index, messages, temperature, SeedOf(setup, role, index)));
+            var reply = await model(new SpcCall(role, index, messages, temperature, SeedOf(setup, role, index)), cancellationToken);
             Calls++;
             PromptTokens += reply.PromptTokens;
             CompletionTokens += reply.CompletionTokens;

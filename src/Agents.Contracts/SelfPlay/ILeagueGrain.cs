@@ -1,0 +1,141 @@
+namespace Agents.Contracts.SelfPlay;
+
+/// <summary>An SPC league (key = league name): rounds of games played W at a time, records appended durably in chunks.</summary>
+[Alias("agents.spc-league")]
+public interface ILeagueGrain : IGrainWithStringKey
+{
+    /// <summary>Starts the league, or resumes it when it exists with the same spec (a different spec throws).</summary>
+    [Alias("start")]
+    Task StartAsync(LeagueSpec spec);
+
+    /// <summary>Stops launching games; games in flight finish and are recorded.</summary>
+    [Alias("pause")]
+    Task PauseAsync();
+
+    /// <summary>Resumes a paused league.</summary>
+    [Alias("resume")]
+    Task ResumeAsync();
+
+    /// <summary>Points the generator and critic at new model ids from the next round on (empty keeps the current one).</summary>
+    [Alias("set-models")]
+    Task SetModelsAsync(string generatorModel, string criticModel);
+
+    /// <summary>The league's state and per-round table.</summary>
+    [Alias("status")]
+    Task<LeagueStatus> GetStatusAsync();
+
+    /// <summary>Pages a round's records out by chunk, starting at chunk <paramref name="fromChunk"/>.</summary>
+    [Alias("export")]
+    Task<GamePage> ExportAsync(int round, int fromChunk);
+}
+
+/// <summary>How a league runs.</summary>
+/// <param name="League">League name.</param>
+/// <param name="GamesPerRound">Valid games (G) that close a round.</param>
+/// <param name="Rounds">Rounds (R).</param>
+/// <param name="Concurrency">Games in flight (W).</param>
+/// <param name="GeneratorModel">Generator model spec ("" = role default).</param>
+/// <param name="CriticModel">Critic model spec ("" = role default).</param>
+/// <param name="SolverModel">Solver model spec ("" = role default).</param>
+/// <param name="Seed">League seed: problems and game seeds derive from it.</param>
+[GenerateSerializer, Immutable, Alias("agents.spc-league-spec.v1")]
+public sealed record LeagueSpec(
+    [property: Id(0)] string League,
+    [property: Id(1)] int GamesPerRound,
+    [property: Id(2)] int Rounds,
+    [property: Id(3)] int Concurrency,
+    [property: Id(4)] string GeneratorModel,
+    [property: Id(5)] string CriticModel,
+    [property: Id(6)] string SolverModel,
+    [property: Id(7)] long Seed);
+
+/// <summary>League states.</summary>
+public static class LeagueStates
+{
+    /// <summary>Never started.</summary>
+    public const string None = "none";
+
+    /// <summary>Playing games.</summary>
+    public const string Running = "running";
+
+    /// <summary>Paused by the user.</summary>
+    public const string Paused = "paused";
+
+    /// <summary>Every round closed.</summary>
+    public const string Completed = "completed";
+}
+
+/// <summary>A league's state.</summary>
+/// <param name="League">League name.</param>
+/// <param name="State">One of <see cref="LeagueStates"/>.</param>
+/// <param name="Round">The current round (Rounds + 1 when completed).</param>
+/// <param name="InFlight">Games in flight now.</param>
+/// <param name="Failed">Game attempts that threw (the game is retried).</param>
+/// <param name="Spec">The spec, or null when never started.</param>
+/// <param name="Rounds">One row per round started.</param>
+[GenerateSerializer, Immutable, Alias("agents.spc-league-status.v1")]
+public sealed record LeagueStatus(
+    [property: Id(0)] string League,
+    [property: Id(1)] string State,
+    [property: Id(2)] int Round,
+    [property: Id(3)] int InFlight,
+    [property: Id(4)] int Failed,
+    [property: Id(5)] LeagueSpec? Spec,
+    [property: Id(6)] ImmutableArray<RoundSummary> Rounds);
+
+/// <summary>One round's row: progress and (when closed) the statistics of its records.</summary>
+/// <param name="Round">Round.</param>
+/// <param name="Closed">Whether the round closed.</param>
+/// <param name="GeneratorModel">Generator model id of the round.</param>
+/// <param name="CriticModel">Critic model id of the round.</param>
+/// <param name="Games">Games recorded.</param>
+/// <param name="ValidGames">Valid games recorded.</param>
+/// <param name="CriticAccuracyAttacked">Critic accuracy on attacked steps.</param>
+/// <param name="CriticAccuracyOriginal">Critic accuracy on paired original steps.</param>
+/// <param name="GeneratorSuccessVsSolver">Share of games whose attack passed validation.</param>
+/// <param name="GeneratorSuccessVsCritic">Share of valid games the generator won.</param>
+/// <param name="InvalidAttackRate">Share of games whose attack failed.</param>
+/// <param name="CriticInvalidOutputs">Critic outputs without a verdict.</param>
+/// <param name="Calls">Model calls.</param>
+/// <param name="PromptTokens">Prompt tokens.</param>
+/// <param name="CompletionTokens">Completion tokens.</param>
+[GenerateSerializer, Immutable, Alias("agents.spc-round-summary.v1")]
+public sealed record RoundSummary(
+    [property: Id(0)] int Round,
+    [property: Id(1)] bool Closed,
+    [property: Id(2)] string GeneratorModel,
+    [property: Id(3)] string CriticModel,
+    [property: Id(4)] int Games,
+    [property: Id(5)] int ValidGames,
+    [property: Id(6)] double CriticAccuracyAttacked,
+    [property: Id(7)] double CriticAccuracyOriginal,
+    [property: Id(8)] double GeneratorSuccessVsSolver,
+    [property: Id(9)] double GeneratorSuccessVsCritic,
+    [property: Id(10)] double InvalidAttackRate,
+    [property: Id(11)] int CriticInvalidOutputs,
+    [property: Id(12)] long Calls,
+    [property: Id(13)] long PromptTokens,
+    [property: Id(14)] long CompletionTokens);
+
+/// <summary>A page of a round's records.</summary>
+/// <param name="Records">The records of one chunk, by game index.</param>
+/// <param name="NextChunk">The chunk to ask for next.</param>
+/// <param name="Finished">True when no chunk follows.</param>
+[GenerateSerializer, Immutable, Alias("agents.spc-game-page.v1")]
+public sealed record GamePage(
+    [property: Id(0)] ImmutableArray<GameResult> Records,
+    [property: Id(1)] int NextChunk,
+    [property: Id(2)] bool Finished);
+
+/// <summary>A chunk of a round's records (key = "league/round/chunk"); appends are idempotent by game key.</summary>
+[Alias("agents.spc-record-chunk")]
+public interface IGameChunkGrain : IGrainWithStringKey
+{
+    /// <summary>Appends a record unless one with its key is already there.</summary>
+    [Alias("append")]
+    Task AppendAsync(GameResult record);
+
+    /// <summary>The chunk's records by game index.</summary>
+    [Alias("get")]
+    Task<ImmutableArray<GameResult>> GetAsync();
+}

@@ -1,0 +1,171 @@
+using Agents.Contracts.SelfPlay;
+using Agents.Core.Spc;
+using Agents.Grains.SelfPlay;
+using Xunit.Abstractions;
+
+namespace Agents.Grains.Tests;
+
+/// <summary>SPC self-play leagues on the test cluster with the simulated generator, critic and solver.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task League_TwoRoundsOfTen_CompletesAndExportsEachGameOnceWithProvenance()
+    {
+        var league = fixture.Client.GetGrain<ILeagueGrain>("lg-2x10");
+        await league.StartAsync(new LeagueSpec("lg-2x10", 10, 2, 4, "", "", "", 11));
+        var status = await WaitAsync(league, s => s.State == LeagueStates.Completed);
+
+        Assert.Equal(2, status.Rounds.Length);
+        Assert.All(status.Rounds, r =>
+        {
+            output.WriteLine(r.ToString());
+            Assert.True(r.Closed);
+            Assert.Equal(10, r.ValidGames);
+            Assert.InRange(r.Games, 10, 60);
+            Assert.True(r.Calls > 0);
+        });
+
+        foreach (var round in new[] { 1, 2 })
+        {
+            var records = await ExportAllAsync(league, round);
+            var summary = status.Rounds.Single(r => r.Round == round);
+            Assert.Equal(summary.Games, records.Count);
+            Assert.Equal(records.Count, records.Select(r => r.Key).Distinct().Count());
+            Assert.Equal(10, records.Count(r => r.Valid));
+            Assert.All(records, r =>
+            {
+                Assert.Equal("lg-2x10", r.League);
+                Assert.Equal(round, r.Round);
+                Assert.False(string.IsNullOrEmpty(r.PromptHash));
+                Assert.StartsWith("synth-", r.ProblemId, StringComparison.Ordinal);
+                Assert.True(r.FinishedAt >= r.StartedAt);
+                Assert.Contains(r.Turns, t => t.Player == SpcPlayers.Generator);
+            });
+
+            // The records export as training rows through Core's dataset code.
+            var samples = SpcDataset.Samples(records.Select(SpcRecords.ToCore));
+            Assert.NotEmpty(samples);
+        }
+    }
+
+    [Fact]
+    public async Task Game_PlayedTwice_ReturnsTheRecordedResult()
+    {
+        var spec = new GameSpec("lg-game", 1, 0, "synth-0001", "Ann has 3 apples. She buys 2 more. How many apples does she have?", "5",
+            ["Ann starts with 3 apples.", "3 + 2 = 5.\nThe answer is \\boxed{5}."], "", "", "", 7);
+        var game = fixture.Client.GetGrain<IGameGrain>(spec.Key);
+        var first = await game.PlayAsync(spec);
+        var again = await game.PlayAsync(spec);
+
+        Assert.Equal(first, again with { Turns = first.Turns });
+        Assert.Equal(first.Turns.Select(t => t.ToString()), again.Turns.Select(t => t.ToString()));
+        Assert.True(first.Calls > 0);
+    }
+
+    [Fact]
+    public async Task Game_CriticFails_CheckpointsEarlierCallsAndResumesWithoutRepeatingThem()
+    {
+        // An unreachable critic: the generator and validation completions finish, then the critic call throws.
+        const string deadCritic = "openai:http://127.0.0.1:9/v1#dead";
+        var league = new LeagueSpec("lg-resume", 1, 1, 1, "", "", "", 3);
+        var resumed = 0;
+        for (var index = 0; index < 10 && resumed < 2; index++)
+        {
+            var failing = LeagueGrain.GameFor(league, 1, index, "", deadCritic);
+            var game = fixture.Client.GetGrain<IGameGrain>(failing.Key);
+            try
+            {
+                await game.PlayAsync(failing);
+                continue; // invalid attack: the critic never played
+            }
+#pragma warning disable CA1031 // any failure of the dead critic will do
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                output.WriteLine($"{failing.Key}: {ex.GetType().Name}");
+            }
+
+            var checkpoint = await game.GetCheckpointAsync();
+            Assert.Contains("Generator/0", checkpoint);
+            Assert.DoesNotContain(checkpoint, k => k.StartsWith("Critic", StringComparison.Ordinal));
+            Assert.Null(await game.GetResultAsync());
+
+            // Resume with a live critic and a dead generator and solver: it can only finish if the checkpointed generator
+            // and validation calls are reused rather than made again.
+            var result = await game.PlayAsync(failing with { CriticModel = "", GeneratorModel = deadCritic, SolverModel = deadCritic });
+            var criticCalls = result.Turns.Count(t => t.Player is SpcPlayers.Critic or SpcPlayers.PairedCritic) + result.CriticInvalidOutputs;
+            Assert.True(result.Valid);
+            Assert.Equal(checkpoint.Length + criticCalls, result.Calls);
+            Assert.Empty(await game.GetCheckpointAsync());
+            resumed++;
+        }
+
+        Assert.True(resumed > 0, "no game of ten had a valid attack");
+    }
+
+    [Fact]
+    public async Task League_SetModels_AppliesFromTheNextRound()
+    {
+        var league = fixture.Client.GetGrain<ILeagueGrain>("lg-models");
+        await league.StartAsync(new LeagueSpec("lg-models", 10, 2, 1, "", "", "", 9));
+        await league.SetModelsAsync("sim", "sim");
+        var done = await WaitAsync(league, s => s.State == LeagueStates.Completed);
+
+        Assert.Equal(("", ""), (done.Rounds[0].GeneratorModel, done.Rounds[0].CriticModel));
+        Assert.Equal(("sim", "sim"), (done.Rounds[1].GeneratorModel, done.Rounds[1].CriticModel));
+        Assert.All(await ExportAllAsync(league, 1), r => Assert.Equal("", r.GeneratorModel));
+        Assert.All(await ExportAllAsync(league, 2), r => Assert.Equal(("sim", "sim"), (r.GeneratorModel, r.CriticModel)));
+    }
+
+    [Fact]
+    public async Task League_Paused_StopsThenResumesToCompletion()
+    {
+        // One game at a time over 30 valid games: long enough to pause mid-round.
+        var league = fixture.Client.GetGrain<ILeagueGrain>("lg-pause");
+        await league.StartAsync(new LeagueSpec("lg-pause", 30, 1, 1, "", "", "", 5));
+        await league.PauseAsync();
+        var paused = await WaitAsync(league, s => s.InFlight == 0);
+        Assert.Equal(LeagueStates.Paused, paused.State);
+        await Task.Delay(300);
+        var still = await league.GetStatusAsync();
+        Assert.Equal(paused.Rounds.Single().Games, still.Rounds.Single().Games);
+        Assert.InRange(still.Rounds.Single().ValidGames, 0, 29);
+
+        await league.ResumeAsync();
+        var done = await WaitAsync(league, s => s.State == LeagueStates.Completed);
+        Assert.Equal(LeagueStates.Completed, done.State);
+        Assert.Equal(30, done.Rounds.Single().ValidGames);
+    }
+
+    private static async Task<List<GameResult>> ExportAllAsync(ILeagueGrain league, int round)
+    {
+        var records = new List<GameResult>();
+        var chunk = 0;
+        while (true)
+        {
+            var page = await league.ExportAsync(round, chunk);
+            records.AddRange(page.Records);
+            chunk = page.NextChunk;
+            if (page.Finished)
+            {
+                return records;
+            }
+        }
+    }
+
+    private static async Task<LeagueStatus> WaitAsync(ILeagueGrain league, Func<LeagueStatus, bool> done)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (true)
+        {
+            var status = await league.GetStatusAsync();
+            if (done(status) || DateTime.UtcNow > deadline)
+            {
+                return status;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
