@@ -88,6 +88,30 @@ internal sealed class SiloProcess : IAsyncDisposable
         return silo;
     }
 
+    /// <summary>Stops the silo gracefully (SIGTERM: it leaves membership) and waits for it to exit.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
