@@ -60,7 +60,7 @@ public sealed class BackendFaultTests(ITestOutputHelper output) : IDisposable
             new SimServerOptions { Port = FreePort.Next(), DelayRate = 0.2, Delay = TimeSpan.FromSeconds(10) }, SimulatedBackend.Create());
         await using var silo = await SiloProcess.StartAsync(
             "a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" },
-            [.. FastRetries, "--Agents:Models:Retry:AttemptTimeout=00:00:00.500"]);
+            [.. FastRetries, "--Agents:Models:Retry:AttemptTimeout=00:00:02"]);
         var settings = new BatchSettings(
             WriteProblems(problems), "sc", Path.Combine(_dir.FullName, "r.jsonl"), Model: server.ModelSpec, K: 2, Concurrency: 8,
             Cluster: $"redis://{redis.Endpoint}", JobId: "job-slow");
@@ -75,7 +75,8 @@ public sealed class BackendFaultTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(problems, rows.Select(r => r.Id).Distinct().Count());
         Assert.All(rows, r => Assert.Equal("ok", r.Status));
         Assert.True(server.Stats.Delayed > 0, text);
-        Assert.Equal(server.Stats.Delayed, retries);
+        // Every held request is retried; on a busy machine an ordinary request may also run past the timeout.
+        Assert.InRange(retries, server.Stats.Delayed, server.Stats.Requests - problems);
     }
 
     [RedisFact]
