@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using Agents.Core.Solving;
 using Agents.Inference.Sampling;
@@ -19,7 +18,7 @@ namespace Agents.Inference.Gguf;
 /// request gives the same text, and n = k in one request equals k single requests with those seeds.
 /// Prompts use the model's chat template when it has one, else plain <c>Role: text</c> lines.
 /// </summary>
-public sealed partial class GgufChatClient : IChatClient, IMultiChoiceChatClient
+public sealed partial class GgufChatClient : MultiChoiceChatClientBase
 {
     private static readonly Lock LogGate = new();
     private static ILogger? _nativeLogger;
@@ -99,7 +98,7 @@ public sealed partial class GgufChatClient : IChatClient, IMultiChoiceChatClient
     }
 
     /// <inheritdoc/>
-    public async Task<MultiChoiceResult> GetChoicesAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, int n, CancellationToken cancellationToken)
+    public override async Task<MultiChoiceResult> GetChoicesAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, int n, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
@@ -116,45 +115,18 @@ public sealed partial class GgufChatClient : IChatClient, IMultiChoiceChatClient
     }
 
     /// <inheritdoc/>
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var result = await GetChoicesAsync(messages, options, 1, cancellationToken).ConfigureAwait(false);
-        return MultiChoiceResponses.ToChatResponse(result, _metadata.DefaultModelId);
-    }
+    protected override ChatClientMetadata Metadata => _metadata;
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    protected override void Dispose(bool disposing)
     {
-        var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        foreach (var update in response.ToChatResponseUpdates())
+        if (disposing)
         {
-            yield return update;
-        }
-    }
-
-    /// <inheritdoc/>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
+            _weights.Dispose();
+            _slots.Dispose();
         }
 
-        if (serviceType == typeof(ChatClientMetadata))
-        {
-            return _metadata;
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
-
-    /// <inheritdoc/>
-    public void Dispose()
-    {
-        _weights.Dispose();
-        _slots.Dispose();
+        base.Dispose(disposing);
     }
 
     private async Task<MultiChoiceResult> GenerateAsync(string prompt, ChatOptions? options, int n, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Agents.Inference.Sampling;
 using Agents.Inference.Simulation;
@@ -10,7 +9,7 @@ namespace Agents.Inference.Replay;
 /// with their recorded token counts, and fails with a <see cref="ModelBackendException"/> naming the request on any
 /// sample the file does not hold. It answers n-choice requests, so it replays records of either sampling path.
 /// </summary>
-public sealed class ReplayChatClient : IChatClient, IMultiChoiceChatClient
+public sealed class ReplayChatClient : MultiChoiceChatClientBase
 {
     private readonly Dictionary<(string Request, string Sample), ReplayRecord> _records = [];
     private readonly ChatClientMetadata _metadata;
@@ -63,7 +62,7 @@ public sealed class ReplayChatClient : IChatClient, IMultiChoiceChatClient
     public int Count => _records.Count;
 
     /// <inheritdoc/>
-    public Task<MultiChoiceResult> GetChoicesAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, int n, CancellationToken cancellationToken)
+    public override Task<MultiChoiceResult> GetChoicesAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, int n, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
@@ -79,44 +78,8 @@ public sealed class ReplayChatClient : IChatClient, IMultiChoiceChatClient
     }
 
     /// <inheritdoc/>
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var result = await GetChoicesAsync(messages, options, 1, cancellationToken).ConfigureAwait(false);
-        return MultiChoiceResponses.ToChatResponse(result, _metadata.DefaultModelId);
-    }
+    protected override ChatClientMetadata Metadata => _metadata;
 
-    /// <inheritdoc/>
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        foreach (var update in response.ToChatResponseUpdates())
-        {
-            yield return update;
-        }
-    }
-
-    /// <inheritdoc/>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(ChatClientMetadata))
-        {
-            return _metadata;
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
-
-    /// <inheritdoc/>
-    public void Dispose()
-    {
-    }
 
     private ReplayRecord Find(string hash, string sample, IReadOnlyList<ChatMessage> prompt)
     {
