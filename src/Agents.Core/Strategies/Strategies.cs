@@ -31,17 +31,12 @@ public static class StrategyNames
     /// <summary>SPC critic-guided search: step-by-step solving with a step critic, resampling rejected steps (ALGORITHMS §3.7).</summary>
     public const string SpcSearch = "spc-search";
 
-    /// <summary>Every name of the contract, runnable or planned.</summary>
-    public static readonly ImmutableArray<string> All = ["cot", "sc", "bok", "rmv", "self-refine", "magicore", "iort", "spc-search"];
-
-    /// <summary>The names this build runs.</summary>
+    /// <summary>Every strategy name of the command-line contract; all of them run.</summary>
     public static readonly ImmutableArray<string> Runnable = [Cot, SelfConsistency, BestOfK, RewardVote, SelfRefine, Magicore, Iort, SpcSearch];
 
     /// <summary>Returns null when the name can run, else an error message naming the problem.</summary>
     public static string? Validate(string name) =>
-        Runnable.Contains(name) ? null
-        : All.Contains(name) ? $"strategy '{name}' is part of the design but not available in this build yet; runnable: {string.Join(", ", Runnable)}"
-        : $"unknown strategy '{name}'; known: {string.Join(", ", All)}";
+        Runnable.Contains(name) ? null : $"unknown strategy '{name}'; known: {string.Join(", ", Runnable)}";
 }
 
 /// <summary>Builds a <see cref="StrategySpec"/> with the methods' published defaults for anything not given.</summary>
