@@ -3,11 +3,12 @@ using Agents.Cli.Batch;
 using Agents.Core.Simulation;
 using Agents.Testing;
 using Spectre.Console;
+using Xunit.Abstractions;
 
 namespace Agents.Cluster.Tests;
 
 /// <summary>A batch job survives a restart of every silo: it resumes from Redis and completes each problem once.</summary>
-public sealed class JobRestartTests
+public sealed class JobRestartTests(ITestOutputHelper output)
 {
     private static readonly string[] Slow = ["--Agents:Simulation:Latency:DecodeTokensPerSecond=3000"];
 
@@ -52,6 +53,8 @@ public sealed class JobRestartTests
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.True(atStop < problems, $"{atStop} rows were written before the restart");
         var rows = OutputFile.ReadAndRepair(results);
+        var distinct = rows.Select(r => r.Id).Distinct().Count();
+        output.WriteLine($"figure: restart every silo: problems {problems}, rows before restart {atStop}, rows {rows.Count}, lost {problems - distinct}, duplicated {rows.Count - distinct}, failed {rows.Count(r => r.Status != "ok")}");
         Assert.Equal(problems, rows.Count);
         Assert.Equal(problems, rows.Select(r => r.Id).Distinct().Count());
         Assert.All(rows, r => Assert.Equal("ok", r.Status));

@@ -1,10 +1,11 @@
 using System.Text;
 using Agents.Core.Problems;
+using Xunit.Abstractions;
 
 namespace Agents.Core.Tests.Problems;
 
 /// <summary>Generated bad rows mixed with good ones: each bad row is reported once, on its line, and every good row is read.</summary>
-public sealed class MalformedInputTests
+public sealed class MalformedInputTests(ITestOutputHelper output)
 {
     private const int MaxLineLength = 2_000;
 
@@ -65,6 +66,7 @@ public sealed class MalformedInputTests
 
         var content = lines.SelectMany(l => l.Append((byte)'\n')).ToArray();
         var result = DatasetReader.Parse(content, "gen.jsonl", new DatasetReaderOptions(MaxLineLength));
+        output.WriteLine($"figure: malformed input seed {seed}: bad rows {badLines.Count} ({BadVariants.Length} kinds), reported {result.Errors.Length}, crashes 0, good rows {goodIds.Count}, read {result.Problems.Length}");
 
         Assert.Equal(badLines, result.Errors.Select(e => e.Line));
         Assert.All(result.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Reason)));
