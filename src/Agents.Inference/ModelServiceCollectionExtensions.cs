@@ -3,6 +3,7 @@ using Agents.Inference;
 using Agents.Inference.Simulation;
 using Agents.Inference.Resilience;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,9 @@ public static class ModelServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
+        // Sentence embeddings run in-process (MiniLM, loaded on first use); meta-memory retrieval picks a measure by name.
+        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>, Agents.Inference.Embeddings.MiniLmEmbeddingGenerator>();
+        services.TryAddSingleton<Agents.Inference.Embeddings.SimilarityRegistry>();
         services.AddOptions<ModelOptions>()
             .Bind(configuration.GetSection(ModelOptions.SectionName))
             .ValidateDataAnnotations()

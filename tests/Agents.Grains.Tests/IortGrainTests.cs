@@ -94,11 +94,15 @@ public sealed class IortGrainTests(ClusterFixture fixture, ITestOutputHelper out
         Assert.Equal(0, await memory.SeedAsync(seed));
         Assert.False(await memory.AppendAsync(seed[0]));
         Assert.True(await memory.AppendAsync(new MetaExampleRecord("Kim has 5 apples and buys 7 more apples.", "Add.")));
-        var top = await memory.RetrieveAsync("Sam has 4 apples and buys 3 more apples.", 2);
+        var top = await memory.RetrieveAsync("Sam has 4 apples and buys 3 more apples.", 2, "lexical");
+        // MiniLM ranks by meaning: a question about fruit bought matches the apple questions, though it shares no content word with them.
+        var meaning = await memory.RetrieveAsync("How much fruit does Sam own after purchasing a few extra?", 2, "minilm");
 
         Assert.Equal(4, (await memory.GetExamplesAsync()).Length);
         Assert.Equal(2, top.Length);
         Assert.All(top, e => Assert.Contains("apples", e.Question, StringComparison.Ordinal));
+        Assert.All(meaning, e => Assert.Contains("apples", e.Question, StringComparison.Ordinal));
+        await Assert.ThrowsAsync<ArgumentException>(() => memory.RetrieveAsync("x", 1, "bm25"));
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using Agents.Contracts.Jobs;
 using Agents.Contracts.Problems;
 using Agents.Contracts.Runs;
 using Agents.Contracts.Instructing;
+using Agents.Inference.Embeddings;
 using Agents.Core.Answers;
 using Agents.Core.Iort;
 using Agents.Core.Problems;
@@ -42,7 +43,8 @@ internal sealed record BatchSettings(
     string? InstructorModel = null,
     string? MetaMemory = null,
     string? MetaMemoryPolicy = null,
-    string? Record = null);
+    string? Record = null,
+    string? MetaSimilarity = null);
 
 /// <summary>Exit codes of the CLI.</summary>
 internal static class ExitCodes
@@ -381,7 +383,7 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
             }
 
             var options = ImmutableDictionary<string, string>.Empty.Add("mode", settings.Mode);
-            var iortOnly = new[] { ("--instructor-model", settings.InstructorModel), ("--meta-memory", settings.MetaMemory), ("--meta-memory-policy", settings.MetaMemoryPolicy) };
+            var iortOnly = new[] { ("--instructor-model", settings.InstructorModel), ("--meta-memory", settings.MetaMemory), ("--meta-memory-policy", settings.MetaMemoryPolicy), ("--meta-similarity", settings.MetaSimilarity) };
             if (settings.Strategy != StrategyNames.Iort && iortOnly.FirstOrDefault(o => o.Item2 is not null) is ({ } flag, not null))
             {
                 throw new ArgumentException($"{flag} applies to --strategy iort only");
@@ -391,6 +393,13 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
             {
                 // Recorded in the spec, hence in the job id and the summary: the instructor model, the seed file and the policy.
                 options = options.Add("meta_memory_policy", MetaMemoryPolicies.Name(MetaMemoryPolicies.Parse(settings.MetaMemoryPolicy ?? "snapshot")));
+                var similarity = (settings.MetaSimilarity ?? SimilarityRegistry.MiniLm).Trim().ToLowerInvariant();
+                if (!SimilarityRegistry.Names.Contains(similarity))
+                {
+                    throw new ArgumentException($"--meta-similarity must be one of {string.Join(", ", SimilarityRegistry.Names)}, got '{settings.MetaSimilarity}'");
+                }
+
+                options = options.Add("meta_memory_similarity", similarity);
                 if (!string.IsNullOrWhiteSpace(settings.InstructorModel))
                 {
                     options = options.Add("instructor_model", settings.InstructorModel);

@@ -32,12 +32,13 @@ internal static class BatchCommand
         var instructorModel = new Option<string?>("--instructor-model") { Description = "iort: model spec of the Meta-Thinker and Instructor (default: --model)" };
         var metaMemory = new Option<string?>("--meta-memory") { Description = "iort: JSONL of {\"question\", \"meta_thought\"} pairs seeding the job's meta-memory" };
         var metaMemoryPolicy = new Option<string?>("--meta-memory-policy") { Description = "iort: snapshot (default; problems only read the memory) | shared-growing (each meta-thought is appended)" };
+        var metaSimilarity = new Option<string?>("--meta-similarity") { Description = "iort: meta-thought retrieval, minilm (default; MiniLM sentence embeddings) | lexical (token Jaccard)" };
         var export = new Option<string?>("--export") { Description = "With --job ID --cluster C: write every result of the job to FILE and run nothing" };
         var order = new Option<string>("--order") { Description = "--export order: input (by input line) | completion", DefaultValueFactory = _ => "input" };
         var command = new Command("batch", "Solve every problem of a dataset with one strategy")
         {
             input, strategy, output, model, reward, k, rounds, concurrency, seed, cluster, job, temperature, voteKey, keepEmpty, equivalence, attempts,
-            mode, mu, sigma, record, instructorModel, metaMemory, metaMemoryPolicy, export, order,
+            mode, mu, sigma, record, instructorModel, metaMemory, metaMemoryPolicy, metaSimilarity, export, order,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -67,7 +68,7 @@ internal static class BatchCommand
                 parse.GetValue(temperature), parse.GetValue(voteKey)!, parse.GetValue(keepEmpty), parse.GetValue(equivalence)!,
                 parse.GetValue(attempts), parse.GetValue(reward), parse.GetValue(mode)!, parse.GetValue(mu), parse.GetValue(sigma),
                 InstructorModel: parse.GetValue(instructorModel), MetaMemory: parse.GetValue(metaMemory),
-                MetaMemoryPolicy: parse.GetValue(metaMemoryPolicy), Record: parse.GetValue(record));
+                MetaMemoryPolicy: parse.GetValue(metaMemoryPolicy), Record: parse.GetValue(record), MetaSimilarity: parse.GetValue(metaSimilarity));
             return await new BatchRunner(AnsiConsole.Console, Console.Error).RunAsync(settings, cancellationToken);
         });
         return command;

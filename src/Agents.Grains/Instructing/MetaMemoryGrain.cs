@@ -1,15 +1,18 @@
 using Agents.Contracts.Instructing;
 using Agents.Core.Iort;
+using Agents.Inference.Embeddings;
 
 namespace Agents.Grains.Instructing;
 
-/// <summary>A named meta-memory in persistent state; retrieval through <see cref="MetaMemory"/> (token Jaccard, ties in insertion order).</summary>
+/// <summary>A named meta-memory in persistent state; retrieval through <see cref="MetaMemory"/> by a named similarity (ties in insertion order).</summary>
 public sealed class MetaMemoryGrain(
-    [PersistentState("memory", StorageNames.Agents)] IPersistentState<MetaMemoryState> state) : Grain, IMetaMemoryGrain
+    [PersistentState("memory", StorageNames.Agents)] IPersistentState<MetaMemoryState> state,
+    SimilarityRegistry similarities) : Grain, IMetaMemoryGrain
 {
-    public Task<ImmutableArray<MetaExampleRecord>> RetrieveAsync(string question, int k)
+    public Task<ImmutableArray<MetaExampleRecord>> RetrieveAsync(string question, int k, string similarity)
     {
-        var memory = new MetaMemory(MetaMemoryPolicy.Snapshot, state.State.Examples.Select(e => new MetaExample(e.Question, e.MetaThought)));
+        var memory = new MetaMemory(
+            MetaMemoryPolicy.Snapshot, state.State.Examples.Select(e => new MetaExample(e.Question, e.MetaThought)), similarities.Get(similarity));
         return Task.FromResult<ImmutableArray<MetaExampleRecord>>([.. memory.Retrieve(question, k).Select(e => new MetaExampleRecord(e.Question, e.MetaThought))]);
     }
 
@@ -55,12 +58,12 @@ public sealed class MetaMemoryState
 }
 
 /// <summary>The driver's view of a memory grain under a run's policy: retrieval always, appends only when shared-growing.</summary>
-internal sealed class MetaMemoryGrainAccess(IMetaMemoryGrain grain, MetaMemoryPolicy policy) : IMetaMemoryAccess
+internal sealed class MetaMemoryGrainAccess(IMetaMemoryGrain grain, MetaMemoryPolicy policy, string similarity) : IMetaMemoryAccess
 {
     public MetaMemoryPolicy Policy => policy;
 
     public async Task<IReadOnlyList<MetaExample>> RetrieveAsync(string question, int k, CancellationToken cancellationToken) =>
-        [.. (await grain.RetrieveAsync(question, k)).Select(e => new MetaExample(e.Question, e.MetaThought))];
+        [.. (await grain.RetrieveAsync(question, k, similarity)).Select(e => new MetaExample(e.Question, e.MetaThought))];
 
     public async Task<bool> RecordAsync(MetaExample example, CancellationToken cancellationToken) =>
         policy == MetaMemoryPolicy.SharedGrowing && await grain.AppendAsync(new MetaExampleRecord(example.Question, example.MetaThought));

@@ -4,6 +4,7 @@ using Agents.Contracts.Refining;
 using Agents.Core.Answers;
 using Agents.Core.Iort;
 using Agents.Grains.Instructing;
+using Agents.Inference.Embeddings;
 using Agents.Inference.Sampling;
 
 namespace Agents.Grains.Runs.Strategies;
@@ -18,7 +19,8 @@ namespace Agents.Grains.Runs.Strategies;
 /// Options (<see cref="StrategySpec.Options"/>): <c>instructor_model</c> (model spec of the Meta-Thinker and Instructor;
 /// absent = the run's model), <c>meta_memory</c> (memory grain name; absent = the job id), <c>meta_memory_policy</c>
 /// (<c>snapshot</c>, the default: problems only read the memory, order-independent; <c>shared-growing</c>: each valid
-/// meta-thought is appended, so what a problem sees depends on which problems finished before it), and the §2.3 switches
+/// meta-thought is appended, so what a problem sees depends on which problems finished before it),
+/// <c>meta_memory_similarity</c> (<c>minilm</c>, the default: cosine of MiniLM sentence embeddings; <c>lexical</c>: token Jaccard), and the §2.3 switches
 /// by their <see cref="IortOptions.Describe"/> names (<c>consistency_gate</c>, <c>refresh_then_reflect</c>,
 /// <c>missing_answers_equal</c>, <c>use_meta_thought</c>, <c>refresh_on_last_iteration</c>: on|off; <c>meta_examples</c>;
 /// <c>invalid_agreement_fallback</c>: stop|refresh; <c>gate_equivalence</c>). N = <see cref="StrategySpec.Rounds"/>.
@@ -34,6 +36,9 @@ internal sealed class IortStrategy : IRunStrategy
     /// <summary>Option: snapshot | shared-growing.</summary>
     public const string PolicyOption = "meta_memory_policy";
 
+    /// <summary>Option: meta-thought retrieval similarity, minilm (default) | lexical.</summary>
+    public const string SimilarityOption = "meta_memory_similarity";
+
     private const int ReasonExcerpt = 160;
 
     public int Phases(StrategySpec spec) => 1;
@@ -44,7 +49,8 @@ internal sealed class IortStrategy : IRunStrategy
         var options = Options(spec);
         var policy = MetaMemoryPolicies.Parse(spec.Options.GetValueOrDefault(PolicyOption) ?? MetaMemoryPolicies.Name(MetaMemoryPolicy.Snapshot));
         var memoryName = spec.Options.GetValueOrDefault(MemoryOption) is { Length: > 0 } name ? name : ctx.JobId;
-        var memory = new MetaMemoryGrainAccess(ctx.Grains.GetGrain<IMetaMemoryGrain>(memoryName), policy);
+        var similarity = spec.Options.GetValueOrDefault(SimilarityOption) is { Length: > 0 } s ? s : SimilarityRegistry.MiniLm;
+        var memory = new MetaMemoryGrainAccess(ctx.Grains.GetGrain<IMetaMemoryGrain>(memoryName), policy, similarity);
         var instructorModel = spec.Options.GetValueOrDefault(InstructorModelOption) is { Length: > 0 } m ? m : spec.Model;
         var agent = ctx.Grains.GetGrain<IIortAgentGrain>(0);
         var freshInstructions = new Dictionary<int, TokenUsage>();
