@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Agents.Core.Iort;
+using Agents.Core.Refining;
+using Agents.Core.SelfRefine;
+using Agents.Core.Solving;
+using Microsoft.Extensions.AI;
+
+namespace Agents.Core.Tests.Prompts;
+
+/// <summary>
+/// The role prompts the default templates render, byte for byte, for awkward inputs (surrounding whitespace, template
+/// braces, markup). The expected texts are in <c>golden-prompts.json</c>, recorded from the prompt builders before the
+/// prompts moved into template files; set <c>AGENTS_RECORD_GOLDEN=1</c> to record them again after a deliberate change.
+/// </summary>
+public sealed class PromptGoldenTests
+{
+    private const string Question = "  Sam has {{$x}} apples and <b>3</b> pears & a {plum}.\nHow many fruits?  ";
+    private const string Chain = "Step 1: 2 + 3 = 5 (Score: 9/10)\nStep 2: \\boxed{5} (Score: 8/10)\n\n";
+    private const string Feedback = "  Step 2 is wrong: <Answer>Incorrect</Answer>.  ";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string GoldenPath => Path.Combine(AppContext.BaseDirectory, "Prompts", "golden-prompts.json");
+
+    public static IEnumerable<object[]> Cases() => Prompts().Keys.Select(k => new object[] { k });
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Render_DefaultTemplates_SameTextAsRecorded(string name)
+    {
+        var actual = Prompts()[name];
+        if (Environment.GetEnvironmentVariable("AGENTS_RECORD_GOLDEN") == "1")
+        {
+            Record(name, actual);
+            return;
+        }
+
+        var golden = JsonSerializer.Deserialize<Dictionary<string, string[]>>(File.ReadAllText(GoldenPath))!;
+        Assert.True(golden.ContainsKey(name), $"no golden prompt '{name}'");
+        Assert.Equal(golden[name], actual);
+    }
+
+    private static Dictionary<string, string[]> Prompts()
+    {
+        MetaExample[] meta = [new("  Tom has 3 apples.  ", " Add what is bought. "), new("Ann has {{10}} pencils.", "Subtract <given>.")];
+        SelfRefineTurn[] history = [new("Step 1: 1 + 1 = 3 \\boxed{3}", " The sum is wrong. ", "Step 1: 1 + 1 = 2 \\boxed{2} ")];
+        var basic = new NumberedResponse(0, " Step 1: 5 \\boxed{5} ");
+        var reflective = new NumberedResponse(2, "Step 1: 6 \\boxed{6}\n");
+        var prompts = new Dictionary<string, IList<ChatMessage>>
+        {
+            ["solver"] = SolverPrompt.Build(Question),
+            ["reviewer"] = ReviewerPrompt.Build(Question, Chain),
+            ["reviewer-instruction-style"] = ReviewerPrompt.Build(Question, Chain, PrefixStyle.Instruction),
+            ["refiner"] = RefinerPrompt.Build(Question, Chain, Feedback),
+            ["refiner-multiple-choice-instruction-style"] = RefinerPrompt.Build(Question, Chain, Feedback, true, PrefixStyle.Instruction),
+            ["self-refine-feedback"] = SelfRefinePrompt.BuildFeedback(Question, history, Chain),
+            ["self-refine-refine"] = SelfRefinePrompt.BuildRefine(Question, history, Chain, Feedback),
+            ["iort-meta-thinker"] = MetaThinkerPrompt.Build(Question, meta),
+            ["iort-meta-thinker-no-examples"] = MetaThinkerPrompt.Build(Question, []),
+            ["iort-generator"] = GeneratorPrompt.Build(Question, [("Q1 {{$q}}", " Step 1: \\boxed{1} ")]),
+            ["iort-critique"] = ReflectorPrompt.BuildCritique(Question, Chain),
+            ["iort-revision"] = ReflectorPrompt.BuildRevision(Question, Chain, Feedback),
+            ["iort-select"] = InstructorPrompt.BuildSelect(Question, " plan <it> ", basic, reflective),
+            ["iort-agreement-no-meta"] = InstructorPrompt.BuildAgreement(Question, null, basic, reflective),
+        };
+        return prompts.ToDictionary(p => p.Key, p => p.Value.Select(m => $"{m.Role.Value}: {m.Text}").ToArray());
+    }
+
+    private static void Record(string name, string[] messages)
+    {
+        var source = Path.Combine(Agents.Testing.SharedData.RepoRoot, "tests", "Agents.Core.Tests", "Prompts", "golden-prompts.json");
+        lock (typeof(PromptGoldenTests))
+        {
+            var golden = File.Exists(source) ? JsonSerializer.Deserialize<SortedDictionary<string, string[]>>(File.ReadAllText(source))! : [];
+            golden[name] = messages;
+            File.WriteAllText(source, JsonSerializer.Serialize(golden, Indented) + "\n");
+        }
+    }
+}
