@@ -18,6 +18,12 @@ public static class AgentsSiloBuilderExtensions
     public static ISiloBuilder AddAgents(this ISiloBuilder silo)
     {
         var cluster = AgentsClusterOptions.From(silo.Configuration);
+        if (silo.Configuration["Agents:Prompts:Directory"] is { Length: > 0 } prompts)
+        {
+            // Edited role prompts (agents prompts export DIR): checked now, so a bad file stops the silo with its name and line.
+            Agents.Core.Prompts.PromptTemplates.Current = Agents.Core.Prompts.PromptTemplates.FromDirectory(prompts);
+        }
+
         silo.Services.AddOptions<AgentsClusterOptions>().BindConfiguration(AgentsClusterOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddModelBackends(silo.Configuration);

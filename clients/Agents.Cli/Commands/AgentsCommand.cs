@@ -19,6 +19,7 @@ internal static class AgentsCommand
         root.Subcommands.Add(TraceCommand.Create());
         root.Subcommands.Add(CriticEvalCommand.Create());
         root.Subcommands.Add(SelfPlayCommand.Create());
+        root.Subcommands.Add(PromptsCommand.Create());
         return root;
     }
 }

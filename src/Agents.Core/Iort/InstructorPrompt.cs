@@ -19,11 +19,11 @@ public static partial class InstructorPrompt
 {
     /// <summary>The chat messages of a select call: question, meta-thought, both numbered responses, then the select request.</summary>
     public static IList<ChatMessage> BuildSelect(string question, string? metaThought, NumberedResponse basic, NumberedResponse reflective) =>
-        Build(question, metaThought, basic, reflective, PromptMarkers.InstructorSelectInstruction);
+        Build(question, metaThought, basic, reflective, "iort.instructor.select");
 
     /// <summary>The chat messages of a stop-or-refresh call: question, meta-thought, both numbered responses, then the agreement request.</summary>
     public static IList<ChatMessage> BuildAgreement(string question, string? metaThought, NumberedResponse basic, NumberedResponse reflective) =>
-        Build(question, metaThought, basic, reflective, PromptMarkers.InstructorAgreementInstruction);
+        Build(question, metaThought, basic, reflective, "iort.instructor.agreement");
 
     /// <summary>
     /// Parses a select output (never throws): the last "Better COT after comparison: COT n" (also "CoT"/"Code", any case);
@@ -72,19 +72,24 @@ public static partial class InstructorPrompt
     /// <summary>The heading of a numbered response: "### CoT n:".</summary>
     public static string Heading(int number) => string.Create(CultureInfo.InvariantCulture, $"{PromptMarkers.CotHeading}{number}:");
 
+    // Template iort.instructor.user around the instruction template (iort.instructor.select or .agreement).
     private static IList<ChatMessage> Build(string question, string? metaThought, NumberedResponse basic, NumberedResponse reflective, string instruction)
     {
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(basic);
         ArgumentNullException.ThrowIfNull(reflective);
+        var templates = PromptTemplates.Current;
         var meta = string.IsNullOrWhiteSpace(metaThought) ? PromptMarkers.NoMetaThought : metaThought.Trim();
-        var text = new StringBuilder()
-            .Append(PromptMarkers.Question).Append('\n').Append(question.Trim()).Append("\n\n")
-            .Append(PromptMarkers.MetaThought).Append('\n').Append(meta).Append("\n\n")
-            .Append(Heading(basic.Number)).Append('\n').Append(basic.Text.Trim()).Append("\n\n")
-            .Append(Heading(reflective.Number)).Append('\n').Append(reflective.Text.Trim()).Append("\n\n")
-            .Append(instruction);
-        return [new(ChatRole.User, text.ToString())];
+        var text = templates.Render(
+            "iort.instructor.user",
+            ("question", question.Trim()),
+            ("meta_thought", meta),
+            ("first_number", basic.Number.ToString(CultureInfo.InvariantCulture)),
+            ("first", basic.Text.Trim()),
+            ("second_number", reflective.Number.ToString(CultureInfo.InvariantCulture)),
+            ("second", reflective.Text.Trim()),
+            ("instruction", templates.Render(instruction)));
+        return [new(ChatRole.User, text)];
     }
 
     [GeneratedRegex(@"Better\s+(?:COT|Code)\s+after\s+comparison\s*:\s*(?:COT|Code)\s*(?<n>[0-9]+)", RegexOptions.IgnoreCase)]

@@ -14,18 +14,19 @@ public static partial class MetaThinkerPrompt
     {
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(examples);
+        // Templates iort.meta-thinker.system, .example (each followed by a blank line) and .request.
+        var templates = PromptTemplates.Current;
         var text = new StringBuilder();
         foreach (var example in examples)
         {
-            text.Append(PromptMarkers.Question).Append('\n').Append(example.Question.Trim()).Append('\n')
-                .Append(PromptMarkers.MetaThought).Append('\n').Append(example.MetaThought.Trim()).Append("\n\n");
+            text.Append(templates.Render("iort.meta-thinker.example", ("question", example.Question.Trim()), ("meta_thought", example.MetaThought.Trim())))
+                .Append("\n\n");
         }
 
-        text.Append(PromptMarkers.Question).Append('\n').Append(question.Trim()).Append('\n')
-            .Append(PromptMarkers.MetaThought).Append('\n');
+        text.Append(templates.Render("iort.meta-thinker.request", ("question", question.Trim())));
         return
         [
-            new(ChatRole.System, PromptMarkers.MetaThinkerInstruction),
+            new(ChatRole.System, templates.Render("iort.meta-thinker.system")),
             new(ChatRole.User, text.ToString()),
         ];
     }

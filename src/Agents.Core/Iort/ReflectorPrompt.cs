@@ -16,8 +16,7 @@ public static class ReflectorPrompt
         ArgumentNullException.ThrowIfNull(response);
         return
         [
-            new(ChatRole.User,
-                $"{PromptMarkers.Question}\n{question.Trim()}\n\n{PromptMarkers.AnswerUnderReflection}\n{response.Trim()}\n\n{PromptMarkers.CritiqueRequest}"),
+            new(ChatRole.User, PromptTemplates.Current.Render("iort.reflector.critique", ("question", question.Trim()), ("response", response.Trim()))),
         ];
     }
 
@@ -27,7 +26,7 @@ public static class ReflectorPrompt
         ArgumentNullException.ThrowIfNull(critique);
         var messages = BuildCritique(question, response);
         messages.Add(new ChatMessage(ChatRole.Assistant, critique.Trim()));
-        messages.Add(new ChatMessage(ChatRole.User, PromptMarkers.ReviseInstruction));
+        messages.Add(new ChatMessage(ChatRole.User, PromptTemplates.Current.Render("iort.reflector.revise")));
         return messages;
     }
 

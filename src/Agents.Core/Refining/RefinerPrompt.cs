@@ -4,31 +4,27 @@ using Microsoft.Extensions.AI;
 namespace Agents.Core.Refining;
 
 /// <summary>
-/// Builds MAgICoRe's Refiner prompt (ALGORITHMS §1.5, <c>llama_refiner_prompt</c> + <c>r_postfix</c>): the instruction,
-/// one in-context example, the target <c>### Question:</c> / <c>### Current Solution:</c> (the scored chain) /
-/// <c>### Teacher Feedback:</c> block, and the generation prefix <c>### Revised Solution:</c> + two announcement sentences.
+/// Builds MAgICoRe's Refiner prompt (ALGORITHMS §1.5, <c>llama_refiner_prompt</c> + <c>r_postfix</c>): the instruction
+/// (template <c>refiner.system</c>, plus <c>refiner.multiple-choice</c>), one in-context example, the target
+/// <c>### Question:</c> / <c>### Current Solution:</c> (the scored chain) / <c>### Teacher Feedback:</c> block
+/// (<c>magicore.solution-feedback</c>), and the generation prefix <c>### Revised Solution:</c> + two announcement
+/// sentences (<c>refiner.prefix</c>).
 /// </summary>
 public static class RefinerPrompt
 {
     /// <summary>The heading that opens the refiner's reply.</summary>
     public const string RevisedSolutionHeading = "### Revised Solution:";
 
-    /// <summary>The two fixed sentences after the heading (wording ours; the original's are not quoted in our sources).</summary>
+    /// <summary>
+    /// The two fixed sentences after the heading in the default template (wording ours; the original's are not quoted in
+    /// our sources). Parsers strip them from a reply.
+    /// </summary>
     public const string Announcement =
         "Let me review the current solution and the teacher's feedback carefully. " +
         "Then I will solve the problem again step by step and fix the errors.";
 
-    /// <summary>The instruction (a paraphrase of the original).</summary>
-    public const string Instruction =
-        "You are a math student. A teacher has reviewed your current solution to the question. Each step of the " +
-        "solution ends with a verifier score in the form (Score: n/10). Use the teacher's feedback to fix the errors " +
-        "and write a better solution. Begin each step on a new line with \"Step n:\" and put your final answer within \\boxed{}.";
-
-    /// <summary>The released prompt's multiple-choice line (ALGORITHMS §1.10.6).</summary>
-    public const string MultipleChoiceLine = "The final answer must be one of the options A, B, C or D.";
-
-    /// <summary>The full generation prefix: the heading line, then <see cref="Announcement"/>.</summary>
-    public static string AssistantPrefix => $"{RevisedSolutionHeading}\n{Announcement}";
+    /// <summary>The full generation prefix (template <c>refiner.prefix</c>; by default the heading line, then <see cref="Announcement"/>).</summary>
+    public static string AssistantPrefix => PromptTemplates.Current.Render("refiner.prefix");
 
     /// <summary>
     /// The chat messages of one refiner call. <paramref name="multipleChoiceLine"/> adds the A/B/C/D line: always in
@@ -46,27 +42,30 @@ public static class RefinerPrompt
         ArgumentNullException.ThrowIfNull(annotatedChain);
         ArgumentNullException.ThrowIfNull(feedback);
         example ??= MagicoreExample.Math;
-        var system = multipleChoiceLine ? $"{Instruction} {MultipleChoiceLine}" : Instruction;
-        if (style == PrefixStyle.Instruction)
+        var templates = PromptTemplates.Current;
+        var instruction = templates.Render("refiner.system");
+        if (multipleChoiceLine)
         {
-            system = $"{system}\nBegin your reply with exactly these two lines:\n{AssistantPrefix}";
+            instruction = $"{instruction} {templates.Render("refiner.multiple-choice")}";
         }
 
+        var prefix = templates.Render("refiner.prefix");
         var messages = new List<ChatMessage>
         {
-            new(ChatRole.System, system),
+            new(ChatRole.System, ReviewerPrompt.System(templates, instruction, prefix, style)),
             new(ChatRole.User, Target(example.Question, example.ScoredSolution, example.Feedback)),
-            new(ChatRole.Assistant, $"{AssistantPrefix}\n{example.RefinedSolution}"),
+            new(ChatRole.Assistant, $"{prefix}\n{example.RefinedSolution}"),
             new(ChatRole.User, Target(question, annotatedChain, feedback)),
         };
         if (style == PrefixStyle.AssistantPrefill)
         {
-            messages.Add(new ChatMessage(ChatRole.Assistant, AssistantPrefix));
+            messages.Add(new ChatMessage(ChatRole.Assistant, prefix));
         }
 
         return messages;
     }
 
     private static string Target(string question, string annotatedChain, string feedback) =>
-        $"{ReviewerPrompt.Target(question, annotatedChain)}\n\n{PromptMarkers.TeacherFeedback}\n{feedback.Trim()}";
+        PromptTemplates.Current.Render(
+            "magicore.solution-feedback", ("question", question.Trim()), ("solution", annotatedChain.TrimEnd()), ("feedback", feedback.Trim()));
 }

@@ -4,9 +4,10 @@ using Microsoft.Extensions.AI;
 namespace Agents.Core.Refining;
 
 /// <summary>
-/// Builds MAgICoRe's Reviewer prompt (ALGORITHMS §1.5, <c>llama_reviewer_prompt</c> + <c>c_postfix</c>): the instruction,
-/// one in-context example as a user/assistant exchange, the target <c>### Question:</c> / <c>### Current Solution:</c>
-/// block, and the generation prefix.
+/// Builds MAgICoRe's Reviewer prompt (ALGORITHMS §1.5, <c>llama_reviewer_prompt</c> + <c>c_postfix</c>): the instruction
+/// (template <c>reviewer.system</c>), one in-context example as a user/assistant exchange, the target
+/// <c>### Question:</c> / <c>### Current Solution:</c> block (<c>magicore.solution</c>), and the generation prefix
+/// (<c>reviewer.prefix</c>).
 /// </summary>
 /// <remarks>
 /// The reply is headed <see cref="FeedbackHeading"/> (in the example and the prefix) so that a reader of the joined
@@ -17,19 +18,11 @@ public static class ReviewerPrompt
     /// <summary>The heading of the reviewer's reply.</summary>
     public const string FeedbackHeading = "### Feedback:";
 
-    /// <summary>The exact generation prefix of the original reviewer prompt.</summary>
+    /// <summary>The exact generation prefix of the original reviewer prompt (the default template's second line; parsers strip it).</summary>
     public const string Prefix = "Let's review the steps with lower scores and identify the errors.";
 
-    /// <summary>The instruction (a paraphrase of the original).</summary>
-    public const string Instruction =
-        "You are a math teacher. Give step-by-step feedback on the current solution to the question. " +
-        "Each step of the solution ends with a score in the form (Score: n/10) from a verifier: 10 means the step is " +
-        "certainly correct and 0 means it is certainly incorrect. Pay attention to the steps with scores lower than 6. " +
-        "For each step, say whether it is correct; for a wrong step explain the error and how to fix it. " +
-        "Do NOT write a new solution.";
-
-    /// <summary>The full generation prefix: the heading line, then <see cref="Prefix"/>.</summary>
-    public static string AssistantPrefix => $"{FeedbackHeading}\n{Prefix}";
+    /// <summary>The full generation prefix (template <c>reviewer.prefix</c>; by default the heading line, then <see cref="Prefix"/>).</summary>
+    public static string AssistantPrefix => PromptTemplates.Current.Render("reviewer.prefix");
 
     /// <summary>The chat messages of one reviewer call on an annotated chain.</summary>
     public static IList<ChatMessage> Build(
@@ -41,24 +34,29 @@ public static class ReviewerPrompt
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(annotatedChain);
         example ??= MagicoreExample.Math;
-        var system = style == PrefixStyle.Instruction
-            ? $"{Instruction}\nBegin your reply with exactly these two lines:\n{AssistantPrefix}"
-            : Instruction;
+        var templates = PromptTemplates.Current;
+        var prefix = templates.Render("reviewer.prefix");
         var messages = new List<ChatMessage>
         {
-            new(ChatRole.System, system),
+            new(ChatRole.System, System(templates, templates.Render("reviewer.system"), prefix, style)),
             new(ChatRole.User, Target(example.Question, example.ScoredSolution)),
-            new(ChatRole.Assistant, $"{AssistantPrefix}\n{example.Feedback}"),
+            new(ChatRole.Assistant, $"{prefix}\n{example.Feedback}"),
             new(ChatRole.User, Target(question, annotatedChain)),
         };
         if (style == PrefixStyle.AssistantPrefill)
         {
-            messages.Add(new ChatMessage(ChatRole.Assistant, AssistantPrefix));
+            messages.Add(new ChatMessage(ChatRole.Assistant, prefix));
         }
 
         return messages;
     }
 
+    /// <summary>The system message: the instruction, plus the prefix to begin with when the prefix cannot be prefilled.</summary>
+    internal static string System(PromptTemplates templates, string instruction, string prefix, PrefixStyle style) =>
+        style == PrefixStyle.Instruction
+            ? templates.Render("prefix-instruction", ("instruction", instruction), ("prefix", prefix))
+            : instruction;
+
     internal static string Target(string question, string annotatedChain) =>
-        $"{PromptMarkers.Question}\n{question.Trim()}\n\n{PromptMarkers.CurrentSolution}\n{annotatedChain.TrimEnd()}";
+        PromptTemplates.Current.Render("magicore.solution", ("question", question.Trim()), ("solution", annotatedChain.TrimEnd()));
 }

@@ -17,22 +17,12 @@ namespace Agents.Core.SelfRefine;
 /// </remarks>
 public static class SelfRefinePrompt
 {
-    /// <summary>The feedback instruction, the GSM task's fixed instruction adapted from code blocks to steps.</summary>
-    public const string FeedbackInstruction =
-        "There may be an error in the solution because of a lack of understanding of the question. What is the error? " +
-        "To find the error, go through each step of the solution and check if everything looks good. " +
-        "Write your feedback step by step. If every step is right, say \"it is correct\". Do not write a new solution.";
-
-    /// <summary>The refine instruction.</summary>
-    public const string RefineInstruction =
-        "Use the feedback to fix the errors and rewrite the solution. Begin each step on a new line with \"Step n:\" and " +
-        "put your final answer within \\boxed{}.";
-
     /// <summary>The prompt of the feedback call on <paramref name="currentSolution"/> after the rounds in <paramref name="history"/>.</summary>
     public static IList<ChatMessage> BuildFeedback(string question, IReadOnlyList<SelfRefineTurn> history, string currentSolution)
     {
         ArgumentNullException.ThrowIfNull(currentSolution);
-        var messages = Preamble(FeedbackInstruction, question, history);
+        // Template self-refine.feedback.system: the GSM task's fixed instruction adapted from code blocks to steps.
+        var messages = Preamble(PromptTemplates.Current.Render("self-refine.feedback.system"), question, history);
         messages.Add(new ChatMessage(ChatRole.User, Block(question, currentSolution)));
         messages.Add(new ChatMessage(ChatRole.Assistant, ReviewerPrompt.FeedbackHeading));
         return messages;
@@ -47,10 +37,11 @@ public static class SelfRefinePrompt
     {
         ArgumentNullException.ThrowIfNull(currentSolution);
         ArgumentNullException.ThrowIfNull(feedback);
-        var messages = Preamble(RefineInstruction, question, history);
+        var messages = Preamble(PromptTemplates.Current.Render("self-refine.refine.system"), question, history);
         messages.Add(new ChatMessage(
             ChatRole.User,
-            $"{Block(question, currentSolution)}\n\n{PromptMarkers.TeacherFeedback}\n{feedback.Trim()}"));
+            PromptTemplates.Current.Render(
+                "magicore.solution-feedback", ("question", question.Trim()), ("solution", currentSolution.Trim()), ("feedback", feedback.Trim()))));
         messages.Add(new ChatMessage(ChatRole.Assistant, RefinerPrompt.RevisedSolutionHeading));
         return messages;
     }
@@ -73,5 +64,5 @@ public static class SelfRefinePrompt
     }
 
     private static string Block(string question, string solution) =>
-        $"{PromptMarkers.Question}\n{question.Trim()}\n\n{PromptMarkers.CurrentSolution}\n{solution.Trim()}";
+        PromptTemplates.Current.Render("magicore.solution", ("question", question.Trim()), ("solution", solution.Trim()));
 }

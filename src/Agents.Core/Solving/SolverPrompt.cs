@@ -3,13 +3,13 @@ using Microsoft.Extensions.AI;
 
 namespace Agents.Core.Solving;
 
-/// <summary>Builds the zero-shot solver prompt (ALGORITHMS §1.5): the question, then the boxed-answer instruction.</summary>
+/// <summary>Builds the zero-shot solver prompt (ALGORITHMS §1.5), template <c>solver.user</c>: the question, then the boxed-answer instruction.</summary>
 public static class SolverPrompt
 {
     /// <summary>The chat messages sent to the model for one solver call.</summary>
     public static IList<ChatMessage> Build(string question) =>
     [
-        new(ChatRole.User, $"{PromptMarkers.Question}\n{question.Trim()}\n\n{PromptMarkers.SolverInstruction}"),
+        new(ChatRole.User, PromptTemplates.Current.Render("solver.user", ("question", question.Trim()))),
     ];
 
     /// <summary>Recovers the question from a solver prompt built by <see cref="Build"/>, or null.</summary>

@@ -51,7 +51,7 @@ public sealed class RefiningPromptTests
         Assert.EndsWith($"{PromptMarkers.TeacherFeedback}\nStep 2 is wrong.", target, StringComparison.Ordinal);
         Assert.Contains("(Score: 2/10)", target, StringComparison.Ordinal);
         Assert.Equal($"### Revised Solution:\n{RefinerPrompt.Announcement}", messages[^1].Text);
-        Assert.DoesNotContain(RefinerPrompt.MultipleChoiceLine, messages[0].Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(PromptTemplates.Defaults.Text("refiner.multiple-choice"), messages[0].Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class RefiningPromptTests
     {
         var messages = RefinerPrompt.Build(Question, Annotated, "fb", multipleChoiceLine: true);
 
-        Assert.Contains(RefinerPrompt.MultipleChoiceLine, messages[0].Text, StringComparison.Ordinal);
+        Assert.Contains(PromptTemplates.Defaults.Text("refiner.multiple-choice"), messages[0].Text, StringComparison.Ordinal);
     }
 
     [Fact]
