@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts redis-server and N Agents silos on loopback; prints the connection string (CONN).
-# Usage: deploy/local/start.sh [--silos N] [--gpu-silos N] [--redis-port P]
+# Usage: deploy/local/start.sh [--silos N] [--gpu-silos N] [--redis-port P] [--dashboard PORT]
 # Pid files and logs go to deploy/local/run/; deploy/local/stop.sh stops exactly these processes.
+# --dashboard PORT: silo 1 serves the Orleans Dashboard on http://127.0.0.1:PORT/dashboard/ (loopback only).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -9,12 +10,14 @@ run="$here/run"
 silos=2
 gpu_silos=0
 redis_port=6390
+dashboard_port=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --silos) silos="$2"; shift 2 ;;
     --gpu-silos) gpu_silos="$2"; shift 2 ;;
     --redis-port) redis_port="$2"; shift 2 ;;
-    -h|--help) sed -n '2,4p' "$0"; exit 0 ;;
+    --dashboard) dashboard_port="$2"; shift 2 ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -36,10 +39,11 @@ for i in $(seq 1 "$total"); do
   role=cpu; gpu=false; models=()
   # GPU silos host the simulated model as an inference replica (docs/inference.md for real backends).
   if [ "$i" -gt "$silos" ]; then role=gpu; gpu=true; models=(--Orleans:Metadata:models=sim); fi
+  dashboard=(); if [ "$i" -eq 1 ] && [ "$dashboard_port" -gt 0 ]; then dashboard=(--Agents:Dashboard:Port="$dashboard_port"); fi
   nohup dotnet "$run/bin/Agents.Silo.dll" \
     --Agents:Cluster:Redis="127.0.0.1:$redis_port" \
     --Agents:Cluster:SiloPort=$((11110 + i)) --Agents:Cluster:GatewayPort=$((30000 + i)) \
-    --Orleans:Metadata:role=$role --Orleans:Metadata:gpu=$gpu "${models[@]}" \
+    --Orleans:Metadata:role=$role --Orleans:Metadata:gpu=$gpu "${models[@]}" "${dashboard[@]}" \
     >"$run/silo-$i.log" 2>&1 &
   echo $! >"$run/silo-$i.pid"
 done
@@ -53,4 +57,5 @@ for i in $(seq 1 "$total"); do
   grep -q "Application started" "$run/silo-$i.log" || { echo "silo $i did not start in 60 s; see $run/silo-$i.log" >&2; exit 1; }
 done
 echo "started redis on 127.0.0.1:$redis_port and $total silo(s) ($silos cpu, $gpu_silos gpu)"
+if [ "$dashboard_port" -gt 0 ]; then echo "dashboard: http://127.0.0.1:$dashboard_port/dashboard/"; fi
 echo "CONN=redis://127.0.0.1:$redis_port"

@@ -49,6 +49,10 @@ public static class AgentsSiloBuilderExtensions
 
         silo.UseSiloMetadata();
         silo.AddGpuInference();
+
+        // Carries the trace context across grain calls, so an agent's model-call span has its run's span as an ancestor;
+        // without a listener (no telemetry configured) no span is created and nothing is added to messages.
+        silo.AddActivityPropagation();
         return silo;
     }
 

@@ -42,7 +42,7 @@ public sealed class ModelRegistry(
 
         return _clients.GetOrAdd(
             parsed.Text,
-            _ => new Lazy<OwnedChatClient>(() => new OwnedChatClient(router.Route(parsed, () => ResolveBackend(parsed.Text)) ?? ResolveBackend(parsed.Text)), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+            _ => new Lazy<OwnedChatClient>(() => new OwnedChatClient(router.Route(parsed, () => ResolveBackend(parsed.Text)) ?? ResolveBackend(parsed.Text), parsed), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
     }
 
     /// <summary>The local backend of a spec, never routed through an <see cref="IModelRouter"/> (inference replicas use this).</summary>
@@ -52,7 +52,7 @@ public sealed class ModelRegistry(
         ObjectDisposedException.ThrowIf(_disposed, this);
         return _backends.GetOrAdd(
             parsed.Text,
-            _ => new Lazy<OwnedChatClient>(() => new OwnedChatClient(Recorded(Create(parsed), parsed)), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+            _ => new Lazy<OwnedChatClient>(() => new OwnedChatClient(Recorded(Create(parsed), parsed), parsed), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
     }
 
 
@@ -125,8 +125,11 @@ public sealed class ModelRegistry(
     }
 
     /// <summary>The shared view of a registry-owned client: callers may dispose it without closing the backend.</summary>
-    private sealed class OwnedChatClient(IChatClient inner) : IChatClient
+    private sealed class OwnedChatClient(IChatClient inner, ModelSpec spec) : IChatClient
     {
+        // What telemetry names the model: the spec's model and provider, never its URL (which may carry credentials).
+        private readonly ChatClientMetadata _metadata = new(spec.ProviderName, providerUri: null, spec.TelemetryName);
+
         public IChatClient InnerClient => inner;
 
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -136,7 +139,10 @@ public sealed class ModelRegistry(
             inner.GetStreamingResponseAsync(messages, options, cancellationToken);
 
         public object? GetService(Type serviceType, object? serviceKey = null) =>
-            serviceKey is null && serviceType == typeof(OwnedChatClient) ? this : inner.GetService(serviceType, serviceKey);
+            serviceKey is not null ? inner.GetService(serviceType, serviceKey)
+            : serviceType == typeof(OwnedChatClient) ? this
+            : serviceType == typeof(ChatClientMetadata) ? _metadata
+            : inner.GetService(serviceType, serviceKey);
 
         public void Dispose()
         {

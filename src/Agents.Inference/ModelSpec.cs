@@ -47,6 +47,23 @@ public sealed partial record ModelSpec(ModelSpecKind Kind, string Text, Uri? End
     /// <summary>Parses a spec without throwing.</summary>
     public static bool TryParse(string? spec, [NotNullWhen(true)] out ModelSpec? parsed) => TryParse(spec, out parsed, out _);
 
+    /// <summary>The model's name in telemetry (<c>gen_ai.request.model</c>): the served model, or a file's name; never a URL or a directory.</summary>
+    public string TelemetryName => Kind switch
+    {
+        ModelSpecKind.OpenAI => Model ?? "unknown",
+        ModelSpecKind.Gguf or ModelSpecKind.Replay => System.IO.Path.GetFileName(Path) ?? "unknown",
+        _ => "sim",
+    };
+
+    /// <summary>The provider in telemetry (<c>gen_ai.provider.name</c>): openai, gguf, replay or sim.</summary>
+    public string ProviderName => Kind switch
+    {
+        ModelSpecKind.OpenAI => "openai",
+        ModelSpecKind.Gguf => "gguf",
+        ModelSpecKind.Replay => "replay",
+        _ => "sim",
+    };
+
     /// <inheritdoc/>
     public override string ToString() => Text;
 

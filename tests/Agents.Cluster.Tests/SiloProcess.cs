@@ -49,10 +49,17 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <param name="clusterId">The cluster id.</param>
     /// <param name="metadata">Silo metadata (<c>--Orleans:Metadata:KEY=VALUE</c>).</param>
     /// <param name="settings">More configuration, e.g. <c>--Agents:Models:Retry:MaxRetryAttempts=1</c>.</param>
+    /// <param name="environment">Environment variables of the silo process (secrets come only from there).</param>
     public static async Task<SiloProcess> StartAsync(
-        string name, string redis, string clusterId, IReadOnlyDictionary<string, string> metadata, IEnumerable<string>? settings = null)
+        string name, string redis, string clusterId, IReadOnlyDictionary<string, string> metadata, IEnumerable<string>? settings = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         info.ArgumentList.Add(SiloDll);
         info.ArgumentList.Add($"--Agents:Cluster:Redis={redis}");
         info.ArgumentList.Add($"--Agents:Cluster:ClusterId={clusterId}");

@@ -27,7 +27,8 @@ public sealed class RedisServer : IAsyncDisposable
         : null;
 
     /// <summary>Starts redis-server without persistence and waits until it accepts connections.</summary>
-    public static async Task<RedisServer> StartAsync()
+    /// <param name="password">When set, clients must authenticate with it (<c>--requirepass</c>).</param>
+    public static async Task<RedisServer> StartAsync(string? password = null)
     {
         var exe = Executable() ?? throw new InvalidOperationException(UnavailableReason);
         var port = FreePort.Next();
@@ -40,6 +41,12 @@ public sealed class RedisServer : IAsyncDisposable
         foreach (var arg in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
         {
             info.ArgumentList.Add(arg);
+        }
+
+        if (!string.IsNullOrEmpty(password))
+        {
+            info.ArgumentList.Add("--requirepass");
+            info.ArgumentList.Add(password);
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start");

@@ -50,6 +50,7 @@ internal sealed class AgentsConnection(IHost host, bool embedded, string descrip
             builder.UseOrleansClient(client => client.AddAgentsClient());
         }
 
+        builder.AddAgentsTelemetry("agents-cli");
         var host = builder.Build();
         try
         {

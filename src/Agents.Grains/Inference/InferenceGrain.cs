@@ -37,7 +37,9 @@ public sealed partial class InferenceGrain(
         _model = GpuSiloMetadata.Find(metadata.GetSiloMetadata(localSilo.SiloAddress).Metadata, model)
             ?? throw new NoGpuSiloException($"Silo {localSilo.SiloAddress} does not advertise gpu=true with model '{model}'; replica {key} cannot run here.") { Model = model };
         _backend = registry.ResolveBackend(_model.Spec);
-        _gate = new AdmissionGate(_model.Capacity, _model.QueueLimit > 0 ? _model.QueueLimit : options.Value.QueueLimit);
+        _gate = new AdmissionGate(
+            _model.Capacity, _model.QueueLimit > 0 ? _model.QueueLimit : options.Value.QueueLimit, replica: key,
+            model: ModelSpec.TryParse(_model.Spec, out var spec) ? spec.TelemetryName : _model.Id);
         _health = ServiceProvider.GetService<ModelHealth>();
         LogActivated(logger, key, localSilo.SiloAddress.ToString(), _model.Spec, _gate.Capacity, _gate.QueueLimit);
         return Task.CompletedTask;

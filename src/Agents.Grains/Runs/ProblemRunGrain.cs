@@ -47,21 +47,31 @@ public sealed partial class ProblemRunGrain(
             state.State.PhaseStats[request.Phase] = stats;
         }
 
-        var started = Stopwatch.GetTimestamp();
-        var context = new RunContext(state.State, request, GrainFactory, time, () => state.WriteStateAsync(cancellationToken));
-        var outcome = await strategy.RunAsync(context, request.Phase, cancellationToken);
-        state.State.ElapsedMs += (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        var result = outcome.Final is { } final ? Grade(request, final, context) : null;
-        var phaseResult = new PhaseResult(request.Problem.Id, request.Phase, outcome.BarrierValue, result);
-        state.State.Phases[request.Phase] = phaseResult;
-        state.State.Result = result;
-        await state.WriteStateAsync(cancellationToken);
-        if (result is not null)
+        using var telemetry = RunTelemetry.Start(request);
+        try
         {
-            LogFinished(logger, request.Problem.Id, result.Answer, result.Correct);
-        }
+            var started = Stopwatch.GetTimestamp();
+            var context = new RunContext(state.State, request, GrainFactory, time, () => state.WriteStateAsync(cancellationToken));
+            var outcome = await strategy.RunAsync(context, request.Phase, cancellationToken);
+            state.State.ElapsedMs += (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var result = outcome.Final is { } final ? Grade(request, final, context) : null;
+            var phaseResult = new PhaseResult(request.Problem.Id, request.Phase, outcome.BarrierValue, result);
+            state.State.Phases[request.Phase] = phaseResult;
+            state.State.Result = result;
+            await state.WriteStateAsync(cancellationToken);
+            if (result is not null)
+            {
+                LogFinished(logger, request.Problem.Id, result.Answer, result.Correct);
+            }
 
-        return phaseResult;
+            telemetry.Finished(result);
+            return phaseResult;
+        }
+        catch (Exception ex)
+        {
+            telemetry.Failed(ex);
+            throw;
+        }
     }
 
     public Task<ImmutableArray<TranscriptEntry>> GetTranscriptAsync() => Task.FromResult(state.State.Transcript.ToImmutableArray());

@@ -1,5 +1,6 @@
 using Agents.Contracts.Refining;
 using Agents.Core.Solving;
+using Agents.Inference.Telemetry;
 
 namespace Agents.Grains.Runs;
 
@@ -29,11 +30,16 @@ internal sealed class RunContext(
     /// <summary>Runs an agent call once: returns the recorded value when the step is in the run's state.</summary>
     public Task<T> StepAsync<T>(string key, string role, int round, Func<Task<T>> call, Func<T, TokenUsage> usage, Action<T>? onFresh = null)
         where T : class =>
-        StepAsync(key, round, call, v => ImmutableDictionary<string, TokenUsage>.Empty.Add(role, usage(v)), onFresh);
+        StepCoreAsync(key, role, round, call, v => ImmutableDictionary<string, TokenUsage>.Empty.Add(role, usage(v)), onFresh);
 
     /// <summary>Runs an agent call once, booking its usage to several ledger roles (the scorer's ORM and PRM passes).</summary>
-    public async Task<T> StepAsync<T>(
+    public Task<T> StepAsync<T>(
         string key, int round, Func<Task<T>> call, Func<T, ImmutableDictionary<string, TokenUsage>> usageByRole, Action<T>? onFresh = null)
+        where T : class =>
+        StepCoreAsync(key, key.Split('/', 2)[0], round, call, usageByRole, onFresh);
+
+    private async Task<T> StepCoreAsync<T>(
+        string key, string role, int round, Func<Task<T>> call, Func<T, ImmutableDictionary<string, TokenUsage>> usageByRole, Action<T>? onFresh)
         where T : class
     {
         if (state.Steps.TryGetValue(key, out var done) && done.Value is T recorded)
@@ -41,6 +47,11 @@ internal sealed class RunContext(
             return recorded;
         }
 
+        // A step's span parents the agent grain's model-call spans (Orleans carries the trace context across the call).
+        using var span = AgentsTelemetry.Source.StartActivity($"step {role}");
+        span?.SetTag(TagNames.Role, role);
+        span?.SetTag(TagNames.Step, key);
+        span?.SetTag(TagNames.Round, round);
         var value = await call();
         state.Steps[key] = new RunStep { Round = round, Usage = usageByRole(value), Value = value };
         onFresh?.Invoke(value);

@@ -1,10 +1,11 @@
 using Agents.Contracts.Refining;
 using Agents.Inference;
 using Agents.Inference.Sampling;
+using Agents.Inference.Telemetry;
 
 namespace Agents.Grains.Solving;
 
-/// <summary>One generation for an agent grain: resolve the model, send the messages with the call's seed, count usage.</summary>
+/// <summary>One generation for an agent grain: resolve the model, send the messages with the call's seed, count usage (a <c>chat {model}</c> span and the token counters).</summary>
 internal static class ModelCalls
 {
     /// <summary>The model for a spec, or the role's keyed default when the spec is empty.</summary>
@@ -29,13 +30,33 @@ internal static class ModelCalls
     public static async Task<SampleBatch> SampleAsync(
         IChatClient model, IList<ChatMessage> messages, ChatOptions options, int n, long seed, string role, CancellationToken cancellationToken)
     {
+        var metadata = model.GetService<ChatClientMetadata>();
+        var name = metadata?.DefaultModelId ?? "unknown";
+        using var span = AgentsTelemetry.StartModelCall(name, metadata?.ProviderName, role);
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag("gen_ai.request.temperature", options.Temperature);
+            span.SetTag("gen_ai.request.top_p", options.TopP);
+            span.SetTag("gen_ai.request.max_tokens", options.MaxOutputTokens);
+            span.SetTag("gen_ai.request.seed", seed);
+            span.SetTag("gen_ai.request.choice.count", n);
+        }
+
         try
         {
-            return await model.SampleAsync(messages, options, n, seed, preferN: true, cancellationToken);
+            var batch = await model.SampleAsync(messages, options, n, seed, preferN: true, cancellationToken);
+            AgentsTelemetry.RecordUsage(span, name, role, batch.Usage.PromptTokens, batch.Usage.CompletionTokens, batch.Usage.Samples);
+            return batch;
         }
         catch (ModelBackendException ex)
         {
+            AgentsTelemetry.RecordFailure(span, ex);
             throw new AgentCallException($"{role}: {ex.Message}") { Role = role };
+        }
+        catch (Exception ex)
+        {
+            AgentsTelemetry.RecordFailure(span, ex);
+            throw;
         }
     }
 }

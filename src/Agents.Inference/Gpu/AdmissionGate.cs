@@ -1,4 +1,5 @@
 using Agents.Contracts.Inference;
+using Agents.Inference.Telemetry;
 
 namespace Agents.Inference.Gpu;
 
@@ -15,14 +16,22 @@ public sealed class AdmissionGate
     private int _active;
     private int _maxQueued;
 
+    private readonly KeyValuePair<string, object?>[] _tags;
+
     /// <summary>Creates a gate.</summary>
-    public AdmissionGate(int capacity, int queueLimit, TimeProvider? timeProvider = null)
+    /// <param name="capacity">Requests allowed to run at once.</param>
+    /// <param name="queueLimit">Requests allowed to wait.</param>
+    /// <param name="timeProvider">The clock of queue deadlines.</param>
+    /// <param name="replica">The replica's key (<c>model/index</c>) on the <c>agents.inference.queue_depth</c> metric, or null.</param>
+    /// <param name="model">The model's telemetry name on the same metric, or null.</param>
+    public AdmissionGate(int capacity, int queueLimit, TimeProvider? timeProvider = null, string? replica = null, string? model = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(queueLimit);
         Capacity = capacity;
         QueueLimit = queueLimit;
         _time = timeProvider ?? TimeProvider.System;
+        _tags = [new(TagNames.Replica, replica ?? "unnamed"), new(TagNames.GenAiRequestModel, model ?? "unknown")];
     }
 
     /// <summary>Requests allowed to run at once.</summary>
@@ -95,6 +104,8 @@ public sealed class AdmissionGate
             _maxQueued = Math.Max(_maxQueued, _waiters.Count);
         }
 
+        AgentsTelemetry.QueueDepth.Add(1, _tags);
+
         using var timeout = new CancellationTokenSource(maxWait, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         await using (linked.Token.Register(() => Abandon(node, maxWait, cancellationToken)).ConfigureAwait(false))
@@ -117,6 +128,8 @@ public sealed class AdmissionGate
 
             _waiters.Remove(node);
         }
+
+        AgentsTelemetry.QueueDepth.Add(-1, _tags);
 
         if (cancellationToken.IsCancellationRequested)
         {
@@ -148,7 +161,11 @@ public sealed class AdmissionGate
             }
         }
 
-        next?.TrySetResult();
+        if (next is not null)
+        {
+            AgentsTelemetry.QueueDepth.Add(-1, _tags);
+            next.TrySetResult();
+        }
     }
 
     private sealed class Lease(AdmissionGate gate) : IDisposable

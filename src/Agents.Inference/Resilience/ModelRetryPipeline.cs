@@ -5,6 +5,7 @@ using System.Text.Json;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
+using Agents.Inference.Telemetry;
 
 namespace Agents.Inference.Resilience;
 
@@ -55,6 +56,7 @@ public sealed partial class ModelRetryPipeline
                 {
                     Interlocked.Increment(ref _totalRetries);
                     RetryTally.Record();
+                    AgentsTelemetry.Retries.Add(1, new(TagNames.GenAiRequestModel, _model), new(TagNames.RetryReason, RetryReason(args.Outcome.Exception)));
                     LogRetry(_logger, _backend, _model, args.AttemptNumber + 1, Describe(args.Outcome.Exception), args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
@@ -99,6 +101,20 @@ public sealed partial class ModelRetryPipeline
         IOException => true,
         OperationCanceledException => !callerToken.IsCancellationRequested,
         _ => false,
+    };
+
+    /// <summary>
+    /// The <c>agents.retry.reason</c> of a transient failure: rate_limited (429), server_error (5xx), request_timeout (408),
+    /// timeout (the attempt's own limit or a cancelled transport), connection (no response), or other.
+    /// </summary>
+    public static string RetryReason(Exception? exception) => exception switch
+    {
+        ClientResultException { Status: 429 } => "rate_limited",
+        ClientResultException { Status: >= 500 } => "server_error",
+        ClientResultException { Status: 408 } => "request_timeout",
+        ClientResultException { Status: 0 } or HttpRequestException or IOException => "connection",
+        TimeoutRejectedException or TimeoutException or OperationCanceledException => "timeout",
+        _ => "other",
     };
 
     /// <summary>Replaces the secret in a text with <c>***</c>.</summary>
