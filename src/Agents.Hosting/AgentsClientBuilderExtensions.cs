@@ -22,6 +22,11 @@ public static class AgentsClientBuilderExtensions
             o.ServiceId = cluster.ServiceId;
         });
         client.UseRedisClustering(o => o.ConfigurationOptions = cluster.RedisConfiguration());
+        if (AgentsTls.LoadCertificate(cluster) is { } certificate)
+        {
+            client.UseTls(certificate, tls => AgentsTls.Configure(tls, certificate, cluster));
+        }
+
         return client;
     }
 }

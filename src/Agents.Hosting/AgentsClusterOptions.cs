@@ -32,6 +32,19 @@ public sealed class AgentsClusterOptions
     [Range(0, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>Environment variable holding the password of <see cref="TlsCertificate"/> (never in configuration files or logs).</summary>
+    public const string TlsPasswordVariable = "AGENTS_TLS_CERTIFICATE_PASSWORD";
+
+    /// <summary>
+    /// A PKCS#12 (.pfx/.p12) certificate with its private key: when set, silo-to-silo and client-to-gateway connections
+    /// use TLS with it, and a remote end is accepted only when it presents a certificate in <see cref="TlsTrustedThumbprints"/>
+    /// (default: the same certificate, the usual shared cluster certificate).
+    /// </summary>
+    public string? TlsCertificate { get; set; }
+
+    /// <summary>SHA-1 thumbprints of the certificates a remote silo or client may present (empty = only <see cref="TlsCertificate"/>'s own).</summary>
+    public IList<string> TlsTrustedThumbprints { get; set; } = [];
+
     /// <summary>The address other silos reach this one on (default 127.0.0.1).</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 

@@ -69,6 +69,10 @@ public static class AgentsSiloBuilderExtensions
             });
             silo.UseRedisClustering(o => o.ConfigurationOptions = cluster.RedisConfiguration());
             silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+            if (AgentsTls.LoadCertificate(cluster) is { } certificate)
+            {
+                silo.UseTls(certificate, tls => AgentsTls.Configure(tls, certificate, cluster));
+            }
         }
         else
         {

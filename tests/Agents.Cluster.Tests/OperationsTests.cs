@@ -105,11 +105,11 @@ public sealed class OperationsTests(ITestOutputHelper output) : IDisposable
         var exported = Path.Combine(_dir.FullName, "export.jsonl");
         var input = WriteProblems(4);
 
-        var batch = await RunCliAsync(cliEnvironment, "batch", "--input", input, "--strategy", "sc", "--k", "2", "--output", results,
+        var batch = await CliProcess.RunAsync(cliEnvironment, null, "batch", "--input", input, "--strategy", "sc", "--k", "2", "--output", results,
             "--model", server.ModelSpec, "--cluster", cluster, "--job", "job-secrets", "--concurrency", "4");
         var rows = OutputFile.ReadAndRepair(results);
-        var trace = await RunCliAsync(cliEnvironment, "trace", "--job", "job-secrets", "--problem", rows[0].Id, "--cluster", cluster, "--json");
-        var export = await RunCliAsync(cliEnvironment, "batch", "--job", "job-secrets", "--export", exported, "--cluster", cluster);
+        var trace = await CliProcess.RunAsync(cliEnvironment, null, "trace", "--job", "job-secrets", "--problem", rows[0].Id, "--cluster", cluster, "--json");
+        var export = await CliProcess.RunAsync(cliEnvironment, null, "batch", "--job", "job-secrets", "--export", exported, "--cluster", cluster);
         var tracesExported = await collector.WaitForAsync("/v1/traces", "gen_ai.usage.input_tokens", TimeSpan.FromSeconds(30));
         await silo.StopAsync(TimeSpan.FromSeconds(30));
 
@@ -165,44 +165,4 @@ public sealed class OperationsTests(ITestOutputHelper output) : IDisposable
         .SelectMany(n => n.GetIPProperties().UnicastAddresses)
         .Select(a => a.Address)
         .Where(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
-
-    // The real `agents` command in its own process, so the secrets live only in its environment (never in this one's).
-    private static async Task<(int Exit, string Text)> RunCliAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
-    {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(SharedData.RepoRoot, "clients", "Agents.Cli", "bin", configuration, "net10.0", "agents.dll"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        var text = new StringBuilder();
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        process.OutputDataReceived += (_, e) => { lock (text) { text.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (text) { text.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"agents {string.Join(' ', args)} ran past 3 minutes:\n{text}");
-        }
-
-        process.WaitForExit();
-        lock (text)
-        {
-            return (process.ExitCode, text.ToString());
-        }
-    }
 }

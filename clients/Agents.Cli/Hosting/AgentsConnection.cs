@@ -52,9 +52,24 @@ internal sealed class AgentsConnection(IHost host, bool embedded, string descrip
 
         builder.AddAgentsTelemetry("agents-cli");
         var host = builder.Build();
+        // A client whose cluster never answers (wrong address, silos down, TLS on one side only) gets a clear error in bounded time.
+        var connectTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue($"{AgentsClusterOptions.SectionName}:ConnectTimeoutSeconds", 30));
+        using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (!string.IsNullOrWhiteSpace(cluster))
+        {
+            connect.CancelAfter(connectTimeout);
+        }
+
         try
         {
-            await host.StartAsync(cancellationToken);
+            await host.StartAsync(connect.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            host.Dispose();
+            throw new TimeoutException(
+                $"no gateway of the cluster at {cluster} answered within {connectTimeout.TotalSeconds:0} s " +
+                "(check the address, that silos are running, and that TLS settings match on both sides)");
         }
         catch
         {

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Text;
+using Agents.Testing;
+
+namespace Agents.Cluster.Tests;
+
+/// <summary>The real <c>agents</c> command in its own process, with its own environment (secrets, TLS settings).</summary>
+internal static class CliProcess
+{
+    /// <summary>Runs <c>agents ARGS</c> and returns its exit code and everything it printed; killed after <paramref name="limit"/> (default 3 minutes).</summary>
+    public static async Task<(int Exit, string Text)> RunAsync(IReadOnlyDictionary<string, string> environment, TimeSpan? limit, params string[] args)
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(SharedData.RepoRoot, "clients", "Agents.Cli", "bin", configuration, "net10.0", "agents.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var text = new StringBuilder();
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        process.OutputDataReceived += (_, e) => { lock (text) { text.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (text) { text.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var bound = limit ?? TimeSpan.FromMinutes(3);
+        using var cancel = new CancellationTokenSource(bound);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"agents {string.Join(' ', args)} ran past {bound}:\n{text}");
+        }
+
+        process.WaitForExit();
+        lock (text)
+        {
+            return (process.ExitCode, text.ToString());
+        }
+    }
+}
