@@ -47,9 +47,6 @@ internal static class SelfPlayCommand
         };
         start.SetAction(async (parse, ct) =>
         {
-            await using var connection = await AgentsConnection.OpenAsync(parse.GetValue(cluster), new Dictionary<string, string?>(), ct);
-            var name = parse.GetValue(league)!;
-            var grain = connection.Grains.GetGrain<ILeagueGrain>(name);
             ImmutableArray<string> options;
             try
             {
@@ -60,6 +57,10 @@ internal static class SelfPlayCommand
                 await Console.Error.WriteLineAsync(ex.Message);
                 return 2;
             }
+
+            await using var connection = await AgentsConnection.OpenAsync(parse.GetValue(cluster), new Dictionary<string, string?>(), ct);
+            var name = parse.GetValue(league)!;
+            var grain = connection.Grains.GetGrain<ILeagueGrain>(name);
 
             await grain.StartAsync(new LeagueSpec(name, parse.GetValue(games), parse.GetValue(rounds), parse.GetValue(concurrency),
                 parse.GetValue(generator) ?? string.Empty, parse.GetValue(critic) ?? string.Empty, parse.GetValue(solver) ?? string.Empty, parse.GetValue(seed))
