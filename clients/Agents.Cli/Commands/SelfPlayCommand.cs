@@ -62,11 +62,21 @@ internal static class SelfPlayCommand
             var name = parse.GetValue(league)!;
             var grain = connection.Grains.GetGrain<ILeagueGrain>(name);
 
-            await grain.StartAsync(new LeagueSpec(name, parse.GetValue(games), parse.GetValue(rounds), parse.GetValue(concurrency),
-                parse.GetValue(generator) ?? string.Empty, parse.GetValue(critic) ?? string.Empty, parse.GetValue(solver) ?? string.Empty, parse.GetValue(seed))
+            try
             {
-                Options = options,
-            });
+                await grain.StartAsync(new LeagueSpec(name, parse.GetValue(games), parse.GetValue(rounds), parse.GetValue(concurrency),
+                    parse.GetValue(generator) ?? string.Empty, parse.GetValue(critic) ?? string.Empty, parse.GetValue(solver) ?? string.Empty, parse.GetValue(seed))
+                {
+                    Options = options,
+                });
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+            {
+                // An existing league with other settings, or settings the league refuses: a usage error, not a crash.
+                await Console.Error.WriteLineAsync($"league {name}: {ex.Message}");
+                return 2;
+            }
+
             var status = await grain.GetStatusAsync();
             if (connection.Embedded)
             {
