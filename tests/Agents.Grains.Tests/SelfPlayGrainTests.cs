@@ -1,6 +1,9 @@
 using Agents.Contracts.SelfPlay;
 using Agents.Core.Spc;
 using Agents.Grains.SelfPlay;
+using Agents.Inference.Backends;
+using Agents.Inference.Serving;
+using Microsoft.Extensions.AI;
 using Xunit.Abstractions;
 
 namespace Agents.Grains.Tests;
@@ -13,8 +16,13 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
     public async Task League_TwoRoundsOfTen_CompletesAndExportsEachGameOnceWithProvenance()
     {
         var league = fixture.Client.GetGrain<ILeagueGrain>("lg-2x10");
-        await league.StartAsync(new LeagueSpec("lg-2x10", 10, 2, 4, "", "", "", 11));
+        await league.StartAsync(new LeagueSpec("lg-2x10", 10, 2, 4, "", "", "", 11) { Options = ["games_per_problem=2"] });
         var status = await WaitAsync(league, s => s.State == LeagueStates.Completed);
+
+        // The league keeps its options canonical (every key) and plays its games with them.
+        Assert.Equal(SpcOptionsText.KeyNames.Count, status.Spec!.Options.Length);
+        Assert.Contains("games_per_problem=2", status.Spec.Options);
+        Assert.Contains("solution_source=solver", status.Spec.Options);
 
         Assert.Equal(2, status.Rounds.Length);
         Assert.All(status.Rounds, r =>
@@ -40,13 +48,69 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
                 Assert.False(string.IsNullOrEmpty(r.PromptHash));
                 Assert.StartsWith("synth-", r.ProblemId, StringComparison.Ordinal);
                 Assert.True(r.FinishedAt >= r.StartedAt);
-                Assert.Contains(r.Turns, t => t.Player == SpcPlayers.Generator);
+                Assert.Equal("solver", r.SolutionSource);
+                Assert.InRange(r.SolutionAttempts, 1, 4);
+                Assert.Equal(r.SolutionAttempts, r.Turns.Count(t => t.Player == SpcPlayers.Solver));
+                if (r.InvalidReason != SpcGame.ReasonNoCorrectSolution)
+                {
+                    Assert.Contains(r.Turns, t => t.Player == SpcPlayers.Generator);
+                }
             });
 
-            // The records export as training rows through Core's dataset code.
-            var samples = SpcDataset.Samples(records.Select(SpcRecords.ToCore));
-            Assert.NotEmpty(samples);
+            // Two games per problem: games 2i and 2i+1 play one problem on one solver-written solution.
+            Assert.All(records.GroupBy(r => r.Game / 2), g => Assert.Single(g.Select(r => r.ProblemId).Distinct()));
+
+            // The barrier published exactly the balanced samples and the pairs Core computes from the round's records.
+            var expected = SpcDataset.Publish([.. records.Select(SpcRecords.ToCore)], SpcOptionsText.Parse(status.Spec.Options), 11);
+            var published = await DatasetAsync(league, round);
+            Assert.NotEmpty(published.Samples);
+            Assert.Equal(expected.Samples.Select(x => x.ToString()), published.Samples.Select(x => x.ToString()));
+            Assert.Equal(expected.Pairs.Select(x => x.ToString()), published.Pairs.Select(x => x.ToString()));
+            Assert.Equal((summary.PublishedSamples, summary.PublishedPairs), (published.Samples.Length, published.Pairs.Length));
+            foreach (var role in new[] { SpcPlayers.Generator, SpcPlayers.Critic })
+            {
+                var kept = published.Samples.Where(x => x.Role == role).ToArray();
+                var all = SpcDataset.Samples(records.Select(SpcRecords.ToCore)).Where(x => x.Role == role).ToArray();
+                output.WriteLine($"round {round} {role}: {kept.Count(x => x.Reward > 0)}+/{kept.Count(x => x.Reward < 0)}- published of {all.Count(x => x.Reward > 0)}+/{all.Count(x => x.Reward < 0)}-");
+                if (all.Any(x => x.Reward > 0) && all.Any(x => x.Reward < 0))
+                {
+                    Assert.Equal(kept.Count(x => x.Reward > 0), kept.Count(x => x.Reward < 0));
+                }
+            }
+
+            output.WriteLine($"round {round}: {published.Pairs.Length} pairs, {published.Pairs.Count(p => p.Chosen.Role == SpcPlayers.Generator)} generator pairs");
         }
+    }
+
+    [Fact]
+    public async Task League_BackendFailsForOneGame_RecordsItFailedAfterMaxAttemptsAndStillCloses()
+    {
+        var spec = new LeagueSpec("lg-fail", 4, 1, 2, "", "", "", 21) { Options = ["max_game_attempts=2"] };
+        var doomed = LeagueGrain.GameFor(spec, 1, 1, "", "");
+
+        // A real OpenAI-compatible server over the simulated model, whose backend throws on every request about one problem.
+        await using var server = await SimServer.StartAsync(new SimServerOptions(), new FailsOnText(SimulatedBackend.Create(), doomed.Question));
+        spec = spec with { GeneratorModel = server.ModelSpec, CriticModel = server.ModelSpec, SolverModel = server.ModelSpec };
+        var league = fixture.Client.GetGrain<ILeagueGrain>("lg-fail");
+        await league.StartAsync(spec);
+        var status = await WaitAsync(league, s => s.State == LeagueStates.Completed);
+
+        var round = Assert.Single(status.Rounds);
+        output.WriteLine(round.ToString());
+        Assert.Equal(LeagueStates.Completed, status.State);
+        Assert.Equal((4, 1), (round.ValidGames, round.FailedGames));
+        Assert.True(status.Failed >= 2, $"{status.Failed} failed attempts");
+        var records = await ExportAllAsync(league, 1);
+        var failed = Assert.Single(records, r => r.InvalidReason == SpcGame.ReasonGameFailed);
+        Assert.Equal((doomed.Key, doomed.ProblemId, false), (failed.Key, failed.ProblemId, failed.Valid));
+        Assert.False(string.IsNullOrEmpty(failed.Error));
+        Assert.Empty(failed.Turns);
+        Assert.Equal(records.Count, round.Games);
+        Assert.DoesNotContain((await DatasetAsync(league, 1)).Samples, x => x.GameKey == doomed.Key);
+
+        // Starting again with the same spec resumes; other options are another league.
+        await league.StartAsync(spec);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => league.StartAsync(spec with { Options = ["max_game_attempts=3"] }));
     }
 
     [Fact]
@@ -108,14 +172,14 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
     public async Task League_SetModels_AppliesFromTheNextRound()
     {
         var league = fixture.Client.GetGrain<ILeagueGrain>("lg-models");
-        await league.StartAsync(new LeagueSpec("lg-models", 10, 2, 1, "", "", "", 9));
+        await league.StartAsync(new LeagueSpec("lg-models", 10, 2, 1, "", "", "", 9) { Options = ["solution_source=reference"] });
         await league.SetModelsAsync("sim", "sim");
         var done = await WaitAsync(league, s => s.State == LeagueStates.Completed);
 
         Assert.Equal(("", ""), (done.Rounds[0].GeneratorModel, done.Rounds[0].CriticModel));
         Assert.Equal(("sim", "sim"), (done.Rounds[1].GeneratorModel, done.Rounds[1].CriticModel));
         Assert.All(await ExportAllAsync(league, 1), r => Assert.Equal("", r.GeneratorModel));
-        Assert.All(await ExportAllAsync(league, 2), r => Assert.Equal(("sim", "sim"), (r.GeneratorModel, r.CriticModel)));
+        Assert.All(await ExportAllAsync(league, 2), r => Assert.Equal(("sim", "sim", "reference", 0), (r.GeneratorModel, r.CriticModel, r.SolutionSource, r.SolutionAttempts)));
     }
 
     [Fact]
@@ -152,6 +216,33 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
                 return records;
             }
         }
+    }
+
+    private static async Task<RoundDataset> DatasetAsync(ILeagueGrain league, int round)
+    {
+        var samples = new List<TrainingSample>();
+        var pairs = new List<PreferencePair>();
+        for (var chunk = 0; ;)
+        {
+            var page = await league.ExportDatasetAsync(round, chunk);
+            var part = SpcRecords.ToCore(page.Chunk);
+            samples.AddRange(part.Samples);
+            pairs.AddRange(part.Pairs);
+            chunk = page.NextChunk;
+            if (page.Finished)
+            {
+                return new RoundDataset([.. samples], [.. pairs]);
+            }
+        }
+    }
+
+    // A backend that is down for one problem: any request whose messages mention the text fails (the server answers 500).
+    private sealed class FailsOnText(IChatClient inner, string text) : DelegatingChatClient(inner)
+    {
+        public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            messages.Any(m => m.Text.Contains(text, StringComparison.Ordinal))
+                ? throw new IOException("backend down for this problem")
+                : base.GetResponseAsync(messages, options, cancellationToken);
     }
 
     private static async Task<LeagueStatus> WaitAsync(ILeagueGrain league, Func<LeagueStatus, bool> done)

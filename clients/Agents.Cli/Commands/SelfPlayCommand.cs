@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Agents.Cli.Hosting;
+using Agents.Cli.Spc;
 using Agents.Contracts.SelfPlay;
 using Agents.Core.Spc;
 using Agents.Grains.SelfPlay;
@@ -24,6 +25,17 @@ internal static class SelfPlayCommand
         var round = new Option<int>("--round") { Description = "Round to export", Required = true };
         var format = new Option<string>("--format") { Description = "trl | openrlhf | raw", DefaultValueFactory = _ => "trl" };
         var output = new Option<string>("--output") { Description = "Output JSONL file (trl/openrlhf also write FILE.pairs.jsonl)", Required = true };
+        var option = new Option<string[]>("--option")
+        {
+            Description = "SPC option key=value, repeatable (" + string.Join(", ", SpcOptionsText.KeyNames) + "); see docs/spc.md",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var plot = new Option<string?>("--plot") { Description = "Write a PNG of critic accuracy and generator success per round to FILE" };
+        var recordSet = new Option<string>("--records")
+        {
+            Description = "published: the round's published (balanced) dataset and pairs; all: every record's samples, unbalanced",
+            DefaultValueFactory = _ => "published",
+        };
         var startOutput = new Option<string?>("--output")
         {
             Description = "Embedded mode: export every round to FILE with .rN before the extension (an embedded league ends with the command)",
@@ -31,15 +43,40 @@ internal static class SelfPlayCommand
 
         var start = new Command("start", "Start (or resume) a league; embedded mode plays it to completion, then prints status")
         {
-            league, cluster, games, rounds, concurrency, generator, critic, solver, seed, format, startOutput,
+            league, cluster, games, rounds, concurrency, generator, critic, solver, seed, option, format, startOutput, plot,
         };
         start.SetAction(async (parse, ct) =>
         {
+            ImmutableArray<string> options;
+            try
+            {
+                options = SpcOptionsText.Canonical(parse.GetValue(option));
+            }
+            catch (ArgumentException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message);
+                return 2;
+            }
+
             await using var connection = await AgentsConnection.OpenAsync(parse.GetValue(cluster), new Dictionary<string, string?>(), ct);
             var name = parse.GetValue(league)!;
             var grain = connection.Grains.GetGrain<ILeagueGrain>(name);
-            await grain.StartAsync(new LeagueSpec(name, parse.GetValue(games), parse.GetValue(rounds), parse.GetValue(concurrency),
-                parse.GetValue(generator) ?? string.Empty, parse.GetValue(critic) ?? string.Empty, parse.GetValue(solver) ?? string.Empty, parse.GetValue(seed)));
+
+            try
+            {
+                await grain.StartAsync(new LeagueSpec(name, parse.GetValue(games), parse.GetValue(rounds), parse.GetValue(concurrency),
+                    parse.GetValue(generator) ?? string.Empty, parse.GetValue(critic) ?? string.Empty, parse.GetValue(solver) ?? string.Empty, parse.GetValue(seed))
+                {
+                    Options = options,
+                });
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+            {
+                // An existing league with other settings, or settings the league refuses: a usage error, not a crash.
+                await Console.Error.WriteLineAsync($"league {name}: {ex.Message}");
+                return 2;
+            }
+
             var status = await grain.GetStatusAsync();
             if (connection.Embedded)
             {
@@ -52,6 +89,7 @@ internal static class SelfPlayCommand
             }
 
             Print(status);
+            SavePlot(status, parse.GetValue(plot));
             if (parse.GetValue(startOutput) is { Length: > 0 } file)
             {
                 if (!TryFormat(parse.GetValue(format)!, out var kind))
@@ -63,18 +101,20 @@ internal static class SelfPlayCommand
                 foreach (var r in status.Rounds.Where(r => r.Closed))
                 {
                     var roundFile = Path.ChangeExtension(file, null) + string.Create(CultureInfo.InvariantCulture, $".r{r.Round}") + Path.GetExtension(file);
-                    await WriteAsync(await ExportAsync(grain, r.Round), kind, roundFile, parse.GetValue(seed), ct);
+                    await WriteRoundAsync(grain, r.Round, kind, published: true, roundFile, ct);
                 }
             }
 
             return 0;
         });
 
-        var status = new Command("status", "Print a league's state and per-round table") { league, cluster };
+        var status = new Command("status", "Print a league's state, options and per-round table; --plot draws the rates per round") { league, cluster, plot };
         status.SetAction(async (parse, ct) =>
         {
             await using var connection = await AgentsConnection.OpenAsync(parse.GetValue(cluster), new Dictionary<string, string?>(), ct);
-            Print(await connection.Grains.GetGrain<ILeagueGrain>(parse.GetValue(league)!).GetStatusAsync());
+            var current = await connection.Grains.GetGrain<ILeagueGrain>(parse.GetValue(league)!).GetStatusAsync();
+            Print(current);
+            SavePlot(current, parse.GetValue(plot));
             return 0;
         });
 
@@ -105,9 +145,9 @@ internal static class SelfPlayCommand
             return 0;
         });
 
-        var export = new Command("export", "Write a round's records: reward rows (and chosen/rejected pairs) for trl/openrlhf, or raw game records")
+        var export = new Command("export", "Write a round's published dataset: reward rows and chosen/rejected pairs for trl/openrlhf, or raw game records")
         {
-            league, cluster, round, format, output, seed,
+            league, cluster, round, format, output, recordSet,
         };
         export.SetAction(async (parse, ct) =>
         {
@@ -117,9 +157,15 @@ internal static class SelfPlayCommand
                 return 2;
             }
 
+            if (parse.GetValue(recordSet) is not ("published" or "all"))
+            {
+                await Console.Error.WriteLineAsync("--records must be published or all");
+                return 2;
+            }
+
             await using var connection = await AgentsConnection.OpenAsync(parse.GetValue(cluster), new Dictionary<string, string?>(), ct);
-            var records = await ExportAsync(connection.Grains.GetGrain<ILeagueGrain>(parse.GetValue(league)!), parse.GetValue(round));
-            await WriteAsync(records, kind, parse.GetValue(output)!, parse.GetValue(seed), ct);
+            await WriteRoundAsync(connection.Grains.GetGrain<ILeagueGrain>(parse.GetValue(league)!), parse.GetValue(round), kind,
+                parse.GetValue(recordSet) == "published", parse.GetValue(output)!, ct);
             return 0;
         });
 
@@ -145,22 +191,61 @@ internal static class SelfPlayCommand
         }
     }
 
-    /// <summary>Writes a round's records: raw game records, or balanced reward rows plus chosen/rejected pairs (FILE.pairs.jsonl).</summary>
-    public static async Task WriteAsync(IReadOnlyList<GameRecord> records, ExportFormat kind, string file, long seed, CancellationToken ct)
+    /// <summary>The dataset a closed round published, paged out chunk by chunk (empty while the round is open).</summary>
+    public static async Task<RoundDataset> ExportDatasetAsync(ILeagueGrain league, int round)
+    {
+        var samples = new List<TrainingSample>();
+        var pairs = new List<PreferencePair>();
+        for (var chunk = 0; ;)
+        {
+            var page = await league.ExportDatasetAsync(round, chunk);
+            var part = SpcRecords.ToCore(page.Chunk);
+            samples.AddRange(part.Samples);
+            pairs.AddRange(part.Pairs);
+            chunk = page.NextChunk;
+            if (page.Finished)
+            {
+                return new RoundDataset([.. samples], [.. pairs]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes a round: raw game records (every record), or reward rows plus chosen/rejected pairs (FILE.pairs.jsonl) of the
+    /// published dataset (<paramref name="published"/>) or of every record, unbalanced.
+    /// </summary>
+    public static async Task WriteRoundAsync(ILeagueGrain league, int round, ExportFormat kind, bool published, string file, CancellationToken ct)
     {
         if (kind == ExportFormat.Raw)
         {
+            var records = await ExportAsync(league, round);
             await File.WriteAllLinesAsync(file, SpcDataset.RawRows(records), ct);
             Console.WriteLine($"{records.Count} game records → {file}");
             return;
         }
 
-        var samples = SpcDataset.Balance(SpcDataset.Samples(records), SpcOptions.Default, seed);
-        var pairs = SpcDataset.Pairs(samples);
+        var dataset = published
+            ? await ExportDatasetAsync(league, round)
+            : await AllAsync(league, round);
         var pairFile = Path.ChangeExtension(file, null) + ".pairs.jsonl";
-        await File.WriteAllLinesAsync(file, SpcDataset.RewardRows(samples, kind), ct);
-        await File.WriteAllLinesAsync(pairFile, SpcDataset.PairRows(pairs, kind), ct);
-        Console.WriteLine($"{records.Count} games: {samples.Length} reward rows → {file}, {pairs.Length} pairs → {pairFile}");
+        await File.WriteAllLinesAsync(file, SpcDataset.RewardRows(dataset.Samples, kind), ct);
+        await File.WriteAllLinesAsync(pairFile, SpcDataset.PairRows(dataset.Pairs, kind), ct);
+        Console.WriteLine($"round {round} ({(published ? "published" : "all records")}): {dataset.Samples.Length} reward rows → {file}, {dataset.Pairs.Length} pairs → {pairFile}");
+    }
+
+    private static async Task<RoundDataset> AllAsync(ILeagueGrain league, int round)
+    {
+        var records = await ExportAsync(league, round);
+        return new RoundDataset(SpcDataset.Samples(records), SpcDataset.PreferencePairs(records));
+    }
+
+    private static void SavePlot(LeagueStatus status, string? file)
+    {
+        if (file is { Length: > 0 })
+        {
+            RoundPlot.Save(status, file);
+            Console.WriteLine($"plot → {file}");
+        }
     }
 
     private static bool TryFormat(string text, out ExportFormat format) => Enum.TryParse(text, ignoreCase: true, out format);
@@ -170,11 +255,16 @@ internal static class SelfPlayCommand
         var spec = status.Spec;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"league {status.League}: {status.State}, round {(spec is not null && status.State == LeagueStates.Completed ? spec.Rounds : status.Round)}{(spec is null ? "" : $"/{spec.Rounds}")}, in flight {status.InFlight}, failed attempts {status.Failed}"));
-        Console.WriteLine("round closed games valid critic_acc_attacked critic_acc_original gen_vs_solver gen_vs_critic invalid_attack calls tokens generator critic");
+        if (spec is not null)
+        {
+            Console.WriteLine("options: " + string.Join(' ', spec.Options));
+        }
+
+        Console.WriteLine("round closed games valid failed no_solution critic_acc_attacked critic_acc_original gen_vs_solver gen_vs_critic invalid_attack published pairs calls tokens generator critic");
         foreach (var r in status.Rounds)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Round,5} {(r.Closed ? "yes" : "no"),6} {r.Games,5} {r.ValidGames,5} {r.CriticAccuracyAttacked,19:0.000} {r.CriticAccuracyOriginal,19:0.000} {r.GeneratorSuccessVsSolver,13:0.000} {r.GeneratorSuccessVsCritic,13:0.000} {r.InvalidAttackRate,14:0.000} {r.Calls,5} {r.PromptTokens + r.CompletionTokens,6} {Or(r.GeneratorModel)} {Or(r.CriticModel)}"));
+                $"{r.Round,5} {(r.Closed ? "yes" : "no"),6} {r.Games,5} {r.ValidGames,5} {r.FailedGames,6} {r.NoSolutionGames,11} {r.CriticAccuracyAttacked,19:0.000} {r.CriticAccuracyOriginal,19:0.000} {r.GeneratorSuccessVsSolver,13:0.000} {r.GeneratorSuccessVsCritic,13:0.000} {r.InvalidAttackRate,14:0.000} {r.PublishedSamples,9} {r.PublishedPairs,5} {r.Calls,5} {r.PromptTokens + r.CompletionTokens,6} {Or(r.GeneratorModel)} {Or(r.CriticModel)}"));
         }
     }
 

@@ -43,6 +43,10 @@ public sealed record GameSpec(
     [property: Id(9)] string SolverModel,
     [property: Id(10)] long Seed)
 {
+    /// <summary>The league's SPC options as canonical "key=value" entries (empty = the defaults).</summary>
+    [Id(11)]
+    public ImmutableArray<string> Options { get; init; } = [];
+
     /// <summary>"league/round/game", the game grain's key.</summary>
     public string Key => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{League}/{Round}/{Game}");
 }
@@ -88,6 +92,9 @@ public sealed record GameTurnResult(
 /// <param name="Calls">All model calls.</param>
 /// <param name="PromptTokens">Prompt tokens.</param>
 /// <param name="CompletionTokens">Completion tokens.</param>
+/// <param name="SolutionSource">"solver" or "reference".</param>
+/// <param name="SolutionAttempts">Solver solutions sampled (0 for the reference).</param>
+/// <param name="Error">The last failure of a failed game, else null.</param>
 [GenerateSerializer, Immutable, Alias("agents.spc-game-result.v1")]
 public sealed record GameResult(
     [property: Id(0)] string League,
@@ -115,7 +122,10 @@ public sealed record GameResult(
     [property: Id(22)] ImmutableArray<GameTurnResult> Turns,
     [property: Id(23)] int Calls,
     [property: Id(24)] long PromptTokens,
-    [property: Id(25)] long CompletionTokens)
+    [property: Id(25)] long CompletionTokens,
+    [property: Id(26)] string SolutionSource = "reference",
+    [property: Id(27)] int SolutionAttempts = 0,
+    [property: Id(28)] string? Error = null)
 {
     /// <summary>"league/round/game".</summary>
     public string Key => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{League}/{Round}/{Game}");

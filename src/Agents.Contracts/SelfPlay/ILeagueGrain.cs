@@ -27,6 +27,10 @@ public interface ILeagueGrain : IGrainWithStringKey
     /// <summary>Pages a round's records out by chunk, starting at chunk <paramref name="fromChunk"/>.</summary>
     [Alias("export")]
     Task<GamePage> ExportAsync(int round, int fromChunk);
+
+    /// <summary>Pages out the dataset a closed round published (balanced samples and preference pairs); empty while the round is open.</summary>
+    [Alias("export-dataset")]
+    Task<DatasetPage> ExportDatasetAsync(int round, int fromChunk);
 }
 
 /// <summary>How a league runs.</summary>
@@ -47,7 +51,21 @@ public sealed record LeagueSpec(
     [property: Id(4)] string GeneratorModel,
     [property: Id(5)] string CriticModel,
     [property: Id(6)] string SolverModel,
-    [property: Id(7)] long Seed);
+    [property: Id(7)] long Seed)
+{
+    /// <summary>SPC options as "key=value" entries (docs/spc.md); the league stores them canonical (every key, sorted).</summary>
+    [Id(8)]
+    public ImmutableArray<string> Options { get; init; } = [];
+
+    /// <summary>Equal specs: the same fields and the same options in the same order (arrays compared by content).</summary>
+    public bool Equals(LeagueSpec? other) =>
+        other is not null && League == other.League && GamesPerRound == other.GamesPerRound && Rounds == other.Rounds
+        && Concurrency == other.Concurrency && GeneratorModel == other.GeneratorModel && CriticModel == other.CriticModel
+        && SolverModel == other.SolverModel && Seed == other.Seed && Options.AsSpan().SequenceEqual(other.Options.AsSpan());
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(League, GamesPerRound, Rounds, Concurrency, Seed, Options.Length);
+}
 
 /// <summary>League states.</summary>
 public static class LeagueStates
@@ -70,7 +88,7 @@ public static class LeagueStates
 /// <param name="State">One of <see cref="LeagueStates"/>.</param>
 /// <param name="Round">The current round (Rounds + 1 when completed).</param>
 /// <param name="InFlight">Games in flight now.</param>
-/// <param name="Failed">Game attempts that threw (the game is retried).</param>
+/// <param name="Failed">Game attempts that threw (a game is retried up to max_game_attempts, then recorded as failed).</param>
 /// <param name="Spec">The spec, or null when never started.</param>
 /// <param name="Rounds">One row per round started.</param>
 [GenerateSerializer, Immutable, Alias("agents.spc-league-status.v1")]
@@ -99,6 +117,10 @@ public sealed record LeagueStatus(
 /// <param name="Calls">Model calls.</param>
 /// <param name="PromptTokens">Prompt tokens.</param>
 /// <param name="CompletionTokens">Completion tokens.</param>
+/// <param name="FailedGames">Games recorded as failed after their last attempt.</param>
+/// <param name="NoSolutionGames">Games whose solver found no correct solution.</param>
+/// <param name="PublishedSamples">Reward samples in the published (balanced) dataset.</param>
+/// <param name="PublishedPairs">Preference pairs in the published dataset.</param>
 [GenerateSerializer, Immutable, Alias("agents.spc-round-summary.v1")]
 public sealed record RoundSummary(
     [property: Id(0)] int Round,
@@ -115,7 +137,11 @@ public sealed record RoundSummary(
     [property: Id(11)] int CriticInvalidOutputs,
     [property: Id(12)] long Calls,
     [property: Id(13)] long PromptTokens,
-    [property: Id(14)] long CompletionTokens);
+    [property: Id(14)] long CompletionTokens,
+    [property: Id(15)] int FailedGames,
+    [property: Id(16)] int NoSolutionGames,
+    [property: Id(17)] int PublishedSamples,
+    [property: Id(18)] int PublishedPairs);
 
 /// <summary>A page of a round's records.</summary>
 /// <param name="Records">The records of one chunk, by game index.</param>
@@ -138,4 +164,69 @@ public interface IGameChunkGrain : IGrainWithStringKey
     /// <summary>The chunk's records by game index.</summary>
     [Alias("get")]
     Task<ImmutableArray<GameResult>> GetAsync();
+}
+
+/// <summary>One reward row of a published round dataset (Core's <c>TrainingSample</c>).</summary>
+/// <param name="Role">Trained model: "generator" or "critic".</param>
+/// <param name="Turn">The turn's seat.</param>
+/// <param name="GameKey">"league/round/game".</param>
+/// <param name="System">System message.</param>
+/// <param name="User">User message.</param>
+/// <param name="Completion">Response.</param>
+/// <param name="Reward">+1 or −1.</param>
+/// <param name="Model">Model id that produced the response (or "synthesized:verdict-flip").</param>
+/// <param name="PromptHash">The game's prompt hash.</param>
+/// <param name="Seed">The game's seed.</param>
+[GenerateSerializer, Immutable, Alias("agents.spc-published-sample.v1")]
+public sealed record PublishedSample(
+    [property: Id(0)] string Role,
+    [property: Id(1)] string Turn,
+    [property: Id(2)] string GameKey,
+    [property: Id(3)] string System,
+    [property: Id(4)] string User,
+    [property: Id(5)] string Completion,
+    [property: Id(6)] int Reward,
+    [property: Id(7)] string Model,
+    [property: Id(8)] string PromptHash,
+    [property: Id(9)] long Seed);
+
+/// <summary>One preference pair of a published round dataset.</summary>
+/// <param name="Chosen">The +1 side.</param>
+/// <param name="Rejected">The −1 side (same prompt).</param>
+/// <param name="Synthesized">"none", "chosen" or "rejected": which side is a verdict flip of the critic's response.</param>
+[GenerateSerializer, Immutable, Alias("agents.spc-published-pair.v1")]
+public sealed record PublishedPair(
+    [property: Id(0)] PublishedSample Chosen,
+    [property: Id(1)] PublishedSample Rejected,
+    [property: Id(2)] string Synthesized);
+
+/// <summary>A chunk of a round's published dataset.</summary>
+/// <param name="Samples">Balanced reward samples.</param>
+/// <param name="Pairs">Preference pairs.</param>
+[GenerateSerializer, Immutable, Alias("agents.spc-dataset-chunk.v1")]
+public sealed record DatasetChunk(
+    [property: Id(0)] ImmutableArray<PublishedSample> Samples,
+    [property: Id(1)] ImmutableArray<PublishedPair> Pairs);
+
+/// <summary>A page of a round's published dataset.</summary>
+/// <param name="Chunk">The chunk's rows.</param>
+/// <param name="NextChunk">The chunk to ask for next.</param>
+/// <param name="Finished">True when no chunk follows.</param>
+[GenerateSerializer, Immutable, Alias("agents.spc-dataset-page.v1")]
+public sealed record DatasetPage(
+    [property: Id(0)] DatasetChunk Chunk,
+    [property: Id(1)] int NextChunk,
+    [property: Id(2)] bool Finished);
+
+/// <summary>A chunk of a round's published dataset (key = "league/round/chunk"); written whole at the round barrier.</summary>
+[Alias("agents.spc-dataset-chunk")]
+public interface IDatasetChunkGrain : IGrainWithStringKey
+{
+    /// <summary>Replaces the chunk (publishing is deterministic, so a repeated barrier writes the same rows).</summary>
+    [Alias("set")]
+    Task SetAsync(DatasetChunk chunk);
+
+    /// <summary>The chunk, empty when never written.</summary>
+    [Alias("get")]
+    Task<DatasetChunk> GetAsync();
 }

@@ -14,6 +14,9 @@ public static class SpcPlayers
 
     /// <summary>The critic on the paired original step.</summary>
     public const string PairedCritic = "critic-paired";
+
+    /// <summary>A solver solution sampled for the game (never a training record: its reward is null).</summary>
+    public const string Solver = "solver";
 }
 
 /// <summary>One model call of a game: who played, the prompt (system may be empty), the response, the parsed outcome and the reward.</summary>
@@ -54,6 +57,9 @@ public sealed record GameTurn(string Player, string System, string User, string 
 /// <param name="Calls">All model calls of the game (solver completions included).</param>
 /// <param name="PromptTokens">Prompt tokens of all calls.</param>
 /// <param name="CompletionTokens">Completion tokens of all calls.</param>
+/// <param name="SolutionSource">"solver" or "reference" (<see cref="Spc.SolutionSource"/>, snake case).</param>
+/// <param name="SolutionAttempts">Solver solutions sampled before one was correct (or all of them when none was); 0 for the reference.</param>
+/// <param name="Error">For a failed game (<see cref="SpcGame.ReasonGameFailed"/>): the last failure, else null.</param>
 public sealed record GameRecord(
     string League,
     int Round,
@@ -80,7 +86,10 @@ public sealed record GameRecord(
     ImmutableArray<GameTurn> Turns,
     int Calls,
     long PromptTokens,
-    long CompletionTokens)
+    long CompletionTokens,
+    string SolutionSource = "reference",
+    int SolutionAttempts = 0,
+    string? Error = null)
 {
     /// <summary>"league/round/game", the record's identity (and the game grain's key).</summary>
     public string Key => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{League}/{Round}/{Game}");

@@ -30,10 +30,29 @@ public enum ExportFormat
 /// <param name="Seed">The game's seed.</param>
 public sealed record TrainingSample(string Role, string Turn, string GameKey, string System, string User, string Completion, int Reward, string Model, string PromptHash, long Seed);
 
+/// <summary>Which side of a preference pair was written by the game master rather than by a model.</summary>
+public static class PairSynthesis
+{
+    /// <summary>Both sides are model responses.</summary>
+    public const string None = "none";
+
+    /// <summary>The chosen side is the critic's response with its verdict flipped to the proven one.</summary>
+    public const string Chosen = "chosen";
+
+    /// <summary>The rejected side is the critic's response with its verdict flipped to the wrong one.</summary>
+    public const string Rejected = "rejected";
+}
+
 /// <summary>A preference pair: one prompt, a response with reward +1 (chosen) and one with −1 (rejected).</summary>
 /// <param name="Chosen">The +1 sample.</param>
 /// <param name="Rejected">The −1 sample with the same role and prompt.</param>
-public sealed record PreferencePair(TrainingSample Chosen, TrainingSample Rejected);
+/// <param name="Synthesized">One of <see cref="PairSynthesis"/>.</param>
+public sealed record PreferencePair(TrainingSample Chosen, TrainingSample Rejected, string Synthesized = PairSynthesis.None);
+
+/// <summary>A round's published dataset: the balanced reward samples and the preference pairs.</summary>
+/// <param name="Samples">Balanced samples (<see cref="SpcDataset.Balance"/>).</param>
+/// <param name="Pairs">Preference pairs (<see cref="SpcDataset.PreferencePairs"/>).</param>
+public sealed record RoundDataset(ImmutableArray<TrainingSample> Samples, ImmutableArray<PreferencePair> Pairs);
 
 /// <summary>Assembles, balances and exports a round's training data (ALGORITHMS §3.6: filter → balance → publish).</summary>
 public static class SpcDataset
@@ -44,17 +63,8 @@ public static class SpcDataset
         ArgumentNullException.ThrowIfNull(records);
         return
         [
-            .. records.SelectMany(r => r.Turns.Where(t => t.Reward is not null).Select(t => new TrainingSample(
-                t.Player == SpcPlayers.Generator ? SpcPlayers.Generator : SpcPlayers.Critic,
-                t.Player,
-                r.Key,
-                t.System,
-                t.User,
-                t.Response,
-                t.Reward!.Value,
-                t.Player == SpcPlayers.Generator ? r.GeneratorModel : r.CriticModel,
-                r.PromptHash,
-                r.Seed))),
+            .. records.SelectMany(r => r.Turns.Where(t => t.Reward is not null && t.Player != SpcPlayers.Solver)
+                .Select(t => Sample(r, t, t.Reward!.Value, t.Player == SpcPlayers.Generator ? r.GeneratorModel : r.CriticModel))),
         ];
     }
 
@@ -121,6 +131,96 @@ public static class SpcDataset
         return pairs.ToImmutable();
     }
 
+    /// <summary>
+    /// The dataset a round barrier publishes (ALGORITHMS §3.6: filter → balance → publish): the records' samples balanced per
+    /// player with the league's options and seed, and the preference pairs of all the round's records.
+    /// </summary>
+    public static RoundDataset Publish(IReadOnlyCollection<GameRecord> records, SpcOptions? options, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        return new RoundDataset(Balance(Samples(records), options, seed), PreferencePairs(records));
+    }
+
+    /// <summary>
+    /// Preference pairs from the natural structure of a round (docs/spc.md "Preference pairs"): a critic pair for every
+    /// critic turn of a valid game (<see cref="CriticPairs"/>), then the generator pairs (<see cref="GeneratorPairs"/>).
+    /// </summary>
+    public static ImmutableArray<PreferencePair> PreferencePairs(IEnumerable<GameRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var list = records as IReadOnlyCollection<GameRecord> ?? [.. records];
+        return [.. CriticPairs(list), .. GeneratorPairs(Samples(list))];
+    }
+
+    /// <summary>
+    /// Critic pairs, only where the record proves the right verdict: in a valid game the attacked step is wrong (its
+    /// completions' success rate dropped, validation) and the original step is right (it comes from a solution whose answer
+    /// matched the gold, and its completions reached the gold often enough). For each critic turn with a verdict, the
+    /// critic's own response is one side and the same response with its verdict tag flipped is the other: chosen is the side
+    /// with the proven verdict ("Incorrect" on the attacked step, "Correct" on the original), rejected the other. Both sides
+    /// share the critic's prompt; <see cref="PreferencePair.Synthesized"/> says which side is the flipped one.
+    /// </summary>
+    public static ImmutableArray<PreferencePair> CriticPairs(IEnumerable<GameRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var pairs = ImmutableArray.CreateBuilder<PreferencePair>();
+        foreach (var record in records.Where(r => r.Valid))
+        {
+            foreach (var turn in record.Turns.Where(t => t.Player is SpcPlayers.Critic or SpcPlayers.PairedCritic))
+            {
+                var said = CriticPrompt.Parse(turn.Response);
+                if (said == CriticVerdict.Invalid)
+                {
+                    continue;
+                }
+
+                var truth = turn.Player == SpcPlayers.Critic ? CriticVerdict.Incorrect : CriticVerdict.Correct;
+                var wrong = truth == CriticVerdict.Correct ? CriticVerdict.Incorrect : CriticVerdict.Correct;
+                var actual = Sample(record, turn, said == truth ? 1 : -1, record.CriticModel);
+                var flipped = actual with
+                {
+                    Completion = WithVerdict(turn.Response, said == truth ? wrong : truth),
+                    Reward = -actual.Reward,
+                    Model = SynthesizedModel,
+                };
+                pairs.Add(said == truth
+                    ? new PreferencePair(actual, flipped, PairSynthesis.Rejected)
+                    : new PreferencePair(flipped, actual, PairSynthesis.Chosen));
+            }
+        }
+
+        return pairs.ToImmutable();
+    }
+
+    /// <summary>
+    /// Generator pairs: for one generator prompt (the same problem, prefix and attacked step, which games of one problem share
+    /// when GamesPerProblem ≥ 2), a successful attack (reward +1: it broke the solver and fooled the critic) is chosen and an
+    /// unsuccessful one (−1: failed validation or caught by the critic) rejected, paired in record order. Both sides are model outputs.
+    /// </summary>
+    public static ImmutableArray<PreferencePair> GeneratorPairs(IEnumerable<TrainingSample> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        return Pairs(samples.Where(s => s.Role == SpcPlayers.Generator));
+    }
+
+    /// <summary>The model id written on the synthesized side of a critic pair.</summary>
+    public const string SynthesizedModel = "synthesized:verdict-flip";
+
+    /// <summary>The critic output with the text between its first verdict tags replaced by <paramref name="verdict"/>.</summary>
+    public static string WithVerdict(string response, CriticVerdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var open = response.IndexOf(Prompts.PromptMarkers.VerdictOpen, StringComparison.Ordinal);
+        var start = open + Prompts.PromptMarkers.VerdictOpen.Length;
+        var close = open < 0 ? -1 : response.IndexOf(Prompts.PromptMarkers.VerdictClose, start, StringComparison.Ordinal);
+        if (close < 0)
+        {
+            throw new ArgumentException("the response has no verdict tags", nameof(response));
+        }
+
+        return string.Concat(response.AsSpan(0, start), verdict.ToString(), response.AsSpan(close));
+    }
+
     /// <summary>JSON lines of the samples as reward rows in <paramref name="format"/> (not for <see cref="ExportFormat.Raw"/>).</summary>
     public static IEnumerable<string> RewardRows(IEnumerable<TrainingSample> samples, ExportFormat format)
     {
@@ -164,6 +264,8 @@ public static class SpcDataset
                 ["chosen"] = new JsonArray(Message("assistant", p.Chosen.Completion)),
                 ["rejected"] = new JsonArray(Message("assistant", p.Rejected.Completion)),
                 ["player"] = p.Chosen.Role,
+                ["turn"] = p.Chosen.Turn,
+                ["synthesized"] = p.Synthesized,
                 ["games"] = new JsonArray(p.Chosen.GameKey, p.Rejected.GameKey),
             }),
             ExportFormat.OpenRlhf => Json(new JsonObject
@@ -172,6 +274,8 @@ public static class SpcDataset
                 ["chosen"] = p.Chosen.Completion,
                 ["rejected"] = p.Rejected.Completion,
                 ["player"] = p.Chosen.Role,
+                ["turn"] = p.Chosen.Turn,
+                ["synthesized"] = p.Synthesized,
                 ["games"] = new JsonArray(p.Chosen.GameKey, p.Rejected.GameKey),
             }),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Raw exports game records, not pairs."),
@@ -218,8 +322,14 @@ public static class SpcDataset
             ["calls"] = r.Calls,
             ["prompt_tokens"] = r.PromptTokens,
             ["completion_tokens"] = r.CompletionTokens,
+            ["solution_source"] = r.SolutionSource,
+            ["solution_attempts"] = r.SolutionAttempts,
+            ["error"] = r.Error,
         }));
     }
+
+    private static TrainingSample Sample(GameRecord r, GameTurn t, int reward, string model) => new(
+        t.Player == SpcPlayers.Generator ? SpcPlayers.Generator : SpcPlayers.Critic, t.Player, r.Key, t.System, t.User, t.Response, reward, model, r.PromptHash, r.Seed);
 
     private static JsonArray Messages(TrainingSample sample) => sample.System.Length == 0
         ? new JsonArray(Message("user", sample.User))

@@ -27,6 +27,15 @@ public static class SpcGame
     /// <summary>The modified step did not lower the completions' success rate enough.</summary>
     public const string ReasonNoDrop = "success-drop-too-small";
 
+    /// <summary>None of the solver's solutions reached the gold answer, so there was nothing to attack (the generator did not play).</summary>
+    public const string ReasonNoCorrectSolution = "no-correct-solution";
+
+    /// <summary>The game threw on every one of its attempts (the record's Error holds the last failure).</summary>
+    public const string ReasonGameFailed = "game-failed";
+
+    /// <summary>Whether a record's game was played by the generator (neither "no-correct-solution" nor "game-failed").</summary>
+    public static bool Attacked(string? invalidReason) => invalidReason is not (ReasonNoCorrectSolution or ReasonGameFailed);
+
     /// <summary>
     /// The index of the step to attack, uniform (seeded) among the steps judged correct (all when
     /// <paramref name="judgedCorrect"/> is null), leaving out the final step when configured; −1 when none qualifies.

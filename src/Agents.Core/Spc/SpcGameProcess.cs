@@ -22,6 +22,9 @@ public enum SpcRole
 
     /// <summary>The critic on the paired original step.</summary>
     CriticPaired,
+
+    /// <summary>A solver solution of the problem (<see cref="SolutionSource.Solver"/>), before the attack.</summary>
+    Solve,
 }
 
 /// <summary>One model request of a game, with its reproducible seed (ALGORITHMS §0).</summary>
@@ -92,12 +95,25 @@ public static class SpcGameProcess
         clock ??= TimeProvider.System;
         var started = clock.GetUtcNow();
         var ledger = new Ledger(setup, model, cancellationToken);
+        var turns = ImmutableArray.CreateBuilder<GameTurn>();
         var steps = setup.Steps;
+        if (options.SolutionSource == SolutionSource.Solver)
+        {
+            var solved = await SolveAsync(setup, ledger, turns, options, mode);
+            if (solved is null)
+            {
+                return Record(setup, options, started, clock, -1, null, AttackParseStatus.MissingStep,
+                    new AttackValidation(0, 0, false, SpcGame.ReasonNoCorrectSolution), CriticVerdict.Invalid, CriticVerdict.Invalid, 0, turns.ToImmutable(), ledger, Hash());
+            }
+
+            steps = solved.Value;
+        }
+
         var k = SpcGame.ChooseStep(steps.Length, null, setup.Seed, options);
         if (k < 0)
         {
             return Record(setup, options, started, clock, -1, null, AttackParseStatus.MissingStep, new AttackValidation(0, 0, false, SpcGame.ReasonUnparsed),
-                CriticVerdict.Invalid, CriticVerdict.Invalid, 0, [], ledger, SpcHash.Prompts());
+                CriticVerdict.Invalid, CriticVerdict.Invalid, 0, turns.ToImmutable(), ledger, SpcHash.Prompts());
         }
 
         var prefix = steps[..k];
@@ -132,7 +148,6 @@ public static class SpcGameProcess
         var pairedVerdict = paired?.Verdict ?? CriticVerdict.Invalid;
         var rewards = SpcGame.Rewards(validation.Valid, attackVerdict, paired?.Verdict, options);
         var system = generatorPrompt.Count > 1 ? generatorPrompt[0].Text : string.Empty;
-        var turns = ImmutableArray.CreateBuilder<GameTurn>();
         turns.Add(new GameTurn(SpcPlayers.Generator, system, generatorPrompt[^1].Text, generatorText, rewards.Generator));
         if (attacked is { } a)
         {
@@ -144,17 +159,58 @@ public static class SpcGameProcess
             turns.Add(new GameTurn(SpcPlayers.PairedCritic, Prompts.PromptMarkers.CriticInstruction, pairedUser, p.Text, rewards.PairedCritic));
         }
 
-        var hash = SpcHash.Prompts(Prompts.PromptMarkers.CriticInstruction, Prompts.PromptMarkers.SneakyInstruction, Prompts.PromptMarkers.ContinueInstruction);
-        return Record(setup, options, started, clock, k, attack.ErrorType, attack.Status, validation, attackVerdict, pairedVerdict, invalidOutputs, turns.ToImmutable(), ledger, hash);
+        return Record(setup, options, started, clock, k, attack.ErrorType, attack.Status, validation, attackVerdict, pairedVerdict, invalidOutputs, turns.ToImmutable(), ledger, Hash());
+    }
+
+    /// <summary>
+    /// The record of a game that threw on each of its attempts: invalid with <see cref="SpcGame.ReasonGameFailed"/>, no turns,
+    /// and <paramref name="error"/> kept; the league writes it so the round counts the game as failed and plays another.
+    /// </summary>
+    public static GameRecord Failed(GameSetup setup, SpcOptions? options, string error, DateTimeOffset startedAt, DateTimeOffset finishedAt)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        options ??= SpcOptions.Default;
+        return new(setup.League, setup.Round, setup.Game, setup.GeneratorModel, setup.CriticModel, setup.SolverModel, setup.ProblemId, setup.Seed, Hash(),
+            startedAt, finishedAt, -1, CriticPrompt.StepJoiner, null, AttackParseStatus.MissingStep, 0, 0, false, SpcGame.ReasonGameFailed,
+            CriticVerdict.Invalid, CriticVerdict.Invalid, 0, [], 0, 0, 0, SourceName(options), 0, error);
     }
 
     /// <summary>The seed of a game call: derived from the game key, the game seed, the role and the index.</summary>
     public static long SeedOf(GameSetup setup, SpcRole role, int index)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        var key = string.Create(CultureInfo.InvariantCulture, $"{setup.League}/{setup.Round}/{setup.Game}");
+
+        // Solutions are a property of the problem within the round: every game played on it attacks the same solution.
+        var key = role == SpcRole.Solve
+            ? string.Create(CultureInfo.InvariantCulture, $"{setup.League}/{setup.Round}")
+            : string.Create(CultureInfo.InvariantCulture, $"{setup.League}/{setup.Round}/{setup.Game}");
         return SampleSeed.ForChoice(SampleSeed.Derive(key, setup.ProblemId, role.ToString(), setup.Round, setup.Seed), index);
     }
+
+    // Up to SolveAttempts solver solutions, each graded against the gold answer as batch runs grade (extracted answer,
+    // AnswerEquivalence); the first correct one is split into its steps. Every sample is kept as a reward-less solver turn.
+    private static async Task<ImmutableArray<string>?> SolveAsync(GameSetup setup, Ledger ledger, ImmutableArray<GameTurn>.Builder turns, SpcOptions options, EquivalenceMode mode)
+    {
+        var prompt = Solving.SolverPrompt.Build(setup.Question);
+        for (var n = 0; n < options.SolveAttempts; n++)
+        {
+            var text = (await ledger.CallAsync(SpcRole.Solve, n, prompt, options.SolverTemperature)).Text;
+            turns.Add(new GameTurn(SpcPlayers.Solver, string.Empty, prompt[^1].Text, text, null));
+            ledger.SolutionAttempts = n + 1;
+            var solution = SolutionParser.Parse(text);
+            if (AnswerEquivalence.AreEquivalent(solution.Answer, setup.Gold, mode) && solution.Steps.Length > 0)
+            {
+                return [.. solution.Steps.Select(s => s.Text)];
+            }
+        }
+
+        return null;
+    }
+
+    private static string Hash() =>
+        SpcHash.Prompts(Prompts.PromptMarkers.CriticInstruction, Prompts.PromptMarkers.SneakyInstruction, Prompts.PromptMarkers.ContinueInstruction);
+
+    private static string SourceName(SpcOptions options) => options.SolutionSource == SolutionSource.Solver ? "solver" : "reference";
 
     // N continuations from the branch's steps, graded against the gold answer; a branch whose last step already states a
     // boxed answer is graded directly (every outcome the same, no calls).
@@ -203,7 +259,8 @@ public static class SpcGameProcess
         ImmutableArray<GameTurn> turns, Ledger ledger, string hash) =>
         new(setup.League, setup.Round, setup.Game, setup.GeneratorModel, setup.CriticModel, setup.SolverModel, setup.ProblemId, setup.Seed, hash,
             started, clock.GetUtcNow(), step, CriticPrompt.StepJoiner, errorType, status, validation.OriginalSuccessRate, validation.SneakySuccessRate,
-            validation.Valid, validation.Reason, attackVerdict, pairedVerdict, invalidOutputs, turns, ledger.Calls, ledger.PromptTokens, ledger.CompletionTokens);
+            validation.Valid, validation.Reason, attackVerdict, pairedVerdict, invalidOutputs, turns, ledger.Calls, ledger.PromptTokens, ledger.CompletionTokens,
+            SourceName(options), ledger.SolutionAttempts);
 
     private sealed class Ledger(GameSetup setup, Func<SpcCall, CancellationToken, Task<SpcReply>> model, CancellationToken cancellationToken)
     {
@@ -212,6 +269,8 @@ public static class SpcGameProcess
         public long PromptTokens { get; private set; }
 
         public long CompletionTokens { get; private set; }
+
+        public int SolutionAttempts { get; set; }
 
         public async Task<SpcReply> CallAsync(SpcRole role, int index, IList<ChatMessage> messages, double temperature)
         {

@@ -22,6 +22,16 @@ public enum BalanceMode
     Downsample,
 }
 
+/// <summary>Where a game's correct solution comes from (ALGORITHMS §3.3: "Solver: Solve(problem p) → steps, final answer (correct)").</summary>
+public enum SolutionSource
+{
+    /// <summary>The solver model samples up to SolveAttempts solutions; the first whose answer is equivalent to the gold answer is played (default).</summary>
+    Solver,
+
+    /// <summary>The problem's reference solution is played as given (no solver calls).</summary>
+    Reference,
+}
+
 /// <summary>
 /// The SPC game's switches (ALGORITHMS §3.3–3.6): the values the paper leaves open, named and with documented defaults
 /// (docs/spc.md).
@@ -80,4 +90,26 @@ public sealed record SpcOptions
 
     /// <summary>Leave the final step (the one that states the answer) out of the steps a game may attack.</summary>
     public bool ExcludeFinalStep { get; init; }
+
+    /// <summary>Where the attacked solution comes from.</summary>
+    public SolutionSource SolutionSource { get; init; } = SolutionSource.Solver;
+
+    /// <summary>With <see cref="SolutionSource.Solver"/>: solutions sampled at most before the game ends as "no-correct-solution".</summary>
+    [Range(1, 64)]
+    public int SolveAttempts { get; init; } = 4;
+
+    /// <summary>Sampling temperature of the solver's solutions.</summary>
+    [Range(0.0, 2.0)]
+    public double SolverTemperature { get; init; } = 0.7;
+
+    /// <summary>Attempts of a game that throws (a backend down, say) before the league records it as failed and plays another.</summary>
+    [Range(1, 100)]
+    public int MaxGameAttempts { get; init; } = 5;
+
+    /// <summary>
+    /// Games played on each problem of a round (same solution and attacked step, independent generator and critic samples),
+    /// so that a round holds successful and unsuccessful attacks on one generator prompt (generator preference pairs).
+    /// </summary>
+    [Range(1, 16)]
+    public int GamesPerProblem { get; init; } = 1;
 }

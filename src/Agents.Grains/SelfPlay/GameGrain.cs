@@ -6,8 +6,9 @@ using Agents.Inference;
 namespace Agents.Grains.SelfPlay;
 
 /// <summary>
-/// One SPC game: plays <see cref="SpcGameProcess.PlayAsync"/> with each model call routed to an <see cref="ISpcPlayerGrain"/>
-/// and memoized in persistent state, so a reactivated game replays finished calls for free and only makes the rest.
+/// One SPC game: plays <see cref="SpcGameProcess.PlayAsync"/> with each model call (the solver's solutions, the attack, the
+/// validation completions, the critic) routed to an <see cref="ISpcPlayerGrain"/> and memoized in persistent state, so a
+/// reactivated game replays finished calls for free (their tokens still count in the record) and only makes the rest.
 /// </summary>
 public sealed class GameGrain(
     [PersistentState("spc-game", StorageNames.Agents)] IPersistentState<GameState> state,
@@ -34,9 +35,7 @@ public sealed class GameGrain(
             await state.WriteStateAsync(cancellationToken);
         }
 
-        var setup = new GameSetup(spec.League, spec.Round, spec.Game, spec.ProblemId, spec.Question, spec.Gold, spec.Steps,
-            spec.GeneratorModel, spec.CriticModel, spec.SolverModel, spec.Seed);
-        var record = await SpcGameProcess.PlayAsync(setup, (call, ct) => CallAsync(spec, call, ct), SpcOptions.Default,
+        var record = await SpcGameProcess.PlayAsync(SpcRecords.ToSetup(spec), (call, ct) => CallAsync(spec, call, ct), SpcOptionsText.Parse(spec.Options),
             new StartedClock(time, state.State.StartedAt.Value), cancellationToken: cancellationToken);
         var result = SpcRecords.ToWire(record);
         state.State.Result = result;

@@ -138,4 +138,70 @@ public sealed class SpcDatasetTests
 
     private static (int Positives, int Negatives) Signs(IEnumerable<TrainingSample> samples, string role) =>
         (samples.Count(s => s.Role == role && s.Reward > 0), samples.Count(s => s.Role == role && s.Reward < 0));
+
+    [Fact]
+    public void CriticPairs_Round_ChosenHasTheProvenVerdictRejectedTheOther()
+    {
+        var records = Round();
+
+        var pairs = SpcDataset.CriticPairs(records);
+
+        // Games 0–2: both critic turns; game 3: the paired turn only (no verdict on the attacked step); game 4 is invalid.
+        Assert.Equal(7, pairs.Length);
+        foreach (var pair in pairs)
+        {
+            var record = records.Single(r => r.Key == pair.Chosen.GameKey);
+            var turn = record.Turns.Single(t => t.Player == pair.Chosen.Turn);
+            var truth = turn.Player == SpcPlayers.Critic ? CriticVerdict.Incorrect : CriticVerdict.Correct;
+            Assert.True(record.Valid);
+            Assert.Equal((SpcPlayers.Critic, pair.Chosen.GameKey, pair.Chosen.Turn), (pair.Rejected.Role, pair.Rejected.GameKey, pair.Rejected.Turn));
+            Assert.Equal((turn.System, turn.User), (pair.Chosen.System, pair.Chosen.User));
+            Assert.Equal((turn.System, turn.User), (pair.Rejected.System, pair.Rejected.User));
+            Assert.Equal(truth, CriticPrompt.Parse(pair.Chosen.Completion));
+            Assert.NotEqual(truth, CriticPrompt.Parse(pair.Rejected.Completion));
+            Assert.NotEqual(CriticVerdict.Invalid, CriticPrompt.Parse(pair.Rejected.Completion));
+            Assert.Equal((1, -1), (pair.Chosen.Reward, pair.Rejected.Reward));
+
+            // The critic's own response is one side; the other is it with the verdict flipped, and is marked as such.
+            var said = CriticPrompt.Parse(turn.Response);
+            var (own, made) = said == truth ? (pair.Chosen, pair.Rejected) : (pair.Rejected, pair.Chosen);
+            Assert.Equal(said == truth ? PairSynthesis.Rejected : PairSynthesis.Chosen, pair.Synthesized);
+            Assert.Equal((turn.Response, record.CriticModel), (own.Completion, own.Model));
+            Assert.Equal((SpcDataset.WithVerdict(turn.Response, CriticPrompt.Parse(made.Completion)), SpcDataset.SynthesizedModel), (made.Completion, made.Model));
+        }
+
+        Assert.Equal(5, pairs.Count(p => p.Synthesized == PairSynthesis.Rejected));
+        Assert.Equal(2, pairs.Count(p => p.Synthesized == PairSynthesis.Chosen));
+    }
+
+    [Fact]
+    public void GeneratorPairs_SamePromptSuccessAndFailure_SuccessChosen()
+    {
+        // Games 2 (attack fooled the critic, +1) and 0, 4 (caught, failed validation: −1) on one generator prompt; 1 on another.
+        var records = Round().Select(r => r.Game == 1 ? r : r with
+        {
+            Turns = [.. r.Turns.Select(t => t.Player == SpcPlayers.Generator ? t with { User = "attack p" } : t)],
+        }).ToArray();
+
+        var pairs = SpcDataset.PreferencePairs(records).Where(p => p.Chosen.Role == SpcPlayers.Generator).ToArray();
+
+        var pair = Assert.Single(pairs);
+        Assert.Equal(("L/1/2", "L/1/0"), (pair.Chosen.GameKey, pair.Rejected.GameKey));
+        Assert.Equal(("attack p", "attack p"), (pair.Chosen.User, pair.Rejected.User));
+        Assert.Equal((1, -1, PairSynthesis.None), (pair.Chosen.Reward, pair.Rejected.Reward, pair.Synthesized));
+        Assert.Equal(records[2].RewardOf(SpcPlayers.Generator), pair.Chosen.Reward);
+    }
+
+    [Fact]
+    public void Publish_Round_BalancedSamplesAndAllPairs()
+    {
+        var options = SpcOptions.Default with { TargetPositiveShare = 0.25 };
+
+        var published = SpcDataset.Publish(Round(), options, 5);
+
+        Assert.Equal(SpcDataset.Balance(SpcDataset.Samples(Round()), options, 5).ToArray(), published.Samples.ToArray());
+        Assert.Equal(SpcDataset.PreferencePairs(Round()).Length, published.Pairs.Length);
+        using var row = JsonDocument.Parse(SpcDataset.PairRows([published.Pairs[0]], ExportFormat.Trl).Single());
+        Assert.Equal(PairSynthesis.Rejected, row.RootElement.GetProperty("synthesized").GetString());
+    }
 }
