@@ -141,7 +141,7 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
 
             try
             {
-                newRuns = await SolveAsync(settings, spec, jobId, todo, done, memorySeed, cancellationToken);
+                newRuns = await SolveAsync(settings, spec, jobId, todo, done, memorySeed, input.Errors, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -179,7 +179,7 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
 
     private async Task<int> SolveAsync(
         BatchSettings settings, StrategySpec spec, string jobId, ImmutableArray<Problem> todo, HashSet<string> done,
-        ImmutableArray<MetaExample> memorySeed, CancellationToken cancellationToken)
+        ImmutableArray<MetaExample> memorySeed, ImmutableArray<InputError> rejected, CancellationToken cancellationToken)
     {
         var configuration = new Dictionary<string, string?>();
         if (settings.Record is { Length: > 0 } record)
@@ -202,6 +202,12 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
         for (var i = 0; i * UploadChunk < todo.Length; i++)
         {
             await job.AddProblemsAsync(i, [.. todo.Skip(i * UploadChunk).Take(UploadChunk)]);
+        }
+
+        // The rows rejected at read time go into the job's record too (`agents job status` shows them).
+        for (var i = 0; i * UploadChunk < rejected.Length; i++)
+        {
+            await job.AddRejectedAsync(i, [.. rejected.Skip(i * UploadChunk).Take(UploadChunk).Select(e => new RejectedRow(e.File, e.Line, e.Reason))]);
         }
 
         await job.StartAsync();
