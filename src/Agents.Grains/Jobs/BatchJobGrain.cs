@@ -508,7 +508,12 @@ public sealed partial class BatchJobGrain(
         }
 
         await Task.WhenAll(writes);
-        var sequence = finals.Select((m, i) => (m, Seq: first + i)).ToDictionary(x => x.m, x => x.Seq);
+        var sequence = new Dictionary<Mark, int>(finals.Count, ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < finals.Count; i++)
+        {
+            sequence[finals[i]] = first + i;
+        }
+
         await Task.WhenAll(batch.GroupBy(m => (m.Chunk, m.Phase)).Select(g =>
         {
             var done = g.Where(m => m.Result is not null).ToList();
