@@ -154,9 +154,9 @@ internal sealed class JobTools(IAnsiConsole console, TextWriter errors)
     public static Table Render(string jobId, JobProgress progress)
     {
         var table = new Table().Border(TableBorder.Rounded).Title($"job {Markup.Escape(jobId)}");
-        table.AddColumns("total", "completed", "failed", "in flight", "correct", "rejected", "phase", "state");
+        table.AddColumns("total", "completed", "failed", "in flight", "correct", "phase", "state");
         table.AddRow(
-            $"{progress.Total}", $"{progress.Completed}", $"{progress.Failed}", $"{progress.InFlight}", $"{progress.Correct}", $"{progress.Rejected}",
+            $"{progress.Total}", $"{progress.Completed}", $"{progress.Failed}", $"{progress.InFlight}", $"{progress.Correct}",
             progress.Phases > 1 ? $"{Math.Min(progress.Phase + 1, progress.Phases)}/{progress.Phases} ({progress.PhaseDone} through)" : "1/1",
             Markup.Escape(progress.State));
         return table;

@@ -12,7 +12,7 @@ namespace Agents.Grains.Jobs;
 /// strategies (MAgICoRe) run phase by phase over the whole batch: between phases the job computes the dataset
 /// statistics (μ, σ) the next phase classifies with (the dataset barrier). The job's own state is small (spec, status,
 /// phase, counters, chunk sizes); problems and marks live in <see cref="JobChunkGrain"/>s, results in completion order
-/// in <see cref="JobResultsGrain"/>s, flushed every second. Reentrant so progress and result queries are answered while
+/// in <see cref="JobResultsGrain"/>s, flushed every 250 ms. Reentrant so progress and result queries are answered while
 /// runs are in flight; a reminder restarts the pump after the job's silo is lost.
 /// </summary>
 [Reentrant]
@@ -25,7 +25,7 @@ public sealed partial class BatchJobGrain(
     public const int MaxRejectedKept = 1000;
 
     private const string KeepAlive = "pump";
-    private static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(250);
 
     // Membership declares a killed silo dead after about 8 s on loopback (ORLEANS-NOTES §2); allow generous slack.
     private static readonly TimeSpan ClusterRecovery = TimeSpan.FromMinutes(2);
