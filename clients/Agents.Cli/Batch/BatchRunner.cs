@@ -64,10 +64,14 @@ internal static class ExitCodes
 
 /// <summary>
 /// Runs <c>agents batch</c>: reads the dataset (reporting bad rows as <c>file:line: reason</c>), skips ids already in the
-/// output, uploads the rest to a batch job grain, appends results as they finish, and writes the summary.
+/// output, uploads the rest to a batch job grain, appends results as they finish, and writes the summary. With
+/// <paramref name="interrupts"/>, a second Ctrl-C soon after a cluster batch detached cancels the job.
 /// </summary>
-internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
+internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors, Interrupts? interrupts = null)
 {
+    /// <summary>How long a detached cluster client waits for a second Ctrl-C that cancels the job.</summary>
+    public static readonly TimeSpan CancelWindow = TimeSpan.FromSeconds(3);
+
     private const int UploadChunk = 1000;
     private bool _detached;
 
@@ -143,7 +147,7 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
 
             try
             {
-                newRuns = await SolveAsync(settings, spec, jobId, todo, done, memorySeed, cancellationToken);
+                newRuns = await SolveAsync(settings, spec, jobId, todo, done, memorySeed, input.Errors, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -181,7 +185,7 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
 
     private async Task<int> SolveAsync(
         BatchSettings settings, StrategySpec spec, string jobId, ImmutableArray<Problem> todo, HashSet<string> done,
-        ImmutableArray<MetaExample> memorySeed, CancellationToken cancellationToken)
+        ImmutableArray<MetaExample> memorySeed, ImmutableArray<InputError> rejected, CancellationToken cancellationToken)
     {
         var configuration = new Dictionary<string, string?>();
         if (settings.Record is { Length: > 0 } record)
@@ -191,6 +195,7 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
         }
 
         await using var connection = await AgentsConnection.OpenAsync(settings.Cluster, configuration, cancellationToken);
+        using var secondPress = connection.Embedded ? null : interrupts?.ClaimSecondPress();
         if (memorySeed.Length > 0)
         {
             // The iort runs of this job read the memory named after the job; pairs already there are not added again.
@@ -204,6 +209,12 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
         for (var i = 0; i * UploadChunk < todo.Length; i++)
         {
             await job.AddProblemsAsync(i, [.. todo.Skip(i * UploadChunk).Take(UploadChunk)]);
+        }
+
+        // The rows rejected at read time go into the job's record too (`agents job status` shows them).
+        for (var i = 0; i * UploadChunk < rejected.Length; i++)
+        {
+            await job.AddRejectedAsync(i, [.. rejected.Skip(i * UploadChunk).Take(UploadChunk).Select(e => new RejectedRow(e.File, e.Line, e.Reason))]);
         }
 
         await job.StartAsync();
@@ -223,6 +234,16 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
             // client stops polling. Said before the client disconnects, so it shows even if the process is cut short.
             _detached = true;
             await errors.WriteLineAsync(DetachMessage(jobId, connection.Description));
+            if (interrupts is not null)
+            {
+                await errors.WriteLineAsync($"press Ctrl-C again within {CancelWindow.TotalSeconds:0} s to cancel job {jobId} instead");
+                if (await Task.WhenAny(interrupts.Second, Task.Delay(CancelWindow, CancellationToken.None)) == interrupts.Second)
+                {
+                    await job.CancelAsync();
+                    await errors.WriteLineAsync(CancelMessage(jobId));
+                }
+            }
+
             throw;
         }
 
@@ -232,6 +253,10 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors)
     /// <summary>What a detached cluster client prints: the job goes on; how to look at it and re-attach.</summary>
     public static string DetachMessage(string jobId, string cluster) =>
         $"detached; job {jobId} keeps running — `agents job status {jobId} --cluster {cluster}` or rerun with --job {jobId} to re-attach";
+
+    /// <summary>What a second Ctrl-C prints once it has cancelled the job.</summary>
+    public static string CancelMessage(string jobId) =>
+        $"second Ctrl-C: job {jobId} cancelled; no new runs start and the runs in flight finish";
 
     private async Task<int> AttachAsync(
         BatchSettings settings, StrategySpec spec, string jobId, ImmutableArray<Problem> todo, HashSet<string> done,

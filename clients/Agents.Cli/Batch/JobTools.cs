@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using Agents.Cli.Hosting;
 using Agents.Contracts.Jobs;
-using Agents.Contracts.Runs;
 using Spectre.Console;
 
 namespace Agents.Cli.Batch;
@@ -34,6 +33,15 @@ internal sealed class JobTools(IAnsiConsole console, TextWriter errors)
             }
 
             console.Write(Render(jobId, progress));
+            if (progress.Rejected > 0)
+            {
+                console.MarkupLine($"{progress.Rejected} input row(s) were rejected before upload; the first {progress.RejectedFirst.Length}:");
+                foreach (var row in progress.RejectedFirst)
+                {
+                    console.MarkupLine($"  {Markup.Escape(row.ToString())}");
+                }
+            }
+
             return ExitCodes.Ok;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -73,7 +81,7 @@ internal sealed class JobTools(IAnsiConsole console, TextWriter errors)
         }
     }
 
-    /// <summary>Writes every result the job has into <paramref name="file"/>, in input (line) or completion order.</summary>
+    /// <summary>Writes every result the job has into <paramref name="file"/>, in input (upload) or completion order.</summary>
     public async Task<int> ExportAsync(string jobId, string? cluster, string file, string order, CancellationToken cancellationToken)
     {
         if (order is not ("input" or "completion"))
@@ -98,37 +106,36 @@ internal sealed class JobTools(IAnsiConsole console, TextWriter errors)
                 return ExitCodes.Error;
             }
 
-            var results = new List<RunResult>();
-            var next = 0;
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var page = await job.GetResultsAsync(next, PageSize);
-                results.AddRange(page.Results);
-                next = page.Next;
-                if (page.Results.Length == 0 || page.Finished)
-                {
-                    break;
-                }
-            }
-
-            IEnumerable<RunResult> ordered = order == "input"
-                ? results.OrderBy(r => r.Line).ThenBy(r => r.ProblemId, StringComparer.Ordinal)
-                : results;
             if (Path.GetDirectoryName(Path.GetFullPath(file)) is { } directory)
             {
                 Directory.CreateDirectory(directory);
             }
 
+            // Pages are streamed to the file: the job reads one chunk of marks or results per page, the client holds one page.
+            var exported = 0;
             await using (var output = new StreamWriter(file, append: false, new UTF8Encoding(false)))
             {
-                foreach (var result in ordered)
+                var next = 0;
+                while (true)
                 {
-                    await output.WriteLineAsync(JsonSerializer.Serialize(OutputRow.From(result, jobId), OutputRow.Json));
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var page = order == "input" ? await job.GetResultsInInputOrderAsync(next, PageSize) : await job.GetResultsAsync(next, PageSize);
+                    foreach (var result in page.Results)
+                    {
+                        await output.WriteLineAsync(JsonSerializer.Serialize(OutputRow.From(result, jobId), OutputRow.Json));
+                    }
+
+                    exported += page.Results.Length;
+                    if (page.Finished || page.Next == next)
+                    {
+                        break;
+                    }
+
+                    next = page.Next;
                 }
             }
 
-            console.MarkupLine($"Exported {results.Count} of {progress.Total} result(s) of job [bold]{Markup.Escape(jobId)}[/] ({Markup.Escape(progress.State)}) to {Markup.Escape(file)} in {order} order.");
+            console.MarkupLine($"Exported {exported} of {progress.Total} result(s) of job [bold]{Markup.Escape(jobId)}[/] ({Markup.Escape(progress.State)}) to {Markup.Escape(file)} in {order} order.");
             if (progress.State is not (JobStateNames.Completed or JobStateNames.Cancelled))
             {
                 await errors.WriteLineAsync($"note: job {jobId} is still {progress.State}; export again later for the rest.");

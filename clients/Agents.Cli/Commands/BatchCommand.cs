@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Agents.Cli.Batch;
+using Agents.Cli.Hosting;
 using Spectre.Console;
 
 namespace Agents.Cli.Commands;
@@ -69,7 +70,7 @@ internal static class BatchCommand
                 parse.GetValue(attempts), parse.GetValue(reward), parse.GetValue(mode)!, parse.GetValue(mu), parse.GetValue(sigma),
                 InstructorModel: parse.GetValue(instructorModel), MetaMemory: parse.GetValue(metaMemory),
                 MetaMemoryPolicy: parse.GetValue(metaMemoryPolicy), Record: parse.GetValue(record), MetaSimilarity: parse.GetValue(metaSimilarity));
-            return await new BatchRunner(AnsiConsole.Console, Console.Error).RunAsync(settings, cancellationToken);
+            return await new BatchRunner(AnsiConsole.Console, Console.Error, Interrupts.Process).RunAsync(settings, cancellationToken);
         });
         return command;
     }

@@ -15,6 +15,17 @@ public interface IBatchJobGrain : IGrainWithStringKey
     [Alias("add")]
     Task AddProblemsAsync(int chunkIndex, ImmutableArray<Problem> problems);
 
+    /// <summary>
+    /// Records input rows the client rejected before upload, in chunks (a chunk index already received is ignored);
+    /// the job counts them all and keeps the first <c>1000</c> reasons.
+    /// </summary>
+    [Alias("add-rejected")]
+    Task AddRejectedAsync(int chunkIndex, ImmutableArray<RejectedRow> rows);
+
+    /// <summary>Up to <paramref name="max"/> of the rejected rows the job keeps, in upload order.</summary>
+    [Alias("rejected")]
+    Task<ImmutableArray<RejectedRow>> GetRejectedAsync(int max);
+
     /// <summary>Starts (or resumes) running the uploaded problems.</summary>
     [Alias("start")]
     Task StartAsync();
@@ -26,6 +37,13 @@ public interface IBatchJobGrain : IGrainWithStringKey
     /// <summary>Pages finished results out in completion order, starting at <paramref name="from"/>.</summary>
     [Alias("results")]
     Task<ResultPage> GetResultsAsync(int from, int max);
+
+    /// <summary>
+    /// Pages finished results out in input (upload) order: <paramref name="from"/> is an input position, and problems
+    /// without a result yet are skipped. <see cref="ResultPage.Finished"/> is true once every position was read.
+    /// </summary>
+    [Alias("results-by-input")]
+    Task<ResultPage> GetResultsInInputOrderAsync(int from, int max);
 
     /// <summary>Stops starting new runs; runs in flight finish.</summary>
     [Alias("cancel")]
@@ -54,7 +72,9 @@ public sealed record JobSpec(
 /// <param name="Phase">The phase being run (multi-phase strategies wait at a dataset barrier between phases).</param>
 /// <param name="Phases">Phases of the job's strategy.</param>
 /// <param name="PhaseDone">Problems through the current phase.</param>
-[GenerateSerializer, Immutable, Alias("agents.job-progress.v1")]
+/// <param name="Rejected">Input rows the client rejected before upload.</param>
+/// <param name="RejectedFirst">The first few rejected rows.</param>
+[GenerateSerializer, Immutable, Alias("agents.job-progress.v2")]
 public sealed record JobProgress(
     [property: Id(0)] int Total,
     [property: Id(1)] int Completed,
@@ -64,11 +84,13 @@ public sealed record JobProgress(
     [property: Id(5)] string State,
     [property: Id(6)] int Phase,
     [property: Id(7)] int Phases,
-    [property: Id(8)] int PhaseDone);
+    [property: Id(8)] int PhaseDone,
+    [property: Id(9)] int Rejected,
+    [property: Id(10)] ImmutableArray<RejectedRow> RejectedFirst);
 
 /// <summary>A page of finished results.</summary>
-/// <param name="Results">Results in completion order.</param>
-/// <param name="Next">The index to ask for next.</param>
+/// <param name="Results">Results in the order asked for.</param>
+/// <param name="Next">The index (completion sequence number or input position) to ask for next.</param>
 /// <param name="Finished">True when the job has no more results to produce.</param>
 [GenerateSerializer, Immutable, Alias("agents.result-page.v1")]
 public sealed record ResultPage(

@@ -62,6 +62,7 @@ public sealed partial class ProblemRunGrain(
             if (result is not null)
             {
                 LogFinished(logger, request.Problem.Id, result.Answer, result.Correct);
+                DeactivateOnIdle(); // the result is stored; a 100,000-problem job must not keep every finished run in memory
             }
 
             telemetry.Finished(result);

@@ -181,6 +181,81 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
         Assert.Contains("completed", _out.ToString(), StringComparison.Ordinal);
     }
 
+    [RedisFact]
+    public async Task Batch_SecondSigInt_CancelsTheJobAndStatusShowsRejectedRows()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        await using var redis = await RedisServer.StartAsync();
+        using var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 1500 });
+        await using var server = await SimServer.StartAsync(new SimServerOptions { Port = FreePort.Next() }, SimulatedBackend.Create(latency: latency));
+        await using var silo = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" });
+        var cluster = $"redis://{redis.Endpoint}";
+        var input = Path.Combine(_dir.FullName, "s.jsonl");
+        var rows = SyntheticProblems.Generate(40, seed: 29).Select(p => JsonSerializer.Serialize(new { id = p.Id, question = p.Question, answer = p.Gold })).ToList();
+        rows.Insert(3, "{\"id\": \"no-question\"}");
+        await File.WriteAllLinesAsync(input, rows);
+        var results = Path.Combine(_dir.FullName, "r.jsonl");
+
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "agents.dll"), "batch", "--input", input, "--strategy", "sc", "--k", "2", "--concurrency", "2",
+            "--model", server.ModelSpec, "--output", results, "--cluster", cluster, "--job", "job-twice",
+        })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var cli = System.Diagnostics.Process.Start(info)!;
+        var stdout = cli.StandardOutput.ReadToEndAsync();
+        var stderr = cli.StandardError.ReadToEndAsync();
+        try
+        {
+            await WaitForLinesAsync(results, 3, cli.WaitForExitAsync());
+            // Two presses in quick succession, as a user hitting Ctrl-C twice does.
+            await SigIntAsync(cli.Id);
+            await Task.Delay(300);
+            await SigIntAsync(cli.Id);
+            await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            if (!cli.HasExited)
+            {
+                cli.Kill(entireProcessTree: true);
+            }
+        }
+
+        log.WriteLine(await stdout);
+        log.WriteLine(await stderr);
+        Assert.Equal(ExitCodes.Interrupted, cli.ExitCode);
+        Assert.Contains(BatchRunner.DetachMessage("job-twice", cluster), await stderr, StringComparison.Ordinal);
+        Assert.Contains(BatchRunner.CancelMessage("job-twice"), await stderr, StringComparison.Ordinal);
+
+        _out.GetStringBuilder().Clear();
+        Assert.Equal(ExitCodes.Ok, await new JobTools(Console, _errors).StatusAsync("job-twice", cluster, CancellationToken.None));
+        var status = _out.ToString();
+        Assert.Contains("cancelled", status, StringComparison.Ordinal);
+        Assert.Contains("1 input row(s) were rejected before upload", status, StringComparison.Ordinal);
+        Assert.Contains($"{input}:4:", status, StringComparison.Ordinal);
+
+        // Nothing new starts after the cancel: an export a little later holds fewer than all 40.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var partial = Path.Combine(_dir.FullName, "export-twice.jsonl");
+        Assert.Equal(ExitCodes.Ok, await new JobTools(Console, _errors).ExportAsync("job-twice", cluster, partial, "input", CancellationToken.None));
+        Assert.InRange(ExportedIds(partial).Count, 3, 39);
+    }
+
+    private static async Task SigIntAsync(int pid)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-INT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     private static List<string> ExportedIds(string file) =>
         [.. File.ReadAllLines(file).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!)];
 

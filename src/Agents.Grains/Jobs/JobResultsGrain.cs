@@ -1,0 +1,45 @@
+namespace Agents.Grains.Jobs;
+
+/// <summary>
+/// A fixed-size run of a batch job's results in completion order (key = "{job}/{n}"): the job's only copy of each
+/// result. Written when the job flushes, read when results are paged out; leaves memory soon after.
+/// </summary>
+[CollectionAgeLimit(Minutes = 2)]
+public sealed class JobResultsGrain(
+    [PersistentState("job-results", StorageNames.Agents)] IPersistentState<JobResultsState> state) : Grain, IJobResultsGrain
+{
+    /// <summary>Results per grain: one flush rewrites at most this many.</summary>
+    public const int Size = 256;
+
+    public async Task WriteAsync(int offset, ImmutableArray<RunResult> results)
+    {
+        var stored = state.State.Results;
+        if (offset < 0 || offset > stored.Count || offset + results.Length > Size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), $"cannot write {results.Length} result(s) at {offset} of a chunk holding {stored.Count}");
+        }
+
+        // Entries past the offset were written by a job activation that died before recording them: replace them.
+        stored.RemoveRange(offset, stored.Count - offset);
+        stored.AddRange(results);
+        await state.WriteStateAsync();
+    }
+
+    public Task<ImmutableArray<RunResult>> ReadAsync(int offset, int count)
+    {
+        var stored = state.State.Results;
+        var from = Math.Clamp(offset, 0, stored.Count);
+        return Task.FromResult(stored.GetRange(from, Math.Clamp(count, 0, stored.Count - from)).ToImmutableArray());
+    }
+
+    public Task<ImmutableArray<RunResult>> ReadAtAsync(ImmutableArray<int> offsets) =>
+        Task.FromResult(offsets.Select(o => state.State.Results[o]).ToImmutableArray());
+}
+
+/// <summary>A run of results in completion order.</summary>
+[GenerateSerializer, Alias("agents.job-results-state.v1")]
+public sealed class JobResultsState
+{
+    /// <summary>The results.</summary>
+    [Id(0)] public List<RunResult> Results { get; set; } = [];
+}
