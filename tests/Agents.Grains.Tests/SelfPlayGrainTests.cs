@@ -114,6 +114,37 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task League_BackendDeadForEveryGame_PausesItselfWithTheLastErrorAndResumes()
+    {
+        const string dead = "openai:http://127.0.0.1:9/v1#dead";
+        var spec = new LeagueSpec("lg-dead", 4, 1, 2, dead, dead, "", 5)
+        {
+            SolverModel = dead,
+            Options = ["max_game_attempts=1", "max_consecutive_failed_games=3"],
+        };
+        var league = fixture.Client.GetGrain<ILeagueGrain>("lg-dead");
+        await league.StartAsync(spec);
+        var status = await WaitAsync(league, s => s.State == LeagueStates.Paused);
+        await Task.Delay(500);
+        var later = await league.GetStatusAsync();
+
+        var round = Assert.Single(later.Rounds);
+        output.WriteLine(later.PauseReason);
+        Assert.Equal(LeagueStates.Paused, later.State);
+        Assert.StartsWith("3 games in a row failed after 1 attempt(s) each; last error: ", later.PauseReason, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1:9", later.PauseReason, StringComparison.Ordinal);
+        Assert.InRange(round.FailedGames, 3, 4); // the other game in flight may fail too before the pause lands
+        Assert.Equal(round.FailedGames, later.Rounds[0].FailedGames);
+        Assert.Equal(0, round.ValidGames);
+
+        await league.ResumeAsync();
+        var resumed = await league.GetStatusAsync();
+        Assert.Null(resumed.PauseReason);
+        Assert.Equal(LeagueStates.Running, resumed.State);
+        await league.PauseAsync();
+    }
+
+    [Fact]
     public async Task Game_PlayedTwice_ReturnsTheRecordedResult()
     {
         var spec = new GameSpec("lg-game", 1, 0, "synth-0001", "Ann has 3 apples. She buys 2 more. How many apples does she have?", "5",

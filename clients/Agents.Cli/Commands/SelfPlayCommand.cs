@@ -255,6 +255,11 @@ internal static class SelfPlayCommand
         var spec = status.Spec;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"league {status.League}: {status.State}, round {(spec is not null && status.State == LeagueStates.Completed ? spec.Rounds : status.Round)}{(spec is null ? "" : $"/{spec.Rounds}")}, in flight {status.InFlight}, failed attempts {status.Failed}"));
+        if (status.PauseReason is { } reason)
+        {
+            Console.WriteLine($"paused by the league: {reason} (`agents selfplay resume --league {status.League}` once fixed)");
+        }
+
         if (spec is not null)
         {
             Console.WriteLine("options: " + string.Join(' ', spec.Options));

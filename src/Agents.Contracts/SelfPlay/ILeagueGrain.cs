@@ -91,6 +91,7 @@ public static class LeagueStates
 /// <param name="Failed">Game attempts that threw (a game is retried up to max_game_attempts, then recorded as failed).</param>
 /// <param name="Spec">The spec, or null when never started.</param>
 /// <param name="Rounds">One row per round started.</param>
+/// <param name="PauseReason">Why the league paused itself (games failing in a row, with the last error); null otherwise.</param>
 [GenerateSerializer, Immutable, Alias("agents.spc-league-status.v1")]
 public sealed record LeagueStatus(
     [property: Id(0)] string League,
@@ -99,7 +100,8 @@ public sealed record LeagueStatus(
     [property: Id(3)] int InFlight,
     [property: Id(4)] int Failed,
     [property: Id(5)] LeagueSpec? Spec,
-    [property: Id(6)] ImmutableArray<RoundSummary> Rounds);
+    [property: Id(6)] ImmutableArray<RoundSummary> Rounds,
+    [property: Id(7)] string? PauseReason = null);
 
 /// <summary>One round's row: progress and (when closed) the statistics of its records.</summary>
 /// <param name="Round">Round.</param>

@@ -107,6 +107,13 @@ public sealed record SpcOptions
     public int MaxGameAttempts { get; init; } = 5;
 
     /// <summary>
+    /// Games recorded as failed in a row (each after <see cref="MaxGameAttempts"/>) after which the league pauses itself with
+    /// the last error as its reason, instead of launching game after game against a dead backend; 0 = never pause.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int MaxConsecutiveFailedGames { get; init; } = 10;
+
+    /// <summary>
     /// Games played on each problem of a round (same solution and attacked step, independent generator and critic samples),
     /// so that a round holds successful and unsuccessful attacks on one generator prompt (generator preference pairs).
     /// </summary>

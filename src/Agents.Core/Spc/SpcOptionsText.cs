@@ -22,6 +22,7 @@ public static class SpcOptionsText
         new("failed_attack", o => Name(o.FailedAttack), (o, v) => o with { FailedAttack = Enum<FailedAttackRule>(v) }),
         new("games_per_problem", o => Text(o.GamesPerProblem), (o, v) => o with { GamesPerProblem = Int(v) }),
         new("generator_temperature", o => Text(o.GeneratorTemperature), (o, v) => o with { GeneratorTemperature = Double(v) }),
+        new("max_consecutive_failed_games", o => Text(o.MaxConsecutiveFailedGames), (o, v) => o with { MaxConsecutiveFailedGames = Int(v) }),
         new("max_game_attempts", o => Text(o.MaxGameAttempts), (o, v) => o with { MaxGameAttempts = Int(v) }),
         new("min_original_success_rate", o => Text(o.MinOriginalSuccessRate), (o, v) => o with { MinOriginalSuccessRate = Double(v) }),
         new("min_success_rate_drop", o => Text(o.MinSuccessRateDrop), (o, v) => o with { MinSuccessRateDrop = Double(v) }),

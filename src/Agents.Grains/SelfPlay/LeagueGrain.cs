@@ -77,6 +77,8 @@ public sealed partial class LeagueGrain(
         if (state.State.Status is LeagueStates.Paused)
         {
             state.State.Status = LeagueStates.Running;
+            state.State.PauseReason = null;
+            state.State.ConsecutiveFailedGames = 0;
             await SaveAsync();
             await KeepRunningAsync();
         }
@@ -103,7 +105,7 @@ public sealed partial class LeagueGrain(
         var s = state.State;
         return Task.FromResult(new LeagueStatus(
             this.GetPrimaryKeyString(), s.Spec is null ? LeagueStates.None : s.Status, s.Round, _running.Count, s.Failed, s.Spec,
-            [.. s.Rounds.Values.OrderBy(r => r.Round).Select(Summary)]));
+            [.. s.Rounds.Values.OrderBy(r => r.Round).Select(Summary)], s.PauseReason));
     }
 
     public async Task<GamePage> ExportAsync(int round, int fromChunk)
@@ -229,7 +231,9 @@ public sealed partial class LeagueGrain(
         {
             round.Games++;
             round.Valid += result.Valid ? 1 : 0;
-            round.FailedGames += result.InvalidReason == SpcGame.ReasonGameFailed ? 1 : 0;
+            var gameFailed = result.InvalidReason == SpcGame.ReasonGameFailed;
+            round.FailedGames += gameFailed ? 1 : 0;
+            state.State.ConsecutiveFailedGames = gameFailed ? state.State.ConsecutiveFailedGames + 1 : 0;
             round.Attempts.Remove(index);
         }
     }
@@ -242,6 +246,17 @@ public sealed partial class LeagueGrain(
             var now = time.GetUtcNow();
             var record = SpcGameProcess.Failed(SpcRecords.ToSetup(Setup(spec, round, index)), Options, $"{error.GetType().Name}: {error.Message}", now, now);
             await RecordAsync(round, index, SpcRecords.ToWire(record));
+            if (Options.MaxConsecutiveFailedGames > 0 && state.State.ConsecutiveFailedGames >= Options.MaxConsecutiveFailedGames
+                && state.State.Status is LeagueStates.Running)
+            {
+                // A backend that fails every game would otherwise get game after game; stop and say why.
+                state.State.Status = LeagueStates.Paused;
+                state.State.PauseReason =
+                    $"{state.State.ConsecutiveFailedGames} games in a row failed after {Options.MaxGameAttempts} attempt(s) each; last error: {record.Error}";
+                LogAutoPaused(logger, this.GetPrimaryKeyString(), state.State.ConsecutiveFailedGames);
+                await SaveAsync();
+                await UnregisterKeepAliveAsync();
+            }
         }
 #pragma warning disable CA1031 // the game stays in flight and is tried again; its next failure records it
         catch (Exception ex)
@@ -397,6 +412,9 @@ public sealed partial class LeagueGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "league {League}: game {Round}/{Game} failed (attempt {Attempt} of {MaxAttempts})")]
     private static partial void LogGameFailed(ILogger logger, Exception ex, string league, int round, int game, int attempt, int maxAttempts);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "league {League}: paused itself after {Games} failed games in a row; fix the backend, then resume")]
+    private static partial void LogAutoPaused(ILogger logger, string league, int games);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "league {League}: closing round {Round} failed; it will be retried")]
     private static partial void LogCloseFailed(ILogger logger, Exception ex, string league, int round);
 }
@@ -432,6 +450,14 @@ public sealed class LeagueState
     /// <summary>Game attempts that threw.</summary>
     [Id(6)]
     public int Failed { get; set; }
+
+    /// <summary>Games recorded as failed since the last game that was not.</summary>
+    [Id(7)]
+    public int ConsecutiveFailedGames { get; set; }
+
+    /// <summary>Why the league paused itself; null when running or paused by the user.</summary>
+    [Id(8)]
+    public string? PauseReason { get; set; }
 }
 
 /// <summary>One round's progress.</summary>
