@@ -62,7 +62,7 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
 
             // The barrier published exactly the balanced samples and the pairs Core computes from the round's records.
             var expected = SpcDataset.Publish([.. records.Select(SpcRecords.ToCore)], SpcOptionsText.Parse(status.Spec.Options), 11);
-            var published = await DatasetAsync(league, round);
+            var published = await league.ReadDatasetAsync(round);
             Assert.NotEmpty(published.Samples);
             Assert.Equal(expected.Samples.Select(x => x.ToString()), published.Samples.Select(x => x.ToString()));
             Assert.Equal(expected.Pairs.Select(x => x.ToString()), published.Pairs.Select(x => x.ToString()));
@@ -106,7 +106,7 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
         Assert.False(string.IsNullOrEmpty(failed.Error));
         Assert.Empty(failed.Turns);
         Assert.Equal(records.Count, round.Games);
-        Assert.DoesNotContain((await DatasetAsync(league, 1)).Samples, x => x.GameKey == doomed.Key);
+        Assert.DoesNotContain((await league.ReadDatasetAsync(1)).Samples, x => x.GameKey == doomed.Key);
 
         // Starting again with the same spec resumes; other options are another league.
         await league.StartAsync(spec);
@@ -245,24 +245,6 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
             if (page.Finished)
             {
                 return records;
-            }
-        }
-    }
-
-    private static async Task<RoundDataset> DatasetAsync(ILeagueGrain league, int round)
-    {
-        var samples = new List<TrainingSample>();
-        var pairs = new List<PreferencePair>();
-        for (var chunk = 0; ;)
-        {
-            var page = await league.ExportDatasetAsync(round, chunk);
-            var part = SpcRecords.ToCore(page.Chunk);
-            samples.AddRange(part.Samples);
-            pairs.AddRange(part.Pairs);
-            chunk = page.NextChunk;
-            if (page.Finished)
-            {
-                return new RoundDataset([.. samples], [.. pairs]);
             }
         }
     }

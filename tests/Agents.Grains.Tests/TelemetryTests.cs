@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Agents.Contracts.Runs;
 using Agents.Core.Simulation;
 using Agents.Core.Strategies;
 using Agents.Inference.Telemetry;
+using Agents.Testing;
 
 namespace Agents.Grains.Tests;
 
@@ -28,7 +28,7 @@ public sealed class TelemetryTests(ClusterFixture fixture)
         var problems = SyntheticProblems.Generate(3, seed: 41).ToList();
         var spec = StrategyDefaults.Create(StrategyNames.BestOfK, k: 3, seed: 5);
         using var spans = new SpanCollector();
-        using var metrics = new MetricCollector();
+        using var metrics = new MetricCollector(AgentsTelemetry.Name);
 
         var results = await fixture.Client.RunJobAsync("job-otel", spec, problems);
 
@@ -109,32 +109,6 @@ public sealed class TelemetryTests(ClusterFixture fixture)
         }
 
         public List<Activity> Stopped => [.. _stopped];
-
-        public void Dispose() => _listener.Dispose();
-    }
-
-    /// <summary>Sums of the Agents meter's long measurements, by instrument and tags.</summary>
-    private sealed class MetricCollector : IDisposable
-    {
-        private readonly ConcurrentQueue<(string Instrument, long Value, KeyValuePair<string, object?>[] Tags)> _measurements = new();
-        private readonly MeterListener _listener = new();
-
-        public MetricCollector()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == AgentsTelemetry.Name)
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => _measurements.Enqueue((instrument.Name, value, tags.ToArray())));
-            _listener.Start();
-        }
-
-        public long Sum(string instrument, params (string Key, string Value)[] tags) => _measurements
-            .Where(m => m.Instrument == instrument && tags.All(t => m.Tags.Any(kv => kv.Key == t.Key && Equals(kv.Value?.ToString(), t.Value))))
-            .Sum(m => m.Value);
 
         public void Dispose() => _listener.Dispose();
     }

@@ -191,25 +191,6 @@ internal static class SelfPlayCommand
         }
     }
 
-    /// <summary>The dataset a closed round published, paged out chunk by chunk (empty while the round is open).</summary>
-    public static async Task<RoundDataset> ExportDatasetAsync(ILeagueGrain league, int round)
-    {
-        var samples = new List<TrainingSample>();
-        var pairs = new List<PreferencePair>();
-        for (var chunk = 0; ;)
-        {
-            var page = await league.ExportDatasetAsync(round, chunk);
-            var part = SpcRecords.ToCore(page.Chunk);
-            samples.AddRange(part.Samples);
-            pairs.AddRange(part.Pairs);
-            chunk = page.NextChunk;
-            if (page.Finished)
-            {
-                return new RoundDataset([.. samples], [.. pairs]);
-            }
-        }
-    }
-
     /// <summary>
     /// Writes a round: raw game records (every record), or reward rows plus chosen/rejected pairs (FILE.pairs.jsonl) of the
     /// published dataset (<paramref name="published"/>) or of every record, unbalanced.
@@ -225,7 +206,7 @@ internal static class SelfPlayCommand
         }
 
         var dataset = published
-            ? await ExportDatasetAsync(league, round)
+            ? await league.ReadDatasetAsync(round)
             : await AllAsync(league, round);
         var pairFile = Path.ChangeExtension(file, null) + ".pairs.jsonl";
         await File.WriteAllLinesAsync(file, SpcDataset.RewardRows(dataset.Samples, kind), ct);

@@ -127,26 +127,13 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
         var results = Path.Combine(_dir.FullName, "r.jsonl");
         var settings = new BatchSettings(input, "sc", results, Model: server.ModelSpec, K: 2, Concurrency: 2, Cluster: cluster, JobId: "job-sigint");
 
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "agents.dll"), "batch", "--input", input, "--strategy", "sc", "--k", "2", "--concurrency", "2",
-            "--model", server.ModelSpec, "--output", results, "--cluster", cluster, "--job", "job-sigint",
-        })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var cli = System.Diagnostics.Process.Start(info)!;
+        using var cli = StartBatchProcess(input, results, server.ModelSpec, cluster, "job-sigint");
         var stdout = cli.StandardOutput.ReadToEndAsync();
         var stderr = cli.StandardError.ReadToEndAsync();
         try
         {
             await WaitForLinesAsync(results, 3, cli.WaitForExitAsync());
-            using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", cli.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
+            await SigIntAsync(cli.Id);
 
             await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         }
@@ -200,17 +187,7 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
         await File.WriteAllLinesAsync(input, rows);
         var results = Path.Combine(_dir.FullName, "r.jsonl");
 
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "agents.dll"), "batch", "--input", input, "--strategy", "sc", "--k", "2", "--concurrency", "2",
-            "--model", server.ModelSpec, "--output", results, "--cluster", cluster, "--job", "job-twice",
-        })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var cli = System.Diagnostics.Process.Start(info)!;
+        using var cli = StartBatchProcess(input, results, server.ModelSpec, cluster, "job-twice");
         var stdout = cli.StandardOutput.ReadToEndAsync();
         var stderr = cli.StandardError.ReadToEndAsync();
         try
@@ -248,6 +225,22 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
         var partial = Path.Combine(_dir.FullName, "export-twice.jsonl");
         Assert.Equal(ExitCodes.Ok, await new JobTools(Console, _errors).ExportAsync("job-twice", cluster, partial, "input", CancellationToken.None));
         Assert.InRange(ExportedIds(partial).Count, 3, 39);
+    }
+
+    // The real `agents batch` command in its own process (so a SIGINT reaches only it).
+    private static System.Diagnostics.Process StartBatchProcess(string input, string results, string model, string cluster, string job)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "agents.dll"), "batch", "--input", input, "--strategy", "sc", "--k", "2", "--concurrency", "2",
+            "--model", model, "--output", results, "--cluster", cluster, "--job", job,
+        })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return System.Diagnostics.Process.Start(info)!;
     }
 
     private static async Task SigIntAsync(int pid)

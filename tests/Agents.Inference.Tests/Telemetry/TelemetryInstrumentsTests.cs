@@ -1,8 +1,7 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using Agents.Inference.Gpu;
 using Agents.Inference.Resilience;
 using Agents.Inference.Telemetry;
+using Agents.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +15,7 @@ public sealed class TelemetryInstrumentsTests
     [Fact]
     public async Task AdmissionGate_QueuedRequests_ReportQueueDepthPerReplica()
     {
-        using var metrics = new MetricCollector();
+        using var metrics = new MetricCollector(AgentsTelemetry.Name);
         var gate = new AdmissionGate(capacity: 1, queueLimit: 4, replica: "qd-test/0", model: "qd-model");
         var held = await gate.EnterAsync(TimeSpan.Zero);
         var first = gate.EnterAsync(TimeSpan.FromSeconds(30)).AsTask();
@@ -35,7 +34,7 @@ public sealed class TelemetryInstrumentsTests
     [Fact]
     public async Task RetryPipeline_TransientFailures_CountsRetriesByReason()
     {
-        using var metrics = new MetricCollector();
+        using var metrics = new MetricCollector(AgentsTelemetry.Name);
         var options = new ModelRetryOptions { MaxRetryAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) };
         var pipeline = new ModelRetryPipeline(options, "test backend", "retry-metric-model", null, NullLogger.Instance);
         var attempts = 0;
@@ -78,30 +77,5 @@ public sealed class TelemetryInstrumentsTests
 
         Assert.NotNull(metadata);
         Assert.Equal(("openai", "served", null), (metadata.ProviderName, metadata.DefaultModelId, metadata.ProviderUri));
-    }
-
-    private sealed class MetricCollector : IDisposable
-    {
-        private readonly ConcurrentQueue<(string Instrument, long Value, KeyValuePair<string, object?>[] Tags)> _measurements = new();
-        private readonly MeterListener _listener = new();
-
-        public MetricCollector()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == AgentsTelemetry.Name)
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => _measurements.Enqueue((instrument.Name, value, tags.ToArray())));
-            _listener.Start();
-        }
-
-        public long Sum(string instrument, params (string Key, string Value)[] tags) => _measurements
-            .Where(m => m.Instrument == instrument && tags.All(t => m.Tags.Any(kv => kv.Key == t.Key && Equals(kv.Value?.ToString(), t.Value))))
-            .Sum(m => m.Value);
-
-        public void Dispose() => _listener.Dispose();
     }
 }
