@@ -31,10 +31,13 @@ public static class CriticPrompt
     /// <summary>The joiner between previous steps in the partial solution (a blank line; ALGORITHMS §5.5, recorded in game records).</summary>
     public const string StepJoiner = "\n\n";
 
-    /// <summary>The chat messages of one critic call: the critic instruction as system message, then the three sections.</summary>
+    /// <summary>
+    /// The chat messages of one critic call: the critic instruction as system message (template <c>spc.critic.system</c>),
+    /// then the three sections in the exact §3.4 form (not a template: the format is the interface).
+    /// </summary>
     public static IList<ChatMessage> Build(string problem, IReadOnlyList<string> previousSteps, string lastStep) =>
     [
-        new(ChatRole.System, PromptMarkers.CriticInstruction),
+        new(ChatRole.System, PromptTemplates.Current.Render("spc.critic.system")),
         new(ChatRole.User, UserMessage(problem, previousSteps, lastStep)),
     ];
 
@@ -47,12 +50,14 @@ public static class CriticPrompt
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(previousSteps);
         ArgumentNullException.ThrowIfNull(lastStep);
-        var partial = previousSteps.Count == 0
-            ? PromptMarkers.CriticEmptyPartialSolution
-            : string.Join(StepJoiner, previousSteps.Select(s => s.Trim()));
+        var partial = PartialSolution(previousSteps);
         return $"{PromptMarkers.CriticProblem}\n{problem.Trim()}\n\n{PromptMarkers.CriticPartialSolution}\n{partial}\n\n" +
             $"{PromptMarkers.CriticLastStep}\n{lastStep.Trim()}";
     }
+
+    /// <summary>The previous steps joined by a blank line, or "Let's solve this problem." when there are none (§3.4).</summary>
+    public static string PartialSolution(IReadOnlyList<string> previousSteps) =>
+        previousSteps.Count == 0 ? PromptMarkers.CriticEmptyPartialSolution : string.Join(StepJoiner, previousSteps.Select(s => s.Trim()));
 
     /// <summary>Reads a user message built by <see cref="UserMessage"/> back into its parts; null when it is not one.</summary>
     public static CriticRequest? TryRead(string? userMessage)

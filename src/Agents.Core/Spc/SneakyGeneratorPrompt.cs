@@ -46,7 +46,7 @@ public sealed record SneakyRequest(string Problem, ImmutableArray<string> Previo
 /// </summary>
 public static partial class SneakyGeneratorPrompt
 {
-    /// <summary>The chat messages of one generator call.</summary>
+    /// <summary>The chat messages of one generator call (template <c>spc.sneaky.user</c>).</summary>
     public static IList<ChatMessage> Build(string problem, IReadOnlyList<string> previousSteps, string correctStep, IReadOnlyList<string> errorTypes)
     {
         ArgumentNullException.ThrowIfNull(errorTypes);
@@ -55,12 +55,18 @@ public static partial class SneakyGeneratorPrompt
             throw new ArgumentException("At least one error type is needed.", nameof(errorTypes));
         }
 
-        var context = CriticPrompt.UserMessage(problem, previousSteps, correctStep)
-            .Replace("\n\n" + PromptMarkers.CriticLastStep + "\n", "\n\n" + PromptMarkers.SneakyCorrectStep + "\n", StringComparison.Ordinal);
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(previousSteps);
+        ArgumentNullException.ThrowIfNull(correctStep);
         var types = string.Join("\n", errorTypes.Select((t, i) => $"{i + 1}. {t.Trim()}"));
         return
         [
-            new(ChatRole.User, $"{context}\n\n{PromptMarkers.SneakyErrorTypes}\n{types}\n\n{PromptMarkers.SneakyInstruction}"),
+            new(ChatRole.User, PromptTemplates.Current.Render(
+                "spc.sneaky.user",
+                ("problem", problem.Trim()),
+                ("partial_solution", CriticPrompt.PartialSolution(previousSteps)),
+                ("correct_step", correctStep.Trim()),
+                ("error_types", types))),
         ];
     }
 

@@ -19,11 +19,11 @@ public static class SolverContinuationPrompt
 {
     /// <summary>The messages asking the solver to finish the solution after <paramref name="steps"/>.</summary>
     public static IList<ChatMessage> BuildContinuation(string question, IReadOnlyList<string> steps) =>
-        [new(ChatRole.User, Message(question, steps, PromptMarkers.ContinueInstruction))];
+        [new(ChatRole.User, Message(question, steps, "spc.continue.user"))];
 
     /// <summary>The messages asking the solver for the one step after <paramref name="steps"/>.</summary>
     public static IList<ChatMessage> BuildNextStep(string question, IReadOnlyList<string> steps) =>
-        [new(ChatRole.User, Message(question, steps, PromptMarkers.NextStepInstruction))];
+        [new(ChatRole.User, Message(question, steps, "spc.next-step.user"))];
 
     /// <summary>The steps written as "Step 1: …" lines, the form the partial solution takes in these prompts.</summary>
     public static string Numbered(IReadOnlyList<string> steps)
@@ -68,10 +68,11 @@ public static class SolverContinuationPrompt
         return new ContinuationRequest(question, steps, nextOnly);
     }
 
-    private static string Message(string question, IReadOnlyList<string> steps, string instruction)
+    // Templates spc.continue.user and spc.next-step.user.
+    private static string Message(string question, IReadOnlyList<string> steps, string template)
     {
         ArgumentNullException.ThrowIfNull(question);
         var partial = steps.Count == 0 ? PromptMarkers.CriticEmptyPartialSolution : Numbered(steps);
-        return $"{PromptMarkers.Question}\n{question.Trim()}\n\n{PromptMarkers.PartialSolution}\n{partial}\n\n{instruction}";
+        return PromptTemplates.Current.Render(template, ("question", question.Trim()), ("partial_solution", partial));
     }
 }

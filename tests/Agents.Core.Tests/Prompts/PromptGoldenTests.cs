@@ -2,6 +2,7 @@ using System.Text.Json;
 using Agents.Core.Iort;
 using Agents.Core.Refining;
 using Agents.Core.SelfRefine;
+using Agents.Core.Spc;
 using Agents.Core.Solving;
 using Microsoft.Extensions.AI;
 
@@ -62,6 +63,11 @@ public sealed class PromptGoldenTests
             ["iort-revision"] = ReflectorPrompt.BuildRevision(Question, Chain, Feedback),
             ["iort-select"] = InstructorPrompt.BuildSelect(Question, " plan <it> ", basic, reflective),
             ["iort-agreement-no-meta"] = InstructorPrompt.BuildAgreement(Question, null, basic, reflective),
+            ["spc-critic"] = CriticPrompt.Build(Question, [" Step one {{$s}}. ", "Step <two>."], Feedback),
+            ["spc-critic-first-step"] = CriticPrompt.Build(Question, [], Feedback),
+            ["spc-sneaky"] = SneakyGeneratorPrompt.Build(Question, ["Step one."], " 2 + 3 = 5. ", [" calculation error ", "misread {{$x}}"]),
+            ["spc-continue"] = SolverContinuationPrompt.BuildContinuation(Question, [" a ", "b <c>"]),
+            ["spc-next-step-empty"] = SolverContinuationPrompt.BuildNextStep(Question, []),
         };
         return prompts.ToDictionary(p => p.Key, p => p.Value.Select(m => $"{m.Role.Value}: {m.Text}").ToArray());
     }
