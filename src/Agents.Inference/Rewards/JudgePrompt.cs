@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
+using Agents.Core.Prompts;
 
 namespace Agents.Inference.Rewards;
 
@@ -20,45 +20,24 @@ public sealed record JudgeVerdict(ImmutableArray<double> StepScores, double Outc
 /// </summary>
 public static partial class JudgePrompt
 {
-    /// <summary>The system message.</summary>
-    public const string System = "You are a careful grader of step-by-step math solutions. You check every step and never solve the problem yourself.";
-
-    /// <summary>The chat messages asking for a score per step (when <paramref name="steps"/> is non-null) and an overall score.</summary>
+    /// <summary>
+    /// The chat messages asking for a score per step (when <paramref name="steps"/> is non-null; template <c>judge.steps</c>)
+    /// or for the final answer only (<c>judge.outcome</c>), after the system message <c>judge.system</c>.
+    /// </summary>
     public static IList<ChatMessage> Build(string question, IReadOnlyList<string>? steps, string chain)
     {
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(chain);
-        var text = new StringBuilder();
-        if (steps is { Count: > 0 })
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Grade the solution below. It has {steps.Count} steps. For each step, give the probability (a number from 0 to 1) that the step is correct, and give the probability that the final answer is correct.")
-                .AppendLine("Reply with exactly these lines and nothing else:");
-            for (var i = 1; i <= steps.Count; i++)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"Step {i}: SCORE");
-            }
-        }
-        else
-        {
-            text.AppendLine("Grade the solution below: give the probability (a number from 0 to 1) that its final answer is correct.")
-                .AppendLine("Reply with exactly this line and nothing else:");
-        }
-
-        text.AppendLine("Overall: SCORE").AppendLine().AppendLine("Problem:").AppendLine(question.Trim()).AppendLine();
-        if (steps is { Count: > 0 })
-        {
-            text.AppendLine("Solution to grade:");
-            for (var i = 0; i < steps.Count; i++)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"[Step {i + 1}]").AppendLine(steps[i].Trim());
-            }
-        }
-        else
-        {
-            text.AppendLine("Solution to grade:").AppendLine(chain.Trim());
-        }
-
-        return [new ChatMessage(ChatRole.System, System), new ChatMessage(ChatRole.User, text.ToString().TrimEnd())];
+        var templates = PromptTemplates.Current;
+        var user = steps is { Count: > 0 }
+            ? templates.Render(
+                "judge.steps",
+                ("step_count", steps.Count.ToString(CultureInfo.InvariantCulture)),
+                ("score_lines", string.Join("\n", steps.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"Step {i + 1}: SCORE")))),
+                ("question", question.Trim()),
+                ("solution", string.Join("\n", steps.Select((step, i) => string.Create(CultureInfo.InvariantCulture, $"[Step {i + 1}]\n{step.Trim()}")))))
+            : templates.Render("judge.outcome", ("question", question.Trim()), ("solution", chain.Trim()));
+        return [new ChatMessage(ChatRole.System, templates.Render("judge.system")), new ChatMessage(ChatRole.User, user.TrimEnd())];
     }
 
     /// <summary>Reads <paramref name="stepCount"/> step scores and the overall score from a reply; never throws.</summary>
