@@ -1,4 +1,5 @@
 using Agents.Contracts.SelfPlay;
+using Agents.Core.Spc;
 
 namespace Agents.Grains.SelfPlay;
 
@@ -41,11 +42,86 @@ public sealed class LeagueState
     /// <summary>Why the league paused itself; null when running or paused by the user.</summary>
     [Id(8)]
     public string? PauseReason { get; set; }
+
+    /// <summary>Starts a new league on round 1, played with the spec's models.</summary>
+    public void Begin(LeagueSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        Spec = spec;
+        Status = LeagueStates.Running;
+        GeneratorModel = spec.GeneratorModel;
+        CriticModel = spec.CriticModel;
+        StartRound(1);
+    }
+
+    /// <summary>Points rounds not yet started at new models (empty keeps the current one).</summary>
+    public void SetModels(string generatorModel, string criticModel)
+    {
+        GeneratorModel = string.IsNullOrEmpty(generatorModel) ? GeneratorModel : generatorModel;
+        CriticModel = string.IsNullOrEmpty(criticModel) ? CriticModel : criticModel;
+    }
+
+    /// <summary>Pauses a running league, with <paramref name="reason"/> when it pauses itself; false when it was not running.</summary>
+    public bool Pause(string? reason = null)
+    {
+        if (Status is not LeagueStates.Running)
+        {
+            return false;
+        }
+
+        Status = LeagueStates.Paused;
+        if (reason is not null)
+        {
+            PauseReason = reason;
+        }
+
+        return true;
+    }
+
+    /// <summary>Resumes a paused league with a fresh failure streak; false when it was not paused.</summary>
+    public bool Resume()
+    {
+        if (Status is not LeagueStates.Paused)
+        {
+            return false;
+        }
+
+        Status = LeagueStates.Running;
+        PauseReason = null;
+        ConsecutiveFailedGames = 0;
+        return true;
+    }
+
+    /// <summary>Moves on from closed round <paramref name="round"/>: completes the league after its last round (true), else starts the next.</summary>
+    public bool Advance(int round, int rounds)
+    {
+        if (round >= rounds)
+        {
+            Status = LeagueStates.Completed;
+            Round = round + 1;
+            return true;
+        }
+
+        StartRound(round + 1);
+        return false;
+    }
+
+    /// <summary>The league's status with <paramref name="inFlight"/> games playing now.</summary>
+    public LeagueStatus ToStatus(string league, int inFlight) =>
+        new(league, Spec is null ? LeagueStates.None : Status, Round, inFlight, Failed, Spec,
+            [.. Rounds.Values.OrderBy(r => r.Round).Select(LeagueRounds.Summary)], PauseReason);
+
+    // A new round takes the models current when it starts (set-models applies from the next round on).
+    private void StartRound(int round)
+    {
+        Round = round;
+        Rounds[round] = new RoundState { Round = round, GeneratorModel = GeneratorModel, CriticModel = CriticModel };
+    }
 }
 
-/// <summary>One round's progress.</summary>
+/// <summary>One round's progress (kept by <see cref="LeagueRounds"/>).</summary>
 [GenerateSerializer, Alias("agents.spc-round-state.v1")]
-public sealed class RoundState
+public sealed class RoundState : ILeagueRound
 {
     /// <summary>The round.</summary>
     [Id(0)]
