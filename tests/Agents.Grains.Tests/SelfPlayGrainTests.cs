@@ -86,7 +86,7 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
     public async Task League_BackendFailsForOneGame_RecordsItFailedAfterMaxAttemptsAndStillCloses()
     {
         var spec = new LeagueSpec("lg-fail", 4, 1, 2, "", "", "", 21) { Options = ["max_game_attempts=2"] };
-        var doomed = LeagueGrain.GameFor(spec, 1, 1, "", "");
+        var doomed = LeagueGames.GameFor(spec, 1, 1, "", "");
 
         // A real OpenAI-compatible server over the simulated model, whose backend throws on every request about one problem.
         await using var server = await SimServer.StartAsync(new SimServerOptions(), new FailsOnText(SimulatedBackend.Create(), doomed.Question));
@@ -167,7 +167,7 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
         var resumed = 0;
         for (var index = 0; index < 10 && resumed < 2; index++)
         {
-            var failing = LeagueGrain.GameFor(league, 1, index, "", deadCritic);
+            var failing = LeagueGames.GameFor(league, 1, index, "", deadCritic);
             var game = fixture.Client.GetGrain<IGameGrain>(failing.Key);
             try
             {

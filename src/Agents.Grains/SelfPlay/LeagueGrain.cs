@@ -1,7 +1,4 @@
-using System.Globalization;
 using Agents.Contracts.SelfPlay;
-using Agents.Core.Simulation;
-using Agents.Core.Solving;
 using Agents.Core.Spc;
 
 namespace Agents.Grains.SelfPlay;
@@ -11,51 +8,40 @@ namespace Agents.Grains.SelfPlay;
 /// (never one growing object), closes the round after G valid games with its statistics and its published dataset
 /// (balanced samples and preference pairs, in dataset chunk grains), then starts the next round. A game that throws is
 /// retried with backoff up to max_game_attempts, then recorded as failed and replaced. A reminder restarts the pump after
-/// the league's silo is lost; games resume from their own checkpoints.
+/// the league's silo is lost; games resume from their own checkpoints. The decisions are Core's (<see cref="LeagueRounds"/>,
+/// <see cref="LeagueFailures"/>, <see cref="LeagueGames"/>); the grain plays games, persists, and keeps the reminder.
 /// </summary>
-public sealed partial class LeagueGrain(
+public sealed class LeagueGrain(
     [PersistentState("spc-league", StorageNames.Agents)] IPersistentState<LeagueState> state,
     TimeProvider time,
     ILogger<LeagueGrain> logger) : Grain, ILeagueGrain, IRemindable
 {
-    /// <summary>Game records per chunk grain.</summary>
-    public const int ChunkSize = 16;
-
-    /// <summary>Published samples (and pairs) per dataset chunk grain.</summary>
-    public const int DatasetChunkSize = 64;
-
     private const string KeepAlive = "spc-pump";
     private readonly Dictionary<int, Task> _running = [];
-    private Task _lastWrite = Task.CompletedTask;
+    private readonly ChainedWrites<LeagueState> _writes = new(state);
     private int _consecutiveFailures;
     private bool _closing;
     private SpcOptions? _options;
+    private LeagueChunks? _chunks;
 
     // The league's SPC options, parsed once per activation from the stored canonical text.
     private SpcOptions Options => _options ??= SpcOptionsText.Parse(state.State.Spec?.Options);
 
+    private LeagueChunks Chunks => _chunks ??= new(GrainFactory, League);
+
+    private string League => this.GetPrimaryKeyString();
+
     public async Task StartAsync(LeagueSpec spec)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        ArgumentOutOfRangeException.ThrowIfLessThan(spec.GamesPerRound, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(spec.Rounds, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(spec.Concurrency, 1);
-        spec = spec with { Options = SpcOptionsText.Canonical(spec.Options) };
-        if (state.State.Spec is { } existing)
+        spec = LeagueSpecs.Canonical(spec);
+        if (state.State.Spec is { } existing && existing != spec)
         {
-            if (existing != spec)
-            {
-                throw new InvalidOperationException($"league '{spec.League}' already exists with different settings");
-            }
+            throw new InvalidOperationException($"league '{spec.League}' already exists with different settings");
         }
-        else
+
+        if (state.State.Spec is null)
         {
-            state.State.Spec = spec;
-            state.State.Status = LeagueStates.Running;
-            state.State.Round = 1;
-            state.State.GeneratorModel = spec.GeneratorModel;
-            state.State.CriticModel = spec.CriticModel;
-            state.State.Rounds[1] = NewRound(1);
+            state.State.Begin(spec);
             await SaveAsync();
         }
 
@@ -64,9 +50,8 @@ public sealed partial class LeagueGrain(
 
     public async Task PauseAsync()
     {
-        if (state.State.Status is LeagueStates.Running)
+        if (state.State.Pause())
         {
-            state.State.Status = LeagueStates.Paused;
             await SaveAsync();
             await UnregisterKeepAliveAsync();
         }
@@ -74,11 +59,8 @@ public sealed partial class LeagueGrain(
 
     public async Task ResumeAsync()
     {
-        if (state.State.Status is LeagueStates.Paused)
+        if (state.State.Resume())
         {
-            state.State.Status = LeagueStates.Running;
-            state.State.PauseReason = null;
-            state.State.ConsecutiveFailedGames = 0;
             await SaveAsync();
             await KeepRunningAsync();
         }
@@ -86,54 +68,21 @@ public sealed partial class LeagueGrain(
 
     public async Task SetModelsAsync(string generatorModel, string criticModel)
     {
-        if (!string.IsNullOrEmpty(generatorModel))
-        {
-            state.State.GeneratorModel = generatorModel;
-        }
-
-        if (!string.IsNullOrEmpty(criticModel))
-        {
-            state.State.CriticModel = criticModel;
-        }
-
+        state.State.SetModels(generatorModel, criticModel);
         await SaveAsync();
     }
 
     public Task<LeagueStatus> GetStatusAsync()
     {
         Pump();
-        var s = state.State;
-        return Task.FromResult(new LeagueStatus(
-            this.GetPrimaryKeyString(), s.Spec is null ? LeagueStates.None : s.Status, s.Round, _running.Count, s.Failed, s.Spec,
-            [.. s.Rounds.Values.OrderBy(r => r.Round).Select(Summary)], s.PauseReason));
+        return Task.FromResult(state.State.ToStatus(League, _running.Count));
     }
 
-    public async Task<GamePage> ExportAsync(int round, int fromChunk)
-    {
-        if (!state.State.Rounds.TryGetValue(round, out var r))
-        {
-            return new GamePage([], 0, true);
-        }
+    public Task<GamePage> ExportAsync(int round, int fromChunk) =>
+        Chunks.GamePageAsync(round, state.State.Rounds.GetValueOrDefault(round), fromChunk);
 
-        var chunks = (r.NextGame + ChunkSize - 1) / ChunkSize;
-        if (fromChunk >= chunks)
-        {
-            return new GamePage([], chunks, true);
-        }
-
-        var records = await Chunk(round, fromChunk).GetAsync();
-        return new GamePage(records, fromChunk + 1, fromChunk + 1 >= chunks);
-    }
-
-    public async Task<DatasetPage> ExportDatasetAsync(int round, int fromChunk)
-    {
-        if (!state.State.Rounds.TryGetValue(round, out var r) || !r.Closed || fromChunk >= r.DatasetChunks)
-        {
-            return new DatasetPage(new DatasetChunk([], []), Math.Max(fromChunk, r?.DatasetChunks ?? 0), true);
-        }
-
-        return new DatasetPage(await DatasetChunkOf(round, fromChunk).GetAsync(), fromChunk + 1, fromChunk + 1 >= r.DatasetChunks);
-    }
+    public Task<DatasetPage> ExportDatasetAsync(int round, int fromChunk) =>
+        Chunks.DatasetPageAsync(round, state.State.Rounds.GetValueOrDefault(round), fromChunk);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -151,13 +100,13 @@ public sealed partial class LeagueGrain(
     {
         if (state.State.Status is LeagueStates.Running)
         {
-            await this.RegisterOrUpdateReminder(KeepAlive, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            await KeepAliveReminder.RegisterAsync(this, KeepAlive);
             Pump();
         }
     }
 
-    // Launches games on the current round until W are in flight or the round has enough valid games pending; relaunches
-    // games a lost activation left in flight first (they resume from their checkpoints).
+    // Relaunches games a lost activation left in flight (they resume from their checkpoints), closes a round whose last game
+    // was recorded just before its silo was lost, else launches games on the current round as LeagueRounds.Launch allows.
     private void Pump()
     {
         var s = state.State;
@@ -166,30 +115,26 @@ public sealed partial class LeagueGrain(
             return;
         }
 
-        foreach (var index in round.InFlight.Where(i => !_running.ContainsKey(i)).ToArray())
-        {
-            _running[index] = RunGameAsync(spec, round, index);
-        }
-
-        // A round whose last game was recorded just before its silo was lost closes here, after the restart.
-        if (round.Valid >= spec.GamesPerRound && round.InFlight.Count == 0 && !round.Closed && !_closing)
+        Play(spec, round, LeagueRounds.Orphaned(round, _running.ContainsKey));
+        if (LeagueRounds.CanClose(round, spec) && !_closing)
         {
             _ = CloseAndPumpAsync(spec, round);
             return;
         }
 
-        var launched = false;
-        while (_running.Count < spec.Concurrency && round.Valid + _running.Count < spec.GamesPerRound)
-        {
-            var index = round.NextGame++;
-            round.InFlight.Add(index);
-            launched = true;
-            _running[index] = RunGameAsync(spec, round, index);
-        }
-
-        if (launched)
+        var launched = LeagueRounds.Launch(round, spec, _running.Count);
+        Play(spec, round, launched);
+        if (launched.Length > 0)
         {
             _ = SaveAsync();
+        }
+    }
+
+    private void Play(LeagueSpec spec, RoundState round, int[] games)
+    {
+        foreach (var index in games)
+        {
+            _running[index] = RunGameAsync(spec, round, index);
         }
     }
 
@@ -199,7 +144,7 @@ public sealed partial class LeagueGrain(
         var failed = false;
         try
         {
-            var game = Setup(spec, round, index);
+            var game = LeagueGames.GameFor(spec, round, index);
             await RecordAsync(round, index, await GrainFactory.GetGrain<IGameGrain>(game.Key).PlayAsync(game));
             _consecutiveFailures = 0;
         }
@@ -210,9 +155,9 @@ public sealed partial class LeagueGrain(
             failed = true;
             state.State.Failed++;
             _consecutiveFailures++;
-            var attempts = round.Attempts[index] = round.Attempts.GetValueOrDefault(index) + 1;
-            LogGameFailed(logger, ex, this.GetPrimaryKeyString(), round.Round, index, attempts, Options.MaxGameAttempts);
-            if (attempts >= Options.MaxGameAttempts)
+            var attempts = LeagueRounds.FailedAttempt(round, index);
+            LeagueLog.GameFailed(logger, ex, League, round.Round, index, attempts, Options.MaxGameAttempts);
+            if (LeagueFailures.GivenUp(attempts, Options))
             {
                 await RecordFailedAsync(spec, round, index, ex);
             }
@@ -222,38 +167,25 @@ public sealed partial class LeagueGrain(
         await CloseAndPumpAsync(spec, round, backOff: failed);
     }
 
-    // Writes the record to its chunk (idempotent by key), then counts it once: a game relaunched after a lost activation
-    // may finish twice, but only the first finish finds it in flight.
+    // Writes the record to its chunk (idempotent by key), then counts it once (LeagueRounds.Record).
     private async Task RecordAsync(RoundState round, int index, GameResult result)
     {
-        await Chunk(round.Round, index / ChunkSize).AppendAsync(result);
-        if (round.InFlight.Remove(index))
-        {
-            round.Games++;
-            round.Valid += result.Valid ? 1 : 0;
-            var gameFailed = result.InvalidReason == SpcGame.ReasonGameFailed;
-            round.FailedGames += gameFailed ? 1 : 0;
-            state.State.ConsecutiveFailedGames = gameFailed ? state.State.ConsecutiveFailedGames + 1 : 0;
-            round.Attempts.Remove(index);
-        }
+        await Chunks.AppendAsync(round.Round, index, result);
+        state.State.ConsecutiveFailedGames = LeagueRounds.Record(round, index, result.Valid, result.InvalidReason, state.State.ConsecutiveFailedGames);
     }
 
-    // The last attempt failed: the game is recorded as failed (the error kept), so the pump launches another in its place.
+    // The last attempt failed: the game is recorded as failed (the error kept), so the pump launches another in its place;
+    // too many such games in a row pause the league with the reason.
     private async Task RecordFailedAsync(LeagueSpec spec, RoundState round, int index, Exception error)
     {
         try
         {
             var now = time.GetUtcNow();
-            var record = SpcGameProcess.Failed(SpcRecords.ToSetup(Setup(spec, round, index)), Options, $"{error.GetType().Name}: {error.Message}", now, now);
+            var record = SpcGameProcess.Failed(SpcRecords.ToSetup(LeagueGames.GameFor(spec, round, index)), Options, LeagueFailures.ErrorText(error), now, now);
             await RecordAsync(round, index, SpcRecords.ToWire(record));
-            if (Options.MaxConsecutiveFailedGames > 0 && state.State.ConsecutiveFailedGames >= Options.MaxConsecutiveFailedGames
-                && state.State.Status is LeagueStates.Running)
+            if (LeagueFailures.AutoPauseReason(state.State.ConsecutiveFailedGames, Options, record.Error) is { } reason && state.State.Pause(reason))
             {
-                // A backend that fails every game would otherwise get game after game; stop and say why.
-                state.State.Status = LeagueStates.Paused;
-                state.State.PauseReason =
-                    $"{state.State.ConsecutiveFailedGames} games in a row failed after {Options.MaxGameAttempts} attempt(s) each; last error: {record.Error}";
-                LogAutoPaused(logger, this.GetPrimaryKeyString(), state.State.ConsecutiveFailedGames);
+                LeagueLog.AutoPaused(logger, League, state.State.ConsecutiveFailedGames);
                 await SaveAsync();
                 await UnregisterKeepAliveAsync();
             }
@@ -262,24 +194,30 @@ public sealed partial class LeagueGrain(
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            LogGameFailed(logger, ex, this.GetPrimaryKeyString(), round.Round, index, round.Attempts.GetValueOrDefault(index), Options.MaxGameAttempts);
+            LeagueLog.GameFailed(logger, ex, League, round.Round, index, round.Attempts.GetValueOrDefault(index), Options.MaxGameAttempts);
         }
     }
 
     private async Task CloseAndPumpAsync(LeagueSpec spec, RoundState round, bool backOff = false)
     {
-        if (round.Round == state.State.Round && round.Valid >= spec.GamesPerRound && round.InFlight.Count == 0 && !round.Closed && !_closing)
+        if (round.Round == state.State.Round && LeagueRounds.CanClose(round, spec) && !_closing)
         {
+            // The round barrier closes the round (dataset published, statistics kept), then the league moves on.
             _closing = true;
             try
             {
-                await CloseRoundAsync(spec, round);
+                await Chunks.CloseAsync(round, Options, spec.Seed);
+                if (state.State.Advance(round.Round, spec.Rounds))
+                {
+                    await SaveAsync();
+                    await UnregisterKeepAliveAsync();
+                }
             }
 #pragma warning disable CA1031 // the round stays open; the next pump (status call or reminder) closes it
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                LogCloseFailed(logger, ex, this.GetPrimaryKeyString(), round.Round);
+                LeagueLog.CloseFailed(logger, ex, League, round.Round);
                 return;
             }
             finally
@@ -291,232 +229,13 @@ public sealed partial class LeagueGrain(
         await SaveAsync();
         if (backOff)
         {
-            // Back off before the retry: 100 ms per consecutive failure, at most 10 s.
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 100 * _consecutiveFailures)));
+            await Task.Delay(LeagueFailures.Backoff(_consecutiveFailures));
         }
 
         Pump();
     }
 
-    // The round barrier: statistics of every record, then the published dataset (balanced per player with the league's
-    // options, plus preference pairs) written to dataset chunks before the round is marked closed.
-    private async Task CloseRoundAsync(LeagueSpec spec, RoundState round)
-    {
-        var records = new List<GameRecord>();
-        for (var chunk = 0; chunk * ChunkSize < round.NextGame; chunk++)
-        {
-            records.AddRange((await Chunk(round.Round, chunk).GetAsync()).Select(SpcRecords.ToCore));
-        }
+    private Task SaveAsync() => _writes.WriteAsync();
 
-        var dataset = SpcDataset.Publish(records, Options, spec.Seed);
-        var chunks = Math.Max(1, (Math.Max(dataset.Samples.Length, dataset.Pairs.Length) + DatasetChunkSize - 1) / DatasetChunkSize);
-        for (var chunk = 0; chunk < chunks; chunk++)
-        {
-            await DatasetChunkOf(round.Round, chunk).SetAsync(SpcRecords.ToWire(
-                dataset.Samples.Skip(chunk * DatasetChunkSize).Take(DatasetChunkSize), dataset.Pairs.Skip(chunk * DatasetChunkSize).Take(DatasetChunkSize)));
-        }
-
-        round.DatasetChunks = chunks;
-        round.PublishedSamples = dataset.Samples.Length;
-        round.PublishedPairs = dataset.Pairs.Length;
-        round.Stats = Wire(round, RoundStatistics.Compute(round.Round, records));
-        round.Closed = true;
-        if (round.Round >= spec.Rounds)
-        {
-            state.State.Status = LeagueStates.Completed;
-            state.State.Round = round.Round + 1;
-            await SaveAsync();
-            await UnregisterKeepAliveAsync();
-            return;
-        }
-
-        state.State.Round = round.Round + 1;
-        state.State.Rounds[state.State.Round] = NewRound(state.State.Round);
-    }
-
-    private RoundState NewRound(int round) => new()
-    {
-        Round = round,
-        GeneratorModel = state.State.GeneratorModel,
-        CriticModel = state.State.CriticModel,
-    };
-
-    private static GameSpec Setup(LeagueSpec spec, RoundState round, int index) =>
-        GameFor(spec, round.Round, index, round.GeneratorModel, round.CriticModel);
-
-    /// <summary>
-    /// The game (round, index) of a league: problem (round−1)·100000 + index / games_per_problem of the league seed's
-    /// synthetic sequence (its reference solution goes along for solution_source=reference), with a seed derived from the
-    /// league, problem, round and league seed, so that the games of one problem attack the same step.
-    /// </summary>
-    public static GameSpec GameFor(LeagueSpec spec, int round, int index, string generatorModel, string criticModel)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        var options = SpcOptionsText.Canonical(spec.Options);
-        var ordinal = ((round - 1) * 100_000) + (index / SpcOptionsText.Parse(options).GamesPerProblem);
-        var problem = SyntheticProblems.GenerateOne(spec.Seed, ordinal, 3, 6);
-        var steps = Enumerable.Range(0, problem.Steps)
-            .Select(i => problem.CorrectStep(i) + (i == problem.Steps - 1 ? $"\nThe answer is \\boxed{{{problem.Answer}}}." : string.Empty))
-            .ToImmutableArray();
-        var problemId = string.Create(CultureInfo.InvariantCulture, $"{SyntheticProblems.Source}-{ordinal + 1:D4}");
-        var seed = SampleSeed.Derive(spec.League, problemId, "spc-game", round, spec.Seed);
-        return new GameSpec(spec.League, round, index, problemId, problem.Question, problem.Answer.ToString(CultureInfo.InvariantCulture),
-            steps, generatorModel, criticModel, spec.SolverModel, seed) { Options = options };
-    }
-
-    private static RoundSummary Wire(RoundState round, RoundStatistics s) =>
-        new(round.Round, true, round.GeneratorModel, round.CriticModel, s.Games, s.ValidGames, s.CriticAccuracyAttacked, s.CriticAccuracyOriginal,
-            s.GeneratorSuccessVsSolver, s.GeneratorSuccessVsCritic, s.InvalidAttackRate, s.CriticInvalidOutputs, s.Calls, s.PromptTokens, s.CompletionTokens,
-            s.FailedGames, s.NoSolutionGames, round.PublishedSamples, round.PublishedPairs);
-
-    private static RoundSummary Summary(RoundState round) =>
-        round.Stats ?? new RoundSummary(round.Round, false, round.GeneratorModel, round.CriticModel, round.Games, round.Valid, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            round.FailedGames, 0, 0, 0);
-
-    private IGameChunkGrain Chunk(int round, int chunk) =>
-        GrainFactory.GetGrain<IGameChunkGrain>(string.Create(CultureInfo.InvariantCulture, $"{this.GetPrimaryKeyString()}/{round}/{chunk}"));
-
-    private IDatasetChunkGrain DatasetChunkOf(int round, int chunk) =>
-        GrainFactory.GetGrain<IDatasetChunkGrain>(string.Create(CultureInfo.InvariantCulture, $"{this.GetPrimaryKeyString()}/{round}/{chunk}"));
-
-    // Writes are chained: concurrent game completions must not race on the state's ETag.
-    private Task SaveAsync()
-    {
-        _lastWrite = WriteAfterAsync(_lastWrite);
-        return _lastWrite;
-    }
-
-    private async Task WriteAfterAsync(Task previous)
-    {
-        try
-        {
-            await previous;
-        }
-#pragma warning disable CA1031 // the failed write is reported to its own caller
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-
-        await state.WriteStateAsync();
-    }
-
-    private async Task UnregisterKeepAliveAsync()
-    {
-        if (await this.GetReminder(KeepAlive) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "league {League}: game {Round}/{Game} failed (attempt {Attempt} of {MaxAttempts})")]
-    private static partial void LogGameFailed(ILogger logger, Exception ex, string league, int round, int game, int attempt, int maxAttempts);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "league {League}: paused itself after {Games} failed games in a row; fix the backend, then resume")]
-    private static partial void LogAutoPaused(ILogger logger, string league, int games);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "league {League}: closing round {Round} failed; it will be retried")]
-    private static partial void LogCloseFailed(ILogger logger, Exception ex, string league, int round);
-}
-
-/// <summary>A league's durable state: spec, status, current models and one small row per round (records live in chunks).</summary>
-[GenerateSerializer, Alias("agents.spc-league-state.v1")]
-public sealed class LeagueState
-{
-    /// <summary>The spec.</summary>
-    [Id(0)]
-    public LeagueSpec? Spec { get; set; }
-
-    /// <summary>One of <see cref="LeagueStates"/>.</summary>
-    [Id(1)]
-    public string Status { get; set; } = LeagueStates.None;
-
-    /// <summary>The current round.</summary>
-    [Id(2)]
-    public int Round { get; set; }
-
-    /// <summary>Generator model for rounds not yet started.</summary>
-    [Id(3)]
-    public string GeneratorModel { get; set; } = string.Empty;
-
-    /// <summary>Critic model for rounds not yet started.</summary>
-    [Id(4)]
-    public string CriticModel { get; set; } = string.Empty;
-
-    /// <summary>Rounds by number.</summary>
-    [Id(5)]
-    public Dictionary<int, RoundState> Rounds { get; set; } = [];
-
-    /// <summary>Game attempts that threw.</summary>
-    [Id(6)]
-    public int Failed { get; set; }
-
-    /// <summary>Games recorded as failed since the last game that was not.</summary>
-    [Id(7)]
-    public int ConsecutiveFailedGames { get; set; }
-
-    /// <summary>Why the league paused itself; null when running or paused by the user.</summary>
-    [Id(8)]
-    public string? PauseReason { get; set; }
-}
-
-/// <summary>One round's progress.</summary>
-[GenerateSerializer, Alias("agents.spc-round-state.v1")]
-public sealed class RoundState
-{
-    /// <summary>The round.</summary>
-    [Id(0)]
-    public int Round { get; set; }
-
-    /// <summary>The next game index to launch.</summary>
-    [Id(1)]
-    public int NextGame { get; set; }
-
-    /// <summary>Games launched and not yet recorded.</summary>
-    [Id(2)]
-    public HashSet<int> InFlight { get; set; } = [];
-
-    /// <summary>Games recorded.</summary>
-    [Id(3)]
-    public int Games { get; set; }
-
-    /// <summary>Valid games recorded.</summary>
-    [Id(4)]
-    public int Valid { get; set; }
-
-    /// <summary>Whether the round closed.</summary>
-    [Id(5)]
-    public bool Closed { get; set; }
-
-    /// <summary>The round's statistics once closed.</summary>
-    [Id(6)]
-    public RoundSummary? Stats { get; set; }
-
-    /// <summary>Generator model of the round.</summary>
-    [Id(7)]
-    public string GeneratorModel { get; set; } = string.Empty;
-
-    /// <summary>Critic model of the round.</summary>
-    [Id(8)]
-    public string CriticModel { get; set; } = string.Empty;
-
-    /// <summary>Failed attempts of games in flight, by game index.</summary>
-    [Id(9)]
-    public Dictionary<int, int> Attempts { get; set; } = [];
-
-    /// <summary>Games recorded as failed after their last attempt.</summary>
-    [Id(10)]
-    public int FailedGames { get; set; }
-
-    /// <summary>Dataset chunks published at the barrier.</summary>
-    [Id(11)]
-    public int DatasetChunks { get; set; }
-
-    /// <summary>Samples in the published dataset.</summary>
-    [Id(12)]
-    public int PublishedSamples { get; set; }
-
-    /// <summary>Preference pairs in the published dataset.</summary>
-    [Id(13)]
-    public int PublishedPairs { get; set; }
+    private Task UnregisterKeepAliveAsync() => KeepAliveReminder.UnregisterAsync(this, KeepAlive);
 }

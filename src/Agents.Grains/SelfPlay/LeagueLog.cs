@@ -1,0 +1,14 @@
+namespace Agents.Grains.SelfPlay;
+
+/// <summary>The league grain's log messages.</summary>
+internal static partial class LeagueLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "league {League}: game {Round}/{Game} failed (attempt {Attempt} of {MaxAttempts})")]
+    public static partial void GameFailed(ILogger logger, Exception ex, string league, int round, int game, int attempt, int maxAttempts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "league {League}: paused itself after {Games} failed games in a row; fix the backend, then resume")]
+    public static partial void AutoPaused(ILogger logger, string league, int games);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "league {League}: closing round {Round} failed; it will be retried")]
+    public static partial void CloseFailed(ILogger logger, Exception ex, string league, int round);
+}
