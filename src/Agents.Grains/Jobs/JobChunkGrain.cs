@@ -1,3 +1,5 @@
+using Agents.Core.Jobs;
+
 namespace Agents.Grains.Jobs;
 
 /// <summary>
@@ -27,7 +29,7 @@ public sealed class JobChunkGrain(
 
         stored.State.Problems = [.. problems];
         await stored.WriteStateAsync();
-        recorded.State.Sequence = [.. Enumerable.Repeat(-1, problems.Length)];
+        recorded.State.Sequence = [.. Enumerable.Repeat(JobRecovery.Unfinished, problems.Length)];
         await recorded.WriteStateAsync();
         return problems.Length;
     }
@@ -38,17 +40,7 @@ public sealed class JobChunkGrain(
     public async Task<JobChunkCounts> ReconcileAsync(int validBelow, int phase)
     {
         var sequence = recorded.State.Sequence;
-        var stale = 0;
-        for (var i = 0; i < sequence.Count; i++)
-        {
-            if (sequence[i] >= validBelow)
-            {
-                sequence[i] = -1;
-                stale++;
-            }
-        }
-
-        if (stale > 0)
+        if (JobRecovery.DropHalfWritten(sequence, validBelow) > 0)
         {
             await recorded.WriteStateAsync();
         }

@@ -1,0 +1,170 @@
+using Agents.Core.Jobs;
+using Agents.Grains.Runs;
+
+namespace Agents.Grains.Jobs;
+
+/// <summary>
+/// Drives one job activation's runs: phase by phase over the whole batch with at most <see cref="JobSpec.Concurrency"/>
+/// runs in flight, results checkpointed through <see cref="JobStore"/>, the dataset barrier between phases, and the
+/// job's completion. Started from the job grain's turns, so it runs on the grain's scheduler; once stopped (the
+/// activation is deactivating) it starts nothing new.
+/// </summary>
+/// <param name="state">The job's state.</param>
+/// <param name="store">The activation's writes.</param>
+/// <param name="grains">The grain factory.</param>
+/// <param name="jobId">The job.</param>
+/// <param name="onCompleted">Called when the job completes, before its final save (removes the keep-alive reminder).</param>
+/// <param name="logger">The job grain's logger.</param>
+internal sealed partial class JobPump(
+    IPersistentState<BatchJobState> state, JobStore store, IGrainFactory grains, string jobId, Func<Task> onCompleted, ILogger logger)
+{
+    // Finished positions per chunk, as far as this activation knows (loaded chunks and its own completions).
+    private readonly FinishedProblems _finished = new();
+    private Task? _pump;
+    private bool _reconciled;
+    private bool _stopped;
+
+    /// <summary>Runs currently executing.</summary>
+    public int InFlight { get; private set; }
+
+    /// <summary>True when no pump is running in this activation.</summary>
+    public bool IsIdle => _pump is null || _pump.IsCompleted;
+
+    private bool Running => state.State.Status is JobStates.Running && !_stopped;
+
+    /// <summary>Starts the pump if the job is running and no pump is.</summary>
+    public void Resume()
+    {
+        if (Running && state.State.Spec is { } spec && IsIdle)
+        {
+            _pump = PumpAsync(spec);
+        }
+    }
+
+    /// <summary>Starts nothing more; runs in flight finish, but what they report is no longer saved.</summary>
+    public void Stop() => _stopped = true;
+
+    private async Task PumpAsync(JobSpec spec)
+    {
+        var phases = RunStrategies.Phases(spec.Strategy);
+        if (!_reconciled)
+        {
+            await ReconcileAsync();
+        }
+
+        while (Running && state.State.Phase < phases)
+        {
+            var phase = state.State.Phase;
+            await RunPhaseAsync(spec, phase);
+            if (!Running)
+            {
+                break;
+            }
+
+            await store.CheckpointAsync(force: true);
+            if (phase + 1 < phases && !state.State.PhaseStats.ContainsKey(phase + 1))
+            {
+                var values = await Task.WhenAll(state.State.Chunks.Keys.Select(c => grains.JobChunk(jobId, c).GetBarrierValuesAsync(phase)));
+                var barrier = PhaseStatistics.AtBarrier(values);
+                state.State.PhaseStats[phase + 1] = barrier.Stats;
+                LogBarrier(logger, spec.JobId, phase + 1, barrier.Stats.Mean, barrier.Stats.StdDev, barrier.Problems);
+            }
+
+            state.State.Phase = phase + 1;
+            await store.CheckpointAsync(force: true);
+        }
+
+        if (_stopped)
+        {
+            return;
+        }
+
+        await store.CheckpointAsync(force: true);
+        if (state.State.Status is JobStates.Running)
+        {
+            state.State.Status = JobStates.Completed;
+            await onCompleted();
+            await store.CheckpointAsync(force: true);
+        }
+
+        LogJobFinished(logger, spec.JobId, state.State.ResultCount, state.State.Status);
+    }
+
+    // Runs every pending problem of a phase, a bounded number at a time, checkpointing at most every FlushEvery.
+    private async Task RunPhaseAsync(JobSpec spec, int phase)
+    {
+        var stats = PhaseStatistics.For(spec.Strategy, phase, state.State.PhaseStats);
+        var cursor = new PendingCursor(state.State.Chunks.Keys, _finished);
+        var running = new List<Task>();
+        var tick = Task.Delay(JobStore.FlushEvery);
+        while (Running && (!cursor.IsExhausted || running.Count > 0))
+        {
+            while (cursor.NextChunk(spec.Concurrency) is { } chunk)
+            {
+                cursor.Load(chunk, await grains.JobChunk(jobId, chunk).LoadAsync(phase), state.State.ResultCount);
+            }
+
+            while (running.Count < spec.Concurrency && Running && cursor.TryTake(out var work))
+            {
+                running.Add(RunOneAsync(spec, work, phase, stats));
+            }
+
+            if (running.Count == 0)
+            {
+                continue;
+            }
+
+            await Task.WhenAny(Task.WhenAny(running), tick);
+            running.RemoveAll(t => t.IsCompleted);
+            if (tick.IsCompleted)
+            {
+                tick = Task.Delay(JobStore.FlushEvery);
+            }
+
+            await store.CheckpointAsync(force: false);
+        }
+
+        if (running.Count > 0)
+        {
+            await Task.WhenAll(running);
+        }
+    }
+
+    // Marks left by an activation that died between flushing a chunk and recording the job's counters are dropped
+    // (see JobRecovery), and the barrier count of the current phase is recounted from the chunks.
+    private async Task ReconcileAsync()
+    {
+        var job = state.State;
+        var counts = await Task.WhenAll(job.Chunks.Keys.Select(c => grains.JobChunk(jobId, c).ReconcileAsync(job.ResultCount, job.Phase)));
+        job.BarrierCounts[job.Phase] = counts.Sum(c => c.BarrierDone);
+        _reconciled = true;
+    }
+
+    // A final result is buffered only the first time its problem finishes (exactly once per problem).
+    private async Task RunOneAsync(JobSpec spec, JobWork work, int phase, DatasetStats? stats)
+    {
+        InFlight++;
+        try
+        {
+            var result = await ProblemRunner.RunAsync(grains, spec, work.Problem, phase, stats, logger);
+            if (result.Final is not { } final)
+            {
+                store.Add(JobMark.AtBarrier(work, phase, result.BarrierValue ?? 0));
+            }
+            else if (_finished.TryFinish(work.Chunk, work.Position))
+            {
+                store.Add(JobMark.Finished(work, phase, final));
+            }
+        }
+        finally
+        {
+            InFlight--;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: barrier before phase {Phase}: mu={Mean} sigma={StdDev} over {Count} problems")]
+    private static partial void LogBarrier(ILogger logger, string jobId, int phase, double mean, double stdDev, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} finished with {Results} results ({Status})")]
+    private static partial void LogJobFinished(ILogger logger, string jobId, int results, string status);
+}

@@ -1,0 +1,55 @@
+using Agents.Core.Jobs;
+using Orleans.Runtime.Messaging;
+
+namespace Agents.Grains.Jobs;
+
+/// <summary>
+/// Runs one phase of one problem on its run grain (key = "{job}/{problem}") with the job's retry rules: a failure uses
+/// up an attempt, a cluster fault (the run's silo is gone and not yet declared dead) does not, for a while.
+/// </summary>
+internal static partial class ProblemRunner
+{
+    // Membership declares a killed silo dead after about 8 s on loopback (ORLEANS-NOTES §2); allow generous slack.
+    private static readonly TimeSpan ClusterRecovery = TimeSpan.FromMinutes(2);
+
+    /// <summary>What the phase reported, or a failed result once <see cref="JobSpec.MaxAttempts"/> attempts failed.</summary>
+    public static async Task<PhaseResult> RunAsync(
+        IGrainFactory grains, JobSpec spec, Problem problem, int phase, DatasetStats? stats, ILogger logger)
+    {
+        var request = new RunRequest(spec.JobId, problem, spec.Strategy, phase, stats);
+        var run = grains.GetGrain<IProblemRunGrain>($"{spec.JobId}/{problem.Id}");
+        string? lastError = null;
+        var clusterDeadline = DateTime.UtcNow + ClusterRecovery;
+        for (var attempt = 1; attempt <= spec.MaxAttempts; attempt++)
+        {
+            try
+            {
+                return await run.RunPhaseAsync(request);
+            }
+            catch (Exception ex) when (IsClusterFault(ex) && DateTime.UtcNow < clusterDeadline)
+            {
+                // Not the run's fault, so wait and ask again (the run reactivates elsewhere from its last checkpoint)
+                // without using up an attempt.
+                LogClusterFault(logger, spec.JobId, problem.Id, ex.GetType().Name);
+                attempt--;
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                lastError = FailedRun.Describe(attempt, spec.MaxAttempts, ex);
+                LogRunFailed(logger, ex, spec.JobId, problem.Id, attempt);
+            }
+        }
+
+        return new PhaseResult(problem.Id, phase, null, FailedRun.For(problem, spec.Strategy.Name, phase, lastError));
+    }
+
+    private static bool IsClusterFault(Exception ex) =>
+        ex is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException or ConnectionFailedException;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: run of {ProblemId} unreachable ({Fault}); retrying while the cluster recovers")]
+    private static partial void LogClusterFault(ILogger logger, string jobId, string problemId, string fault);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: run of {ProblemId} failed (attempt {Attempt})")]
+    private static partial void LogRunFailed(ILogger logger, Exception exception, string jobId, string problemId, int attempt);
+}

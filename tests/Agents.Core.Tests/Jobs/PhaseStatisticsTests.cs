@@ -1,0 +1,65 @@
+using System.Collections.Immutable;
+using Agents.Contracts.Runs;
+using Agents.Core.Jobs;
+using Agents.Core.Strategies;
+
+namespace Agents.Core.Tests.Jobs;
+
+public sealed class PhaseStatisticsTests
+{
+    private static readonly Dictionary<int, DatasetStats> Computed = new() { [1] = new DatasetStats(0.4, 0.1, "dataset") };
+
+    [Fact]
+    public void For_FirstPhase_None()
+    {
+        var strategy = StrategyDefaults.Create(StrategyNames.Magicore, options: Options(("mu", "1"), ("sigma", "2")));
+
+        Assert.Null(PhaseStatistics.For(strategy, 0, Computed));
+    }
+
+    [Fact]
+    public void For_LaterPhase_BarrierStatisticsForThatPhase()
+    {
+        var strategy = StrategyDefaults.Create(StrategyNames.Magicore);
+
+        Assert.Equal(new DatasetStats(0.4, 0.1, "dataset"), PhaseStatistics.For(strategy, 1, Computed));
+        Assert.Null(PhaseStatistics.For(strategy, 2, Computed));
+    }
+
+    [Fact]
+    public void For_MuAndSigmaInOptions_WinOverTheBarrier()
+    {
+        var fixedStats = StrategyDefaults.Create(StrategyNames.Magicore, options: Options(("mu", "0.75"), ("sigma", "0.5")));
+        var calibrated = StrategyDefaults.Create(
+            StrategyNames.Magicore, options: Options(("mu", "1e-1"), ("sigma", "2"), ("stats_source", "calibration")));
+        var muOnly = StrategyDefaults.Create(StrategyNames.Magicore, options: Options(("mu", "0.75")));
+
+        Assert.Equal(new DatasetStats(0.75, 0.5, "options"), PhaseStatistics.For(fixedStats, 1, Computed));
+        Assert.Equal(new DatasetStats(0.1, 2, "calibration"), PhaseStatistics.For(calibrated, 1, Computed));
+        Assert.Equal(Computed[1], PhaseStatistics.For(muOnly, 1, Computed));
+    }
+
+    [Fact]
+    public void AtBarrier_ValuesFromEveryChunk_PopulationMeanAndStdDev()
+    {
+        var barrier = PhaseStatistics.AtBarrier([[1.0, 2.0], [], [3.0, 6.0]]);
+
+        Assert.Equal(4, barrier.Problems);
+        Assert.Equal("dataset", barrier.Stats.Source);
+        Assert.Equal(3.0, barrier.Stats.Mean, 12);
+        Assert.Equal(Math.Sqrt(3.5), barrier.Stats.StdDev, 12);   // (4 + 1 + 0 + 9) / 4
+    }
+
+    [Fact]
+    public void AtBarrier_NoValues_NaNOverNone()
+    {
+        var barrier = PhaseStatistics.AtBarrier([[], []]);
+
+        Assert.Equal(0, barrier.Problems);
+        Assert.True(double.IsNaN(barrier.Stats.Mean));
+        Assert.True(double.IsNaN(barrier.Stats.StdDev));
+    }
+
+    private static ImmutableDictionary<string, string> Options(params (string Key, string Value)[] options) =>
+        options.ToImmutableDictionary(o => o.Key, o => o.Value);
+}
