@@ -95,7 +95,7 @@ public sealed partial class BatchJobGrain(
 
         if (state.State.Status is JobStates.Running)
         {
-            await this.RegisterOrUpdateReminder(KeepAlive, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            await KeepAliveReminder.RegisterAsync(this, KeepAlive);
             Pump.Resume();
         }
     }
@@ -170,13 +170,7 @@ public sealed partial class BatchJobGrain(
         state.State.Status is JobStates.Completed or JobStates.Cancelled
         && Pump.InFlight == 0 && Store.Buffered == 0 && Store.Visible == state.State.ResultCount && Pump.IsIdle;
 
-    private async Task UnregisterKeepAliveAsync()
-    {
-        if (await this.GetReminder(KeepAlive) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
+    private Task UnregisterKeepAliveAsync() => KeepAliveReminder.UnregisterAsync(this, KeepAlive);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: results buffered at deactivation could not be flushed; a later activation reruns them")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception, string jobId);

@@ -1,4 +1,4 @@
-namespace Agents.Grains.SelfPlay;
+namespace Agents.Grains;
 
 /// <summary>
 /// A grain's keep-alive reminder (one tick a minute): while registered it reactivates the grain after its silo is lost, so
