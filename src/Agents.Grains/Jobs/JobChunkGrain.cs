@@ -71,6 +71,11 @@ public sealed class JobChunkGrain(
         }
 
         await recorded.WriteStateAsync();
+        if (sequence.Count == stored.State.Problems.Count && sequence.TrueForAll(s => s >= 0))
+        {
+            // Every problem of the chunk has its final result: the job will not read or mark this chunk again.
+            DeactivateOnIdle();
+        }
     }
 
     public Task<ImmutableArray<int>> GetSequenceNumbersAsync() => Task.FromResult(recorded.State.Sequence.ToImmutableArray());

@@ -23,17 +23,30 @@ public sealed class JobResultsGrain(
         stored.RemoveRange(offset, stored.Count - offset);
         stored.AddRange(results);
         await state.WriteStateAsync();
+        LeaveWhenDone(stored.Count);
     }
 
     public Task<ImmutableArray<RunResult>> ReadAsync(int offset, int count)
     {
         var stored = state.State.Results;
         var from = Math.Clamp(offset, 0, stored.Count);
-        return Task.FromResult(stored.GetRange(from, Math.Clamp(count, 0, stored.Count - from)).ToImmutableArray());
+        var page = stored.GetRange(from, Math.Clamp(count, 0, stored.Count - from)).ToImmutableArray();
+        LeaveWhenDone(from + page.Length);
+        return Task.FromResult(page);
     }
 
     public Task<ImmutableArray<RunResult>> ReadAtAsync(ImmutableArray<int> offsets) =>
         Task.FromResult(offsets.Select(o => state.State.Results[o]).ToImmutableArray());
+
+    // A full grain is written no more, and a reader that reached its end has what it wanted: leave memory now rather
+    // than after the collection age, so a job's resident results stay bounded however many problems it has.
+    private void LeaveWhenDone(int reachedIndex)
+    {
+        if (state.State.Results.Count == Size && reachedIndex >= Size)
+        {
+            DeactivateOnIdle();
+        }
+    }
 }
 
 /// <summary>A run of results in completion order.</summary>
