@@ -45,6 +45,14 @@ public sealed class AgentsClusterOptions
     /// <summary>SHA-1 thumbprints of the certificates a remote silo or client may present (empty = only <see cref="TlsCertificate"/>'s own).</summary>
     public IList<string> TlsTrustedThumbprints { get; set; } = [];
 
+    /// <summary>
+    /// How long a grain call made inside a silo (job → run, run → agent, league → game, agent → inference replica) may
+    /// take before it times out. Orleans' default of 30 s is far too short for a run phase or a model call on a real
+    /// model (k samples of a 70B model can take minutes); a silo that dies is detected by membership, not by this
+    /// timeout, and its pending calls fail at once. Clients keep Orleans' default for their own calls.
+    /// </summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>The address other silos reach this one on (default 127.0.0.1).</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 

@@ -24,6 +24,7 @@ public static class AgentsSiloBuilderExtensions
             Agents.Core.Prompts.PromptTemplates.Current = Agents.Core.Prompts.PromptTemplates.FromDirectory(prompts);
         }
 
+        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.CallTimeout);
         silo.Services.AddOptions<AgentsClusterOptions>().BindConfiguration(AgentsClusterOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddModelBackends(silo.Configuration);
