@@ -127,28 +127,10 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
         var results = Path.Combine(_dir.FullName, "r.jsonl");
         var settings = new BatchSettings(input, "sc", results, Model: server.ModelSpec, K: 2, Concurrency: 2, Cluster: cluster, JobId: "job-sigint");
 
-        using var cli = StartBatchProcess(input, results, server.ModelSpec, cluster, "job-sigint");
-        var stdout = cli.StandardOutput.ReadToEndAsync();
-        var stderr = cli.StandardError.ReadToEndAsync();
-        try
-        {
-            await WaitForLinesAsync(results, 3, cli.WaitForExitAsync());
-            await SigIntAsync(cli.Id);
+        var (exit, stderr) = await InterruptBatchAsync(input, results, server.ModelSpec, cluster, "job-sigint", presses: 1);
 
-            await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        }
-        finally
-        {
-            if (!cli.HasExited)
-            {
-                cli.Kill(entireProcessTree: true);
-            }
-        }
-
-        log.WriteLine(await stdout);
-        log.WriteLine(await stderr);
-        Assert.Equal(ExitCodes.Interrupted, cli.ExitCode);
-        Assert.Contains(BatchRunner.DetachMessage("job-sigint", cluster), await stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Interrupted, exit);
+        Assert.Contains(BatchRunner.DetachMessage("job-sigint", cluster), stderr, StringComparison.Ordinal);
         var detached = OutputFile.ReadAndRepair(results).Count;
         using (var summary = JsonDocument.Parse(await File.ReadAllTextAsync(BatchRunner.SidePath(results, ".summary.json"))))
         {
@@ -187,31 +169,12 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
         await File.WriteAllLinesAsync(input, rows);
         var results = Path.Combine(_dir.FullName, "r.jsonl");
 
-        using var cli = StartBatchProcess(input, results, server.ModelSpec, cluster, "job-twice");
-        var stdout = cli.StandardOutput.ReadToEndAsync();
-        var stderr = cli.StandardError.ReadToEndAsync();
-        try
-        {
-            await WaitForLinesAsync(results, 3, cli.WaitForExitAsync());
-            // Two presses in quick succession, as a user hitting Ctrl-C twice does.
-            await SigIntAsync(cli.Id);
-            await Task.Delay(300);
-            await SigIntAsync(cli.Id);
-            await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        }
-        finally
-        {
-            if (!cli.HasExited)
-            {
-                cli.Kill(entireProcessTree: true);
-            }
-        }
+        // Two presses in quick succession, as a user hitting Ctrl-C twice does.
+        var (exit, stderr) = await InterruptBatchAsync(input, results, server.ModelSpec, cluster, "job-twice", presses: 2);
 
-        log.WriteLine(await stdout);
-        log.WriteLine(await stderr);
-        Assert.Equal(ExitCodes.Interrupted, cli.ExitCode);
-        Assert.Contains(BatchRunner.DetachMessage("job-twice", cluster), await stderr, StringComparison.Ordinal);
-        Assert.Contains(BatchRunner.CancelMessage("job-twice"), await stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Interrupted, exit);
+        Assert.Contains(BatchRunner.DetachMessage("job-twice", cluster), stderr, StringComparison.Ordinal);
+        Assert.Contains(BatchRunner.CancelMessage("job-twice"), stderr, StringComparison.Ordinal);
 
         _out.GetStringBuilder().Clear();
         Assert.Equal(ExitCodes.Ok, await new JobTools(Console, _errors).StatusAsync("job-twice", cluster, CancellationToken.None));
@@ -225,6 +188,37 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
         var partial = Path.Combine(_dir.FullName, "export-twice.jsonl");
         Assert.Equal(ExitCodes.Ok, await new JobTools(Console, _errors).ExportAsync("job-twice", cluster, partial, "input", CancellationToken.None));
         Assert.InRange(ExportedIds(partial).Count, 3, 39);
+    }
+
+    // Runs the real `agents batch` in its own process, presses Ctrl-C (SIGINT) once it has written 3 rows, 300 ms apart,
+    // and returns its exit code and stderr once it exits (killed after 30 s).
+    private async Task<(int Exit, string Stderr)> InterruptBatchAsync(string input, string results, string model, string cluster, string job, int presses)
+    {
+        using var cli = StartBatchProcess(input, results, model, cluster, job);
+        var stdout = cli.StandardOutput.ReadToEndAsync();
+        var stderr = cli.StandardError.ReadToEndAsync();
+        try
+        {
+            await WaitForLinesAsync(results, 3, cli.WaitForExitAsync());
+            for (var press = 0; press < presses; press++)
+            {
+                await Task.Delay(press == 0 ? 0 : 300);
+                await SigIntAsync(cli.Id);
+            }
+
+            await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            if (!cli.HasExited)
+            {
+                cli.Kill(entireProcessTree: true);
+            }
+        }
+
+        log.WriteLine(await stdout);
+        log.WriteLine(await stderr);
+        return (cli.ExitCode, await stderr);
     }
 
     // The real `agents batch` command in its own process (so a SIGINT reaches only it).
