@@ -68,8 +68,9 @@ public sealed class ReplicaSelector
             default:
                 var loads = usable.Select(i => (Index: i, Load: load(i))).ToArray();
                 var min = loads.Min(l => l.Load);
+                // Ties (an idle fleet, a burst of fast requests) rotate, so equal loads get equal shares.
                 var best = loads.Where(l => l.Load == min).ToArray();
-                return best[Random.Shared.Next(best.Length)].Index;
+                return best[(int)((uint)Interlocked.Increment(ref _next) % (uint)best.Length)].Index;
         }
     }
 

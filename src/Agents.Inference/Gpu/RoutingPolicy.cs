@@ -9,6 +9,6 @@ public enum RoutingPolicy
     /// <summary>Replicas in turn, ignoring keys and load.</summary>
     RoundRobin,
 
-    /// <summary>The replica with the fewest requests in flight (ties broken at random).</summary>
+    /// <summary>The replica with the fewest requests in flight (ties taken in turn).</summary>
     LeastLoaded,
 }
