@@ -84,7 +84,7 @@ public sealed partial class InferenceRouter(
                 var response = await grains.GetGrain<IInferenceGrain>(replica)
                     .CompleteAsync(request with { Model = model, MaxQueueWait = Min(Max(deadline - now, TimeSpan.Zero), MaxAttemptQueueWait) }, cancellationToken)
                     .ConfigureAwait(false);
-                state.Report(response.Load.InFlight, time.GetUtcNow()); // taken while this request still held its slot, as `own` still counts it
+                state.Report(Math.Max(0, response.Load.InFlight - 1), time.GetUtcNow()); // the load was taken while this request still held its slot
                 return response;
             }
             catch (InferenceOverloadedException ex) when (ex.Reason != OverloadReason.Deadline || time.GetUtcNow() < deadline)
@@ -132,7 +132,7 @@ public sealed partial class InferenceRouter(
     {
         private readonly Lock _lock = new();
         private int _inFlight;
-        private int _others;
+        private int _reported;
         private DateTimeOffset _reportedAt;
         private DateTimeOffset _pausedUntil;
 
@@ -140,25 +140,20 @@ public sealed partial class InferenceRouter(
 
         public void Leave() => Interlocked.Decrement(ref _inFlight);
 
-        // This router's requests in flight now, plus what other routers had in flight at the replica's last report (fresh
-        // reports only). Counting the report's total instead would count this router's own finished requests again and
-        // steer a burst away from a replica that has already drained.
         public int Load(DateTimeOffset now)
         {
             var own = Volatile.Read(ref _inFlight);
             lock (_lock)
             {
-                return now - _reportedAt < ReportFreshness ? own + _others : own;
+                return now - _reportedAt < ReportFreshness ? Math.Max(own, _reported) : own;
             }
         }
 
-        /// <summary>Records the replica's in-flight count, taken while one of this router's requests (still counted in <c>own</c>) held a slot.</summary>
-        public void Report(int replicaInFlight, DateTimeOffset at)
+        public void Report(int inFlight, DateTimeOffset at)
         {
-            var own = Volatile.Read(ref _inFlight);
             lock (_lock)
             {
-                _others = Math.Max(0, replicaInFlight - own);
+                _reported = inFlight;
                 _reportedAt = at;
             }
         }
