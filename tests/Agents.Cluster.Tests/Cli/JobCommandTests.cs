@@ -27,12 +27,8 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
     [RedisFact]
     public async Task Job_DetachStatusReattachExportAndCancel_OnOneSiloCluster()
     {
-        await using var redis = await RedisServer.StartAsync();
-        // Requests take time, so the client can detach (and a job be cancelled) while runs are in flight.
-        using var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 1500 });
-        await using var server = await SimServer.StartAsync(new SimServerOptions { Port = FreePort.Next() }, SimulatedBackend.Create(latency: latency));
-        await using var silo = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" });
-        var cluster = $"redis://{redis.Endpoint}";
+        await using var world = await SlowClusterAsync();
+        var (cluster, server) = (world.Cluster, world.Server);
         var input = Path.Combine(_dir.FullName, "s.jsonl");
         var problems = SyntheticProblems.Generate(24, seed: 21).ToList();
         await File.WriteAllLinesAsync(input, problems.Select(p => JsonSerializer.Serialize(new { id = p.Id, question = p.Question, answer = p.Gold })));
@@ -116,11 +112,8 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
             return;
         }
 
-        await using var redis = await RedisServer.StartAsync();
-        using var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 1500 });
-        await using var server = await SimServer.StartAsync(new SimServerOptions { Port = FreePort.Next() }, SimulatedBackend.Create(latency: latency));
-        await using var silo = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" });
-        var cluster = $"redis://{redis.Endpoint}";
+        await using var world = await SlowClusterAsync();
+        var (cluster, server) = (world.Cluster, world.Server);
         var input = Path.Combine(_dir.FullName, "s.jsonl");
         await File.WriteAllLinesAsync(input, SyntheticProblems.Generate(30, seed: 23)
             .Select(p => JsonSerializer.Serialize(new { id = p.Id, question = p.Question, answer = p.Gold })));
@@ -158,11 +151,8 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
             return;
         }
 
-        await using var redis = await RedisServer.StartAsync();
-        using var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 1500 });
-        await using var server = await SimServer.StartAsync(new SimServerOptions { Port = FreePort.Next() }, SimulatedBackend.Create(latency: latency));
-        await using var silo = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" });
-        var cluster = $"redis://{redis.Endpoint}";
+        await using var world = await SlowClusterAsync();
+        var (cluster, server) = (world.Cluster, world.Server);
         var input = Path.Combine(_dir.FullName, "s.jsonl");
         var rows = SyntheticProblems.Generate(40, seed: 29).Select(p => JsonSerializer.Serialize(new { id = p.Id, question = p.Question, answer = p.Gold })).ToList();
         rows.Insert(3, "{\"id\": \"no-question\"}");
@@ -188,6 +178,30 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
         var partial = Path.Combine(_dir.FullName, "export-twice.jsonl");
         Assert.Equal(ExitCodes.Ok, await new JobTools(Console, _errors).ExportAsync("job-twice", cluster, partial, "input", CancellationToken.None));
         Assert.InRange(ExportedIds(partial).Count, 3, 39);
+    }
+
+    // Redis, one silo process and a model server whose requests take time, so a client can detach (and a job be
+    // cancelled) while runs are in flight.
+    private static async Task<SlowCluster> SlowClusterAsync()
+    {
+        var redis = await RedisServer.StartAsync();
+        var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 1500 });
+        var server = await SimServer.StartAsync(new SimServerOptions { Port = FreePort.Next() }, SimulatedBackend.Create(latency: latency));
+        var silo = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" });
+        return new SlowCluster(redis, latency, server, silo);
+    }
+
+    private sealed record SlowCluster(RedisServer Redis, SimulatedLatency Latency, SimServer Server, SiloProcess Silo) : IAsyncDisposable
+    {
+        public string Cluster => $"redis://{Redis.Endpoint}";
+
+        public async ValueTask DisposeAsync()
+        {
+            await Silo.DisposeAsync();
+            await Server.DisposeAsync();
+            Latency.Dispose();
+            await Redis.DisposeAsync();
+        }
     }
 
     // Runs the real `agents batch` in its own process, presses Ctrl-C (SIGINT) once it has written 3 rows, 300 ms apart,
