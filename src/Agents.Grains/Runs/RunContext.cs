@@ -62,10 +62,10 @@ internal sealed class RunContext(
     public T? Peek<T>(string key)
         where T : class => state.Steps.TryGetValue(key, out var done) ? done.Value as T : null;
 
-    /// <summary>Adds an agent message to the transcript.</summary>
-    public void Record(string from, string to, string kind, int round, string text, TokenUsage? usage = null) =>
+    /// <summary>Adds an agent message to the transcript, with its machine-readable data (Agents.Core's TraceData) if any.</summary>
+    public void Record(string from, string to, string kind, int round, string text, TokenUsage? usage = null, string? data = null) =>
         state.Transcript.Add(new TranscriptEntry(
-            state.Transcript.Count, from, to, kind, text, usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0, time.GetUtcNow(), round));
+            state.Transcript.Count, from, to, kind, text, usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0, time.GetUtcNow(), round, data));
 
     /// <summary>Persists the run's state (finished steps survive a lost silo).</summary>
     public Task CheckpointAsync() => checkpoint();
