@@ -14,11 +14,14 @@ namespace Orleans.Hosting;
 /// <summary>The one composition root of silos: the CLI's embedded silo, Agents.Silo and the test clusters.</summary>
 public static class AgentsSiloBuilderExtensions
 {
+    /// <summary>The configuration key of a folder of edited role prompts (<c>agents prompts export DIR</c>).</summary>
+    public const string PromptsDirectoryKey = "Agents:Prompts:Directory";
+
     /// <summary>Adds what agent, run and job grains need: model backends, grain storage, reminders and silo metadata.</summary>
     public static ISiloBuilder AddAgents(this ISiloBuilder silo)
     {
         var cluster = AgentsClusterOptions.From(silo.Configuration);
-        if (silo.Configuration["Agents:Prompts:Directory"] is { Length: > 0 } prompts)
+        if (silo.Configuration[PromptsDirectoryKey] is { Length: > 0 } prompts)
         {
             // Edited role prompts (agents prompts export DIR): checked now, so a bad file stops the silo with its name and line.
             Agents.Core.Prompts.PromptTemplates.Current = Agents.Core.Prompts.PromptTemplates.FromDirectory(prompts);
