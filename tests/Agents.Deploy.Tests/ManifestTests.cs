@@ -127,14 +127,14 @@ public sealed partial class ManifestTests
         Assert.Equal(["agents-reward", "agents-silo-gpu"], gpuPods.Select(p => p.Owner.Object.Metadata.Name).Order(StringComparer.Ordinal));
         Assert.All(Deployment.Pods, pod =>
         {
-            var pool = pod.Template.Spec.NodeSelector?.GetValueOrDefault(Deployment.PoolLabel);
+            var pool = Get(pod.Template.Spec.NodeSelector, Deployment.PoolLabel);
             Assert.True(pool is not null, $"{pod}: no {Deployment.PoolLabel} node selector");
             var tolerates = pod.Template.Spec.Tolerations?.Any(t => t.Key == Deployment.GpuResource && t.Effect == "NoSchedule") == true;
             if (pod.RequestsGpu)
             {
                 Assert.True(pool == "gpu" && tolerates, $"{pod}: asks for a GPU, so it needs {Deployment.PoolLabel}=gpu and the {Deployment.GpuResource} toleration");
                 Assert.All(pod.AllContainers.Where(c => c.Resources?.Limits?.ContainsKey(Deployment.GpuResource) == true), c =>
-                    Assert.Equal(c.Resources.Limits[Deployment.GpuResource], c.Resources.Requests?.GetValueOrDefault(Deployment.GpuResource)));
+                    Assert.Equal(c.Resources.Limits[Deployment.GpuResource], Get(c.Resources.Requests, Deployment.GpuResource)));
             }
             else
             {
@@ -179,7 +179,7 @@ public sealed partial class ManifestTests
             Assert.Equal(config["Agents__Cluster__ServiceId"], labels["orleans/serviceId"]);
             Assert.Contains(binding.Subjects, s => s.Kind == "ServiceAccount" && s.Name == pod.Template.Spec.ServiceAccountName);
             Assert.InRange(pod.Template.Spec.TerminationGracePeriodSeconds ?? 30, 60, 600);
-            Assert.Contains(budgets, b => b.Spec.Selector.MatchLabels.All(l => labels.GetValueOrDefault(l.Key) == l.Value));
+            Assert.Contains(budgets, b => b.Spec.Selector.MatchLabels.All(l => Get(labels, l.Key) == l.Value));
 
             var silo = pod.Containers.Single(Deployment.IsSilo);
             var env = (silo.Env ?? []).ToDictionary(e => e.Name);
@@ -255,6 +255,9 @@ public sealed partial class ManifestTests
         var sections = new[] { "Agents__Cluster__", "Agents__Health__", "Agents__Kubernetes__", "Agents__Telemetry__", "Agents__Gpu__", "Agents__Models__" };
         Assert.All(sections, s => Assert.Contains(documented, d => d.StartsWith(s, StringComparison.Ordinal)));
     }
+
+    private static T? Get<T>(IDictionary<string, T>? map, string key) where T : class =>
+        map is not null && map.TryGetValue(key, out var value) ? value : null;
 
     [GeneratedRegex("^[0-9]+(\\.[0-9]+)+([-.][0-9A-Za-z.-]+)?$|^v[0-9]+(\\.[0-9]+)+$")]
     private static partial Regex PinnedTag();
