@@ -58,6 +58,18 @@ internal sealed class RunContext(
         return value;
     }
 
+    /// <summary>
+    /// Books usage to the ledger once under <paramref name="key"/> without making a call: a pass the reference code runs
+    /// separately whose result this run reuses (MAgICoRe code mode's second PRM pass over refined chains).
+    /// </summary>
+    public void Book(string key, int round, string role, TokenUsage usage)
+    {
+        if (!state.Steps.ContainsKey(key))
+        {
+            state.Steps[key] = new RunStep { Round = round, Usage = ImmutableDictionary<string, TokenUsage>.Empty.Add(role, usage) };
+        }
+    }
+
     /// <summary>The recorded value of a step, or null when it has not run.</summary>
     public T? Peek<T>(string key)
         where T : class => state.Steps.TryGetValue(key, out var done) ? done.Value as T : null;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Agents.Contracts.Refining;
+using Agents.Contracts.Scoring;
 using Agents.Core.Answers;
 using Agents.Core.Magicore;
 using Agents.Core.Tracing;
@@ -125,6 +126,13 @@ internal sealed class MagicoreStrategy : IRunStrategy
         await ctx.CheckpointAsync();
         var solutions = refinements.Select(r => Core.Solving.SolutionParser.Parse(r.Text)).ToList();
         var fresh = await CommonSteps.ScoreAsync(ctx, $"score/{t}", t, solutions, true, options.RobustStepSegmentation, ct);
+        if (options.DuplicatePrmScoring && ctx.Peek<ScoreResult>($"score/{t}") is { } scored)
+        {
+            // The released code runs the PRM over each refined chain twice (to annotate it and to score it); one result
+            // serves both here, and code mode's ledger counts both passes.
+            ctx.Book($"prm-annotate/{t}", t, CommonSteps.Prm, scored.Prm);
+        }
+
         await ctx.CheckpointAsync();
         return fresh;
     }
