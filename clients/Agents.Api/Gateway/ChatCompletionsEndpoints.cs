@@ -69,6 +69,12 @@ public static partial class ChatCompletionsEndpoints
             request = ChatRequest.Parse(body.RootElement, settings.MaxMessages, settings.MaxProblemChars, settings.MaxChoices);
             plan = await gateway.PlanAsync(request);
         }
+        catch (BadHttpRequestException ex)
+        {
+            // Over Agents:Api:MaxRequestBodyBytes (413), or a body cut short.
+            await new OpenAIError(ex.StatusCode, $"the request body was refused: {ex.Message}", "invalid_request_error").WriteAsync(context.Response);
+            return;
+        }
         catch (JsonException)
         {
             await OpenAIError.Invalid("the body is not valid JSON", null).WriteAsync(context.Response);

@@ -12,7 +12,7 @@ public sealed partial record GatewayModel(string Strategy, int? K, string Base)
 {
     /// <summary>The strategies whose sample count is part of the listed name (<c>sc@8</c>); the others list plainly.</summary>
     public static readonly ImmutableArray<string> ListedWithK =
-        [StrategyNames.SelfConsistency, StrategyNames.BestOfK, StrategyNames.RewardVote, StrategyNames.SpcSearch];
+        [StrategyNames.SelfConsistency, StrategyNames.BestOfK, StrategyNames.RewardVote];
 
     /// <summary>The name as clients write it.</summary>
     public override string ToString() =>
