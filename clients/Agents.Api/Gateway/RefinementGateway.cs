@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Agents.Api.Hosting;
+using Agents.Client;
 using Agents.Contracts.Problems;
 using Agents.Contracts.Runs;
 using Agents.Core.Jobs;
@@ -57,7 +58,6 @@ public sealed class RefinementGateway(IGrainFactory grains, ServedModels models,
                 $"base model '{model.Base}' is not served here; served: {string.Join(", ", (await models.ListAsync()).Select(m => m.Name))} (GET /v1/models)",
                 "model", "model_not_found"));
 
-        var strategyOptions = ImmutableDictionary<string, string>.Empty.Add("mode", "paper");
         DatasetStats? stats = null;
         if (model.Strategy == StrategyNames.Magicore)
         {
@@ -71,14 +71,24 @@ public sealed class RefinementGateway(IGrainFactory grains, ServedModels models,
             }
 
             stats = new DatasetStats(mu, sigma, magicore.Source);
-            strategyOptions = strategyOptions
-                .Add("mu", mu.ToString("R", CultureInfo.InvariantCulture))
-                .Add("sigma", sigma.ToString("R", CultureInfo.InvariantCulture))
-                .Add("stats_source", magicore.Source);
         }
 
-        var spec = StrategyDefaults.Create(
-            model.Strategy, model.K, rounds: null, request.Temperature, request.Seed ?? 0, served.Spec, options: strategyOptions);
+        // The same spec builder as `agents batch`, so a request and a batch with the same settings ask the same questions.
+        var spec = new StrategyRequest
+        {
+            Strategy = model.Strategy,
+            Model = served.Spec,
+            K = model.K,
+            Temperature = request.Temperature,
+            Seed = request.Seed ?? 0,
+            Mu = stats?.Mean,
+            Sigma = stats?.StdDev,
+        }.ToSpec();
+        if (stats is not null)
+        {
+            spec = spec with { Options = spec.Options.SetItem("stats_source", stats.Source) };
+        }
+
         if (model.Strategy != StrategyNames.Cot)
         {
             spec = spec with { TopP = request.TopP ?? spec.TopP };

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Net;
 using Agents.Api.Gateway;
 using Agents.Api.Hosting;
+using Agents.Api.Rest;
 using Agents.Api.Security;
+using Agents.Client;
 using Agents.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -40,6 +42,11 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServedModels>();
         builder.Services.AddSingleton<RefinementGateway>();
+        builder.Services.AddSingleton(sp => new JobClient(sp.GetRequiredService<IGrainFactory>(), time: sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new LeagueClient(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new ClusterClient(sp.GetRequiredService<IGrainFactory>()));
+        builder.Services.AddSingleton<JobCatalog>();
+        builder.Services.AddSingleton<JobService>();
         builder.Services.AddOpenApi();
         builder.AddApiSecurity(keys, options);
         builder.AddAgentsConnection(configuration["cluster"]);
@@ -54,6 +61,9 @@ public static class ApiHostingExtensions
         app.UseApiSecurity();
         app.MapGet("/health", HealthAsync).AllowAnonymous().DisableRateLimiting().WithTags("Host");
         app.MapOpenAIGateway();
+        app.MapJobs();
+        app.MapLeagues();
+        app.MapCluster();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -67,30 +77,16 @@ public static class ApiHostingExtensions
         return app;
     }
 
-    /// <summary>The embedded silo (no cluster given) or a client of the cluster's gateways.</summary>
+    /// <summary>The embedded silo (no cluster given) or a client of the cluster's gateways, composed as the CLI composes them.</summary>
     public static IHostApplicationBuilder AddAgentsConnection(this IHostApplicationBuilder builder, string? cluster)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (string.IsNullOrWhiteSpace(cluster))
+        AgentsConnection.Compose(builder, cluster);
+        if (!string.IsNullOrWhiteSpace(cluster))
         {
-            // Free ports, so several hosts (and tests) can share a machine.
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                [$"{AgentsClusterOptions.SectionName}:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-                [$"{AgentsClusterOptions.SectionName}:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-            });
-            builder.UseOrleans(silo => silo.UseAgentsClustering().AddAgents());
-        }
-        else
-        {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"{AgentsClusterOptions.SectionName}:Redis"] = cluster });
+            // A run phase of a real model can take minutes; the host waits as long as a silo's own calls do.
             var callTimeout = AgentsClusterOptions.From(builder.Configuration).CallTimeout;
-            builder.UseOrleansClient(client =>
-            {
-                client.AddAgentsClient();
-                // A run phase of a real model can take minutes; the client waits as long as a silo's own calls do.
-                client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = callTimeout);
-            });
+            builder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = callTimeout);
         }
 
         return builder;
@@ -136,12 +132,6 @@ public static class ApiHostingExtensions
         return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>The host's settings do not allow it to start (e.g. a non-loopback listener without API keys).</summary>
