@@ -23,14 +23,13 @@ public sealed class AgentsConnection(IHost host, bool embedded, string descripti
     /// <summary>"embedded" or the cluster's Redis endpoint, for summaries.</summary>
     public string Description { get; } = description;
 
-    /// <summary>Starts an embedded silo or connects to the cluster.</summary>
-    public static async Task<AgentsConnection> OpenAsync(
-        string? cluster, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds an embedded silo (no <paramref name="cluster"/>; localhost clustering on free ports) or a client of the cluster's
+    /// gateways to a host: the one composition the CLI's connection and the HTTP host share.
+    /// </summary>
+    public static void Compose(IHostApplicationBuilder builder, string? cluster)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        // Agents__Models__Default, Agents__Sim__..., Agents__Cluster__ClusterId and the like come from the environment.
-        builder.Configuration.AddEnvironmentVariables();
-        builder.Configuration.AddInMemoryCollection(settings);
+        ArgumentNullException.ThrowIfNull(builder);
         if (string.IsNullOrWhiteSpace(cluster))
         {
             // Free ports, so several embedded runs (and tests) can share a machine.
@@ -52,7 +51,17 @@ public sealed class AgentsConnection(IHost host, bool embedded, string descripti
             });
             builder.UseOrleansClient(client => client.AddAgentsClient());
         }
+    }
 
+    /// <summary>Starts an embedded silo or connects to the cluster.</summary>
+    public static async Task<AgentsConnection> OpenAsync(
+        string? cluster, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // Agents__Models__Default, Agents__Sim__..., Agents__Cluster__ClusterId and the like come from the environment.
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddInMemoryCollection(settings);
+        Compose(builder, cluster);
         builder.AddAgentsTelemetry("agents-cli");
         var host = builder.Build();
         // A client whose cluster never answers (wrong address, silos down, TLS on one side only) gets a clear error in bounded time.

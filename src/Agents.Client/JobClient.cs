@@ -223,6 +223,10 @@ public sealed class JobClient(IGrainFactory grains, JobClientOptions? options = 
         }
     }
 
+    /// <summary>A run's recorded result, or null while it has not finished (never starts it).</summary>
+    public Task<RunResult?> GetResultAsync(string jobId, string problemId) =>
+        grains.GetGrain<IProblemRunGrain>($"{jobId}/{problemId}").GetResultAsync();
+
     /// <summary>The agent conversation of one problem's run.</summary>
     public Task<ImmutableArray<TranscriptEntry>> GetTranscriptAsync(string jobId, string problemId) =>
         grains.GetGrain<IProblemRunGrain>($"{jobId}/{problemId}").GetTranscriptAsync();

@@ -67,14 +67,8 @@ internal static class ClusterCommand
     }
 
     /// <summary>The load of every model replica the gpu silos advertise (replica i of a model is <c>model/i</c>).</summary>
-    public static async Task<IReadOnlyList<ReplicaLoad>> ReplicaLoadsAsync(IGrainFactory grains, IEnumerable<SiloInfo> silos)
-    {
-        ArgumentNullException.ThrowIfNull(grains);
-        var replicas = silos.SelectMany(s => GpuSiloMetadata.Models(s.Metadata))
-            .GroupBy(m => m.Id, StringComparer.Ordinal)
-            .SelectMany(g => Enumerable.Range(0, g.Sum(m => m.Replicas)).Select(i => GpuSiloMetadata.ReplicaKey(g.Key, i)));
-        return await Task.WhenAll(replicas.Select(r => grains.GetGrain<IInferenceGrain>(r).GetLoadAsync()));
-    }
+    public static Task<IReadOnlyList<ReplicaLoad>> ReplicaLoadsAsync(IGrainFactory grains, IEnumerable<SiloInfo> silos) =>
+        new Agents.Client.ClusterClient(grains).ReplicaLoadsAsync(silos);
 
     /// <summary>The replicas table: where each replica runs and its load.</summary>
     public static Table RenderReplicas(IEnumerable<ReplicaLoad> replicas)
