@@ -34,7 +34,7 @@ public sealed class MagicoreConformanceTests(ITestOutputHelper output)
                 new BatchSettings(input, "magicore", results, K: K, Rounds: Iterations, Mode: "code"), CancellationToken.None);
             Assert.Equal(ExitCodes.Ok, exit);
 
-            var runs = File.ReadLines(BatchRunner.SidePath(results, ".transcripts.jsonl")).Select(Recorded.Parse).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
+            var runs = File.ReadLines(ResumableOutput.SidePath(results, ".transcripts.jsonl")).Select(Recorded.Parse).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
             Assert.Equal(Problems, runs.Count);
             var (mean, std, replayed) = RefinePy.Run([.. runs.Select(r => r.Chains)], K, Iterations);
 
