@@ -39,6 +39,7 @@ internal sealed class Benchmarks(bool quick, TextWriter log)
         "affinity" => AffinityAsync(),
         "hop" => HopAsync(),
         "nbatch" => NBatchAsync(),
+        "grading" => Task.FromResult(GradingBenchmark.Run(quick, log)),
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown mode"),
     };
 

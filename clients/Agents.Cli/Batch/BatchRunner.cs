@@ -33,7 +33,7 @@ internal sealed record BatchSettings(
     double? Temperature = null,
     string VoteKey = "raw",
     bool KeepEmpty = false,
-    string Equivalence = "numeric",
+    string Equivalence = EquivalenceModes.DefaultName,
     int MaxAttempts = 3,
     string? Reward = null,
     string Mode = "paper",

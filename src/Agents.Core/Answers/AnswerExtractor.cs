@@ -11,7 +11,7 @@ public sealed record Extraction(string Answer, string Rule);
 public static partial class AnswerExtractor
 {
     /// <summary>Responses longer than this are read from their last this-many characters.</summary>
-    public const int MaxResponseLength = 20_000;
+    public const int MaxResponseLength = 10_000;
 
     private const int RegexTimeoutMs = 250;
 
@@ -493,7 +493,7 @@ public static partial class AnswerExtractor
         return null;
     }
 
-    [GeneratedRegex(@"\$\$(?<b>.+?)\$\$|(?<![\\\d])\$(?<b>(?:[^$\n]|(?<=\\)\$)+?)(?<!\\)\$|\\\[(?<b>.+?)\\\]|\\\((?<b>.+?)\\\)", RegexOptions.Singleline, RegexTimeoutMs)]
+    [GeneratedRegex(@"\$\$(?<b>.{1,3000}?)\$\$|(?<![\\\d])\$(?<b>(?:[^$\n]|(?<=\\)\$){1,1000}?)(?<!\\)\$|\\\[(?<b>.{1,3000}?)\\\]|\\\((?<b>.{1,1000}?)\\\)", RegexOptions.Singleline, RegexTimeoutMs)]
     private static partial Regex MathSpan();
 
     [GeneratedRegex(@"^(?:\$\$(?<b>.+?)\$\$|\$(?<b>[^$\n]+?)(?<!\\)\$|\\\[(?<b>.+?)\\\]|\\\((?<b>.+?)\\\))", RegexOptions.Singleline, RegexTimeoutMs)]

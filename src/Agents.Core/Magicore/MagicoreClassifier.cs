@@ -26,7 +26,7 @@ public static class MagicoreClassifier
         IReadOnlyList<ScoredChain> pool,
         string? majority,
         DatasetStatistics statistics,
-        EquivalenceMode equivalence = EquivalenceMode.Numeric)
+        EquivalenceMode equivalence = EquivalenceModes.Default)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(statistics);
@@ -43,7 +43,7 @@ public static class MagicoreClassifier
         IReadOnlyList<ScoredChain> pool,
         string? majority,
         DatasetStatistics statistics,
-        EquivalenceMode equivalence = EquivalenceMode.Numeric)
+        EquivalenceMode equivalence = EquivalenceModes.Default)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(statistics);

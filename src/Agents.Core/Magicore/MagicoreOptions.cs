@@ -67,7 +67,7 @@ public sealed record MagicoreOptions
     public VoteKey VoteKey { get; init; } = VoteKey.Raw;
 
     /// <summary>Equivalence used by the condition-1 membership test <c>a ≡ M</c> (<c>is_math_correct</c> ≈ Numeric).</summary>
-    public EquivalenceMode Equivalence { get; init; } = EquivalenceMode.Numeric;
+    public EquivalenceMode Equivalence { get; init; } = EquivalenceModes.Default;
 
     /// <summary>§1.10.4: recompute M and μ, σ from the current pools before every iteration (paper) instead of once at
     /// iteration 0 (code).</summary>

@@ -21,8 +21,11 @@ public sealed class AnswerExtractorTests
         Assert.Null(AnswerExtractor.LastBoxed("\\boxed{\\frac{1}{2}"));
 
     [Fact]
-    public void Extract_AnswerPhraseWithThousands_ReturnsDigitsOnly() =>
-        Assert.Equal("1234", AnswerExtractor.Extract("Adding up, we get 1,234 total. The answer is 1,234."));
+    public void Extract_AnswerPhraseWithThousands_KeepsItAsWrittenAndGradesEqualToDigits()
+    {
+        Assert.Equal("1,234", AnswerExtractor.Extract("Adding up, we get 1,234 total. The answer is 1,234."));
+        Assert.True(AnswerEquivalence.AreEquivalent("1,234", "1234", EquivalenceModes.Default));
+    }
 
     [Fact]
     public void Extract_Gsm8kTailWithCommas_ReturnsDigitsOnly() =>
