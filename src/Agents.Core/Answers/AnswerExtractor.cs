@@ -16,9 +16,27 @@ public static partial class AnswerExtractor
     private const int RegexTimeoutMs = 250;
 
     /// <summary>
-    /// The answer of a response by the documented extraction order (<see cref="ExtractWithRule"/>); null when none is found.
+    /// The answer a solving chain states, for the strategies' own reading (votes, MAgICoRe, SPC, IoRT): a Minerva line
+    /// "The final answer is X. I hope it is correct", else the last <c>\boxed{}</c>/<c>\fbox{}</c>, else the number after
+    /// "The answer is", else the GSM8K <c>#### N</c> tail; null when none is present. A chain that states no answer stays
+    /// unanswered here (MAgICoRe counts it so); grading a response file uses the fuller <see cref="ExtractWithRule"/>.
     /// </summary>
-    public static string? Extract(string? text) => ExtractWithRule(text)?.Answer;
+    public static string? Extract(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        try
+        {
+            return (text.Length <= MaxResponseLength ? Minerva(text)?.Answer : null) ?? LastBoxed(text) ?? AfterAnswerPhrase(text) ?? Gsm8kGold(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// The answer of a response and the rule that found it, trying in order: a Minerva line "The final answer is X. I hope it
