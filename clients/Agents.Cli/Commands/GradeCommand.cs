@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using Agents.Cli.Batch;
+using Agents.Contracts.Problems;
 using Agents.Core.Answers;
 using Agents.Core.Grading;
 using Agents.Core.Problems;

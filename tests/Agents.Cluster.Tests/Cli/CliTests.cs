@@ -183,7 +183,7 @@ public sealed class CliTests : IDisposable
         var input = Path.Combine(_dir.FullName, "gold.jsonl");
         await File.WriteAllLinesAsync(input, [JsonSerializer.Serialize(new { id = "q1", question = "What is the sum?", answer = "$\\frac{14}{3}$" })]);
         var predictions = Path.Combine(_dir.FullName, "explain.jsonl");
-        await File.WriteAllLinesAsync(predictions, [JsonSerializer.Serialize(new { id = "q1", response = "Adding, $2+\\frac{5}{3}+1=\\boxed{\\dfrac{14}{3}}$. I hope it helps." })]);
+        await File.WriteAllLinesAsync(predictions, [JsonSerializer.Serialize(new { id = "q1", response = "Adding, $2+\\frac{5}{3}+1=\\boxed{\\dfrac{28}{6}}$. I hope it helps." })]);
 
         var exit = await GradeCommand.RunAsync(input, predictions, "math-verify", null, Console, _errors, explainId: "q1");
         var missing = await GradeCommand.RunAsync(input, predictions, "math-verify", null, Console, _errors, explainId: "q9");
@@ -193,7 +193,7 @@ public sealed class CliTests : IDisposable
         Assert.Contains("extracted (boxed)", printed, StringComparison.Ordinal);
         Assert.Contains("macros", printed, StringComparison.Ordinal);
         Assert.Contains("parsed", printed, StringComparison.Ordinal);
-        Assert.Contains("correct True, extracted_by boxed, decided_by", printed, StringComparison.Ordinal);
+        Assert.Contains("extracted_by boxed, decided_by number", printed, StringComparison.Ordinal);
         Assert.Contains("no prediction with id 'q9'", _errors.ToString(), StringComparison.Ordinal);
     }
 
