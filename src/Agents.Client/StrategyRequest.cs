@@ -43,7 +43,7 @@ public sealed record StrategyRequest
     public bool KeepEmpty { get; init; }
 
     /// <summary><c>numeric</c>, <c>hendrycks</c> or <c>prm800k</c> grading.</summary>
-    public string Equivalence { get; init; } = "numeric";
+    public string Equivalence { get; init; } = EquivalenceModes.DefaultName;
 
     /// <summary>MAgICoRe <c>paper</c> or <c>code</c> switches.</summary>
     public string Mode { get; init; } = "paper";

@@ -56,7 +56,7 @@ public sealed class GrainTests(ClusterFixture fixture)
         Assert.Equal("ok", result.Status);
         Assert.Equal(5, result.Usage.Samples);
         Assert.Equal(problem.Gold, result.Gold);
-        Assert.Equal(AnswerEquivalence.AreEquivalent(result.Answer, problem.Gold, EquivalenceMode.Numeric), result.Correct);
+        Assert.Equal(AnswerEquivalence.AreEquivalent(result.Answer, problem.Gold, EquivalenceModes.Default), result.Correct);
         Assert.Equal(5, transcript.Count(e => e.Kind == "sample"));
         Assert.Single(transcript, e => e.Kind == "solve-request");
         var decision = Assert.Single(transcript, e => e.Kind == "decision");

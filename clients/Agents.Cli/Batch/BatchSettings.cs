@@ -1,3 +1,4 @@
+using Agents.Core.Answers;
 using Agents.Contracts.Runs;
 using Agents.Core.Iort;
 using Agents.Core.Strategies;
@@ -19,7 +20,7 @@ internal sealed record BatchSettings(
     double? Temperature = null,
     string VoteKey = "raw",
     bool KeepEmpty = false,
-    string Equivalence = "numeric",
+    string Equivalence = EquivalenceModes.DefaultName,
     int MaxAttempts = 3,
     string? Reward = null,
     string Mode = "paper",

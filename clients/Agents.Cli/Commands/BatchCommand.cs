@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Agents.Cli.Batch;
+using Agents.Core.Answers;
 using Spectre.Console;
 
 namespace Agents.Cli.Commands;
@@ -27,7 +28,7 @@ internal static class BatchCommand
         var temperature = new Option<double?>("--temperature") { Description = "Sampling temperature of sampled strategies (default 0.8)" };
         var voteKey = new Option<string>("--vote-key") { Description = "raw | normalized answer keys in votes", DefaultValueFactory = _ => "raw" };
         var keepEmpty = new Option<bool>("--keep-empty") { Description = "Count answerless chains as a vote key (MAgICoRe code behaviour)" };
-        var equivalence = new Option<string>("--equivalence") { Description = "numeric | hendrycks | prm800k grading", DefaultValueFactory = _ => "numeric" };
+        var equivalence = new Option<string>("--equivalence") { Description = "math-verify | numeric | hendrycks | prm800k grading", DefaultValueFactory = _ => EquivalenceModes.DefaultName };
         var attempts = new Option<int>("--max-attempts") { Description = "Attempts per problem before it is recorded as failed", DefaultValueFactory = _ => 3 };
         var instructorModel = new Option<string?>("--instructor-model") { Description = "iort: model spec of the Meta-Thinker and Instructor (default: --model)" };
         var metaMemory = new Option<string?>("--meta-memory") { Description = "iort: JSONL of {\"question\", \"meta_thought\"} pairs seeding the job's meta-memory" };

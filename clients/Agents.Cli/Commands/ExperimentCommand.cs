@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Agents.Cli.Batch;
 using Agents.Cli.Experiment;
+using Agents.Core.Answers;
 using Spectre.Console;
 
 namespace Agents.Cli.Commands;
@@ -27,7 +28,7 @@ internal static class ExperimentCommand
         var temperature = new Option<double?>("--temperature") { Description = "Sampling temperature of sampled strategies (default 0.8)" };
         var voteKey = new Option<string>("--vote-key") { Description = "raw | normalized answer keys in votes", DefaultValueFactory = _ => "raw" };
         var keepEmpty = new Option<bool>("--keep-empty") { Description = "Count answerless chains as a vote key (MAgICoRe code behaviour)" };
-        var equivalence = new Option<string>("--equivalence") { Description = "numeric | hendrycks | prm800k grading", DefaultValueFactory = _ => "numeric" };
+        var equivalence = new Option<string>("--equivalence") { Description = "math-verify | numeric | hendrycks | prm800k grading", DefaultValueFactory = _ => EquivalenceModes.DefaultName };
         var attempts = new Option<int>("--max-attempts") { Description = "Attempts per problem before it is recorded as failed", DefaultValueFactory = _ => 3 };
         var command = new Command("experiment", "Run several strategies on the same problems, model and seed; write a comparison report")
         {

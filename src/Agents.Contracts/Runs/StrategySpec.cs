@@ -15,7 +15,7 @@ namespace Agents.Contracts.Runs;
 /// <param name="Model">Model spec; empty = the silo's configured default.</param>
 /// <param name="VoteKey"><c>raw</c> or <c>normalized</c> grouping of answers in votes.</param>
 /// <param name="DropEmpty">Whether chains without an answer are dropped before a plain vote.</param>
-/// <param name="Equivalence">Grading mode: <c>numeric</c>, <c>hendrycks</c> or <c>prm800k</c>.</param>
+/// <param name="Equivalence">Grading mode: <c>math-verify</c> (the default), <c>numeric</c>, <c>hendrycks</c> or <c>prm800k</c>.</param>
 /// <param name="Reward">Reward model spec (<c>sim</c>, <c>http:URL</c>, <c>judge:MODEL</c>); empty = the silo's default.</param>
 /// <param name="Options">Method switches (e.g. <c>mode=paper</c>, <c>mu</c>, <c>sigma</c>), recorded in every summary.</param>
 [GenerateSerializer, Immutable, Alias("agents.strategy-spec.v1")]

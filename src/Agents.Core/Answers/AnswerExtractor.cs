@@ -11,14 +11,32 @@ public sealed record Extraction(string Answer, string Rule);
 public static partial class AnswerExtractor
 {
     /// <summary>Responses longer than this are read from their last this-many characters.</summary>
-    public const int MaxResponseLength = 20_000;
+    public const int MaxResponseLength = 10_000;
 
     private const int RegexTimeoutMs = 250;
 
     /// <summary>
-    /// The answer of a response by the documented extraction order (<see cref="ExtractWithRule"/>); null when none is found.
+    /// The answer a solving chain states, for the strategies' own reading (votes, MAgICoRe, SPC, IoRT): a Minerva line
+    /// "The final answer is X. I hope it is correct", else the last <c>\boxed{}</c>/<c>\fbox{}</c>, else the number after
+    /// "The answer is", else the GSM8K <c>#### N</c> tail; null when none is present. A chain that states no answer stays
+    /// unanswered here (MAgICoRe counts it so); grading a response file uses the fuller <see cref="ExtractWithRule"/>.
     /// </summary>
-    public static string? Extract(string? text) => ExtractWithRule(text)?.Answer;
+    public static string? Extract(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        try
+        {
+            return (text.Length <= MaxResponseLength ? Minerva(text)?.Answer : null) ?? LastBoxed(text) ?? AfterAnswerPhrase(text) ?? Gsm8kGold(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// The answer of a response and the rule that found it, trying in order: a Minerva line "The final answer is X. I hope it
@@ -493,7 +511,7 @@ public static partial class AnswerExtractor
         return null;
     }
 
-    [GeneratedRegex(@"\$\$(?<b>.+?)\$\$|(?<![\\\d])\$(?<b>(?:[^$\n]|(?<=\\)\$)+?)(?<!\\)\$|\\\[(?<b>.+?)\\\]|\\\((?<b>.+?)\\\)", RegexOptions.Singleline, RegexTimeoutMs)]
+    [GeneratedRegex(@"\$\$(?<b>.{1,3000}?)\$\$|(?<![\\\d])\$(?<b>(?:[^$\n]|(?<=\\)\$){1,1000}?)(?<!\\)\$|\\\[(?<b>.{1,3000}?)\\\]|\\\((?<b>.{1,1000}?)\\\)", RegexOptions.Singleline, RegexTimeoutMs)]
     private static partial Regex MathSpan();
 
     [GeneratedRegex(@"^(?:\$\$(?<b>.+?)\$\$|\$(?<b>[^$\n]+?)(?<!\\)\$|\\\[(?<b>.+?)\\\]|\\\((?<b>.+?)\\\))", RegexOptions.Singleline, RegexTimeoutMs)]

@@ -38,6 +38,19 @@ public static class AnswerGrader
         return new(answer.Answer, answer.Rule, goldAnswer?.Answer, goldAnswer?.Rule, verdict.Equal, verdict.DecidedBy);
     }
 
+    /// <summary>Grades an answer that was already extracted (a batch row's answer) against a stored gold answer.</summary>
+    public static GradeOutcome GradeAnswer(string? answer, string? gold, EquivalenceMode mode = EquivalenceModes.Default)
+    {
+        var goldAnswer = AnswerExtractor.PrepareStored(gold);
+        if (string.IsNullOrWhiteSpace(answer))
+        {
+            return new(null, null, goldAnswer?.Answer, goldAnswer?.Rule, false, "no-answer");
+        }
+
+        var verdict = AnswerEquivalence.Decide(answer, goldAnswer?.Answer, mode);
+        return new(answer, "given", goldAnswer?.Answer, goldAnswer?.Rule, verdict.Equal, verdict.DecidedBy);
+    }
+
     /// <summary>The answer of a response (extraction order), or of a bare answer field (kept whole unless it is a solution).</summary>
     /// <remarks>The named reference modes (numeric, hendrycks, prm800k) read only the last box, as their reference code does;
     /// math-verify joins adjacent boxes into one set.</remarks>

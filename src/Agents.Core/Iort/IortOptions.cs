@@ -50,7 +50,7 @@ public sealed record IortOptions
     public IortInstruction InvalidAgreementFallback { get; init; } = IortInstruction.Stop;
 
     /// <summary>The rule the consistency gate compares extracted answers with.</summary>
-    public EquivalenceMode GateEquivalence { get; init; } = EquivalenceMode.Numeric;
+    public EquivalenceMode GateEquivalence { get; init; } = EquivalenceModes.Default;
 
     /// <summary>The parameters and switches by name, for run records and summaries.</summary>
     public IReadOnlyDictionary<string, string> Describe() => new SortedDictionary<string, string>(StringComparer.Ordinal)

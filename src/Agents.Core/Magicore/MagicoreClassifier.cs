@@ -28,7 +28,7 @@ public static class MagicoreClassifier
         IReadOnlyList<ScoredChain> pool,
         string? majority,
         DatasetStatistics statistics,
-        EquivalenceMode equivalence = EquivalenceMode.Numeric,
+        EquivalenceMode equivalence = EquivalenceModes.Default,
         bool emptyMajorityMatchesEmpty = false)
     {
         ArgumentNullException.ThrowIfNull(pool);
@@ -56,7 +56,7 @@ public static class MagicoreClassifier
         IReadOnlyList<ScoredChain> pool,
         string? majority,
         DatasetStatistics statistics,
-        EquivalenceMode equivalence = EquivalenceMode.Numeric,
+        EquivalenceMode equivalence = EquivalenceModes.Default,
         bool emptyMajorityMatchesEmpty = false)
     {
         ArgumentNullException.ThrowIfNull(pool);

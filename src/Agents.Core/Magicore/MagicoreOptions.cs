@@ -70,7 +70,7 @@ public sealed record MagicoreOptions
     public VoteKey VoteKey { get; init; } = VoteKey.Raw;
 
     /// <summary>Equivalence used by the condition-1 membership test <c>a ≡ M</c> (<c>is_math_correct</c> ≈ Numeric).</summary>
-    public EquivalenceMode Equivalence { get; init; } = EquivalenceMode.Numeric;
+    public EquivalenceMode Equivalence { get; init; } = EquivalenceModes.Default;
 
     /// <summary>
     /// Recompute M and μ, σ before every iteration t ≥ 2 (paper) instead of keeping iteration 0's (code). M comes from the

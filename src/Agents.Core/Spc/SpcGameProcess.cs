@@ -74,7 +74,7 @@ public sealed record GameSetup(
 public static class SpcGameProcess
 {
     /// <summary>Plays one game; <paramref name="model"/> answers every call (route by <see cref="SpcCall.Role"/>).</summary>
-    public static GameRecord Play(GameSetup setup, Func<SpcCall, SpcReply> model, SpcOptions? options = null, TimeProvider? clock = null, EquivalenceMode mode = EquivalenceMode.Numeric)
+    public static GameRecord Play(GameSetup setup, Func<SpcCall, SpcReply> model, SpcOptions? options = null, TimeProvider? clock = null, EquivalenceMode mode = EquivalenceModes.Default)
     {
         ArgumentNullException.ThrowIfNull(model);
 
@@ -87,7 +87,7 @@ public static class SpcGameProcess
     /// it); the one implementation behind <see cref="Play"/>. Calls are made in a fixed order, one at a time.
     /// </summary>
     public static async Task<GameRecord> PlayAsync(GameSetup setup, Func<SpcCall, CancellationToken, Task<SpcReply>> model, SpcOptions? options = null,
-        TimeProvider? clock = null, EquivalenceMode mode = EquivalenceMode.Numeric, CancellationToken cancellationToken = default)
+        TimeProvider? clock = null, EquivalenceMode mode = EquivalenceModes.Default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(model);

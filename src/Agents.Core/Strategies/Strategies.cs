@@ -77,7 +77,7 @@ public static class StrategyDefaults
     /// </summary>
     public static StrategySpec Create(
         string name, int? k = null, int? rounds = null, double? temperature = null, long seed = 0, string model = "",
-        VoteKey voteKey = VoteKey.Raw, bool dropEmpty = true, EquivalenceMode equivalence = EquivalenceMode.Numeric,
+        VoteKey voteKey = VoteKey.Raw, bool dropEmpty = true, EquivalenceMode equivalence = EquivalenceModes.Default,
         string reward = "", ImmutableDictionary<string, string>? options = null)
     {
         var greedy = name == StrategyNames.Cot;
@@ -147,5 +147,5 @@ public static class StrategyDecisions
 
     /// <summary>Grades an answer against the gold; null when there is no gold.</summary>
     public static bool? Grade(string? answer, string? gold, string equivalence) =>
-        gold is null ? null : AnswerEquivalence.AreEquivalent(answer, gold, EquivalenceModes.Parse(equivalence));
+        gold is null ? null : Grading.AnswerGrader.GradeAnswer(answer, gold, EquivalenceModes.Parse(equivalence)).Correct;
 }
