@@ -1,4 +1,5 @@
 using System.Net;
+using Agents.Grains.Runs;
 using Agents.Hosting;
 using Agents.Inference;
 using Microsoft.Extensions.Configuration;
@@ -32,6 +33,7 @@ public static class AgentsSiloBuilderExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddModelBackends(silo.Configuration);
         silo.Services.AddRewardModels(silo.Configuration);
+        silo.Services.AddRunStrategies();
         silo.Services.AddSingleton(TimeProvider.System);
         if (cluster.IsCluster)
         {

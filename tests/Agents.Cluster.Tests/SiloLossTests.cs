@@ -42,7 +42,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         // mu far above every score fails condition 1, so problems with spread answers are refined (see StrategyGrainTests).
         var settings = new BatchSettings(
             input, "magicore", results, Model: server.ModelSpec, K: k, Rounds: 2, Concurrency: concurrency, Temperature: 1.4,
-            Cluster: $"redis://{redis.Endpoint}", JobId: "job-loss", Mu: 10, Sigma: 1);
+            Cluster: $"redis://{redis.Endpoint}", JobId: "job-loss", Options: ["mu=10", "sigma=1"]);
         var text = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(text), Interactive = InteractionSupport.No });
 

@@ -127,12 +127,12 @@ internal sealed record StrategyOutcome(
 /// <summary>What one phase produced: the barrier value for the job and, after the last phase, the outcome.</summary>
 internal sealed record PhaseOutcome(double? BarrierValue, StrategyOutcome? Final);
 
-/// <summary>A method's loop over agent grains; the decision rules it applies live in Agents.Core.</summary>
+/// <summary>
+/// A method's loop over agent grains, registered as a keyed service under its strategy name; the decision rules it
+/// applies live in Agents.Core, its options and phase count in <see cref="Core.Strategies.StrategyCatalog"/>.
+/// </summary>
 internal interface IRunStrategy
 {
-    /// <summary>How many phases (dataset barriers + 1) the strategy needs.</summary>
-    int Phases(StrategySpec spec);
-
     /// <summary>Runs phases 0..<paramref name="phase"/> (earlier phases replay from memoized steps).</summary>
     Task<PhaseOutcome> RunAsync(RunContext context, int phase, CancellationToken cancellationToken);
 }

@@ -21,8 +21,7 @@ internal sealed class MagicoreStrategy : IRunStrategy
     /// <summary>Options from a spec: mode preset, then k, T, sampling, vote key and equivalence from the spec.</summary>
     public static MagicoreOptions OptionsFor(StrategySpec spec)
     {
-        var mode = spec.Options.GetValueOrDefault("mode", "paper") == "code" ? MagicoreMode.Code : MagicoreMode.Paper;
-        return MagicoreOptions.For(mode) with
+        return MagicoreOptions.For(MagicoreRunOptions.Codec.Read(spec.Options).Mode) with
         {
             K = spec.K,
             Iterations = spec.Rounds,
@@ -33,8 +32,6 @@ internal sealed class MagicoreStrategy : IRunStrategy
             Equivalence = EquivalenceModes.Parse(spec.Equivalence),
         };
     }
-
-    public int Phases(StrategySpec spec) => spec.Rounds + 1;
 
     public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
     {

@@ -96,8 +96,6 @@ internal static class CommonSteps
 /// <summary><c>cot</c> and <c>sc</c>: one draw, then the greedy answer or the majority vote.</summary>
 internal sealed class SamplingStrategy : IRunStrategy
 {
-    public int Phases(StrategySpec spec) => 1;
-
     public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
     {
         var draw = await CommonSteps.DrawAsync(ctx, ctx.Spec.K, ctx.Spec.Temperature, ctx.Spec.TopP, ct);
@@ -110,8 +108,6 @@ internal sealed class SamplingStrategy : IRunStrategy
 /// <summary><c>bok</c> (best of k by ORM, ALGORITHMS §4.3) and <c>rmv</c> (RM-weighted vote, §4.4).</summary>
 internal sealed class RewardStrategy(bool weightedVote) : IRunStrategy
 {
-    public int Phases(StrategySpec spec) => 1;
-
     public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
     {
         var draw = await CommonSteps.DrawAsync(ctx, ctx.Spec.K, ctx.Spec.Temperature, ctx.Spec.TopP, ct);

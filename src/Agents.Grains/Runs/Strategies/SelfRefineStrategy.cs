@@ -14,8 +14,6 @@ namespace Agents.Grains.Runs.Strategies;
 /// </summary>
 internal sealed class SelfRefineStrategy : IRunStrategy
 {
-    public int Phases(StrategySpec spec) => 1;
-
     public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
     {
         var options = SelfRefineOptions.Default;

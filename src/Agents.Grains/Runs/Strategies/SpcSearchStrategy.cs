@@ -17,8 +17,6 @@ namespace Agents.Grains.Runs.Strategies;
 /// </summary>
 internal sealed class SpcSearchStrategy : IRunStrategy
 {
-    public int Phases(StrategySpec spec) => 1;
-
     public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
     {
         var options = SpcSearchSpec.Options(ctx.Spec);
