@@ -104,12 +104,12 @@ public static partial class AnswerExtractor
         return null;
     }
 
-    [GeneratedRegex(@"\$\$(?<b>.+?)\$\$|(?<!\\)\$(?<b>[^$]+?)(?<!\\)\$|\\\[(?<b>.+?)\\\]|\\\((?<b>.+?)\\\)", RegexOptions.Singleline)]
+    [GeneratedRegex(@"\$\$(?<b>.+?)\$\$|(?<!\\)\$(?<b>[^$]+?)(?<!\\)\$|\\\[(?<b>.+?)\\\]|\\\((?<b>.+?)\\\)", RegexOptions.Singleline, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex MathSpan();
 
-    [GeneratedRegex(@"the answer is:?\s*\$?(?<n>-?[0-9][0-9,]*(?:\.[0-9]+)?)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"the answer is:?\s*\$?(?<n>-?[0-9][0-9,]*(?:\.[0-9]+)?)", RegexOptions.IgnoreCase, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex AnswerPhrase();
 
-    [GeneratedRegex(@"####\s*(?<n>-?[0-9.,]+)")]
+    [GeneratedRegex(@"####\s*(?<n>-?[0-9.,]+)", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex Gsm8kTail();
 }
