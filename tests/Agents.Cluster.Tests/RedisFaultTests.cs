@@ -79,6 +79,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output) : IDisposable
             $"figure: redis stopped 20 s at {atStop}/{Problems} results ({duringOutage} by its end): rows {rows.Count}, " +
             $"lost {Problems - rows.Select(r => r.Id).Distinct().Count()}, duplicated {rows.Count - rows.Select(r => r.Id).Distinct().Count()}, " +
             $"failed {rows.Count(r => r.Status != "ok")}, silos alive {world.Silos.Count(s => !s.HasExited)}/2");
+        output.WriteLine($"first failure: {rows.FirstOrDefault(r => r.Status != "ok")?.Error ?? "none"}");
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.All(world.Silos, s => Assert.False(s.HasExited, $"silo {s.Name} exited:\n{s.Log}"));
         Assert.Equal(Problems, rows.Count);

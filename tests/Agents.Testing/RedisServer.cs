@@ -9,6 +9,7 @@ public sealed class RedisServer : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string? _password;
+    private int _disposed;
 
     private RedisServer(Process process, int port, string? password, string? dataDirectory)
     {
@@ -37,16 +38,16 @@ public sealed class RedisServer : IAsyncDisposable
 
     /// <summary>Starts redis-server without persistence and waits until it accepts connections.</summary>
     /// <param name="password">When set, clients must authenticate with it (<c>--requirepass</c>).</param>
-    public static Task<RedisServer> StartAsync(string? password = null) => StartAsync(password, dataDirectory: null, port: null);
+    public static Task<RedisServer> StartAsync(string? password = null) => StartCoreAsync(password, null, null);
 
     /// <summary>
     /// Starts a durable redis-server: append-only file in <paramref name="dataDirectory"/> (<c>appendfsync everysec</c>, as
     /// deploy/local/start.sh runs it), on <paramref name="port"/> (a free one when null), and waits until it serves.
     /// </summary>
-    public static Task<RedisServer> StartDurableAsync(string dataDirectory, int? port = null) => StartAsync(null, dataDirectory, port);
+    public static Task<RedisServer> StartDurableAsync(string dataDirectory, int? port = null) => StartCoreAsync(null, dataDirectory, port);
 
     /// <summary>The same server again (same port, same data directory), e.g. after <see cref="Kill"/>.</summary>
-    public Task<RedisServer> RestartAsync() => StartAsync(_password, DataDirectory, Port);
+    public Task<RedisServer> RestartAsync() => StartCoreAsync(_password, DataDirectory, Port);
 
     /// <summary>kill -9: no shutdown, no final write.</summary>
     public void Kill()
@@ -67,7 +68,7 @@ public sealed class RedisServer : IAsyncDisposable
         await kill.WaitForExitAsync();
     }
 
-    private static async Task<RedisServer> StartAsync(string? password, string? dataDirectory, int? fixedPort)
+    private static async Task<RedisServer> StartCoreAsync(string? password, string? dataDirectory, int? fixedPort)
     {
         var exe = Executable() ?? throw new InvalidOperationException(UnavailableReason);
         var port = fixedPort ?? FreePort.Next();
@@ -118,6 +119,11 @@ public sealed class RedisServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
