@@ -21,6 +21,9 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>A label for messages.</summary>
     public string Name { get; }
 
+    /// <summary>Whether the silo process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Everything the silo printed so far.</summary>
     public string Log
     {

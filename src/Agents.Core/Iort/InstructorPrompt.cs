@@ -92,9 +92,9 @@ public static partial class InstructorPrompt
         return [new(ChatRole.User, text)];
     }
 
-    [GeneratedRegex(@"Better\s+(?:COT|Code)\s+after\s+comparison\s*:\s*(?:COT|Code)\s*(?<n>[0-9]+)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"Better\s+(?:COT|Code)\s+after\s+comparison\s*:\s*(?:COT|Code)\s*(?<n>[0-9]+)", RegexOptions.IgnoreCase, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex BetterMarker();
 
-    [GeneratedRegex(@"Decision\s*:\s*(?<what>[^\n]*)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"Decision\s*:\s*(?<what>[^\n]*)", RegexOptions.IgnoreCase, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex DecisionMarker();
 }

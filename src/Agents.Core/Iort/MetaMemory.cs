@@ -43,7 +43,7 @@ public sealed partial class TokenJaccardSimilarity : ISimilarity
         return (double)common / (a.Count + b.Count - common);
     }
 
-    [GeneratedRegex(@"[\p{L}\p{N}]+")]
+    [GeneratedRegex(@"[\p{L}\p{N}]+", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex Word();
 }
 
@@ -159,16 +159,24 @@ public sealed class MetaMemory : IMetaMemoryAccess
 /// <param name="Errors">"line n: reason" for every rejected non-blank line.</param>
 public sealed record MetaMemorySeed(ImmutableArray<MetaExample> Examples, ImmutableArray<string> Errors)
 {
+    /// <summary>The longest seed line read (characters); a longer one is rejected without being held in memory.</summary>
+    public const int MaxLineLength = 1_000_000;
+
     /// <summary>Reads a JSONL seed (never throws on content): blank lines are skipped; a line that is not an object with two non-blank strings is rejected.</summary>
     public static MetaMemorySeed ReadJsonl(TextReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var examples = ImmutableArray.CreateBuilder<MetaExample>();
         var errors = ImmutableArray.CreateBuilder<string>();
-        var number = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (var bounded in Problems.BoundedLines.Read(reader, MaxLineLength))
         {
-            number++;
+            var number = bounded.Number;
+            if (bounded.Text is not { } line)
+            {
+                errors.Add(Problems.BoundedLines.TooLongMessage(bounded, MaxLineLength));
+                continue;
+            }
+
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;

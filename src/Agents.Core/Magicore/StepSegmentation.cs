@@ -74,15 +74,15 @@ public static partial class StepSegmentation
         return steps;
     }
 
-    [GeneratedRegex(@"\n\s*\n")]
+    [GeneratedRegex(@"\n\s*\n", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex BlankLines();
 
-    [GeneratedRegex(@"\n(?<s>Step [2-9])")]
+    [GeneratedRegex(@"\n(?<s>Step [2-9])", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex NewlineBeforeStep2To9();
 
-    [GeneratedRegex(@"(?<s>Step [2-9])")]
+    [GeneratedRegex(@"(?<s>Step [2-9])", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex Step2To9();
 
-    [GeneratedRegex(@"^[ \t]*Step[ \t]+\d+[ \t]*:", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^[ \t]*Step[ \t]+\d+[ \t]*:", RegexOptions.Multiline, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex LineInitialStep();
 }

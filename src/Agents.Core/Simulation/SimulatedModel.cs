@@ -270,7 +270,7 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
         || feedback.Contains("has no steps", StringComparison.Ordinal) || feedback.Contains("should be removed", StringComparison.Ordinal)
         || feedback.Contains("final count it states is wrong", StringComparison.Ordinal);
 
-    [GeneratedRegex(@"Step (?<n>\d+) is incorrect")]
+    [GeneratedRegex(@"Step (?<n>\d+) is incorrect", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex ClaimedStep();
 
     /// <summary>
@@ -453,9 +453,9 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
         return (end.Success ? text[start..end.Index] : text[start..]).Trim();
     }
 
-    [GeneratedRegex(@"^###[ \t]", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^###[ \t]", RegexOptions.Multiline, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex NextHeading();
 
-    [GeneratedRegex(@"[ \t]*\(Score:[ \t]*(?<n>[0-9]+)(?:\.[0-9]+)?[ \t]*/[ \t]*10\)")]
+    [GeneratedRegex(@"[ \t]*\(Score:[ \t]*(?<n>[0-9]+)(?:\.[0-9]+)?[ \t]*/[ \t]*10\)", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex ScoreAnnotation();
 }

@@ -126,9 +126,9 @@ public static partial class SneakyGeneratorPrompt
         return new SneakyAttack(status, errorType is "" ? null : errorType, step);
     }
 
-    [GeneratedRegex(@"^[ \t]*\**[ \t]*Error[ \t]+Type(?:[ \t]*[0-9]+)?[ \t]*\**[ \t]*:[ \t]*\**(?<type>[^\r\n*]*)", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^[ \t]*\**[ \t]*Error[ \t]+Type(?:[ \t]*[0-9]+)?[ \t]*\**[ \t]*:[ \t]*\**(?<type>[^\r\n*]*)", RegexOptions.Multiline | RegexOptions.IgnoreCase, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex ErrorTypeLine();
 
-    [GeneratedRegex(@"^[0-9]+\.[ \t]*")]
+    [GeneratedRegex(@"^[0-9]+\.[ \t]*", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex ListNumber();
 }

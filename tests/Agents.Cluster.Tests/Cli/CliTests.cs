@@ -73,6 +73,23 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void TruncateTornTail_TornTailLongerThanOneBlock_CutsInPlaceAtTheLastNewline()
+    {
+        var output = Path.Combine(_dir.FullName, "torn.jsonl");
+        var rows = string.Concat(Enumerable.Range(0, 100).Select(i => $"{{\"id\":\"{i}\",\"pad\":\"{new string('p', 1000)}\"}}\n"));
+        File.WriteAllText(output, rows + "{\"id\":\"torn\",\"pad\":\"" + new string('t', 70_000));
+        // A handle opened before the repair sees the shorter file: the same file was truncated, not replaced by a rewrite.
+        using var held = new FileStream(output, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+
+        var cut = OutputFile.TruncateTornTail(output);
+
+        Assert.Equal(70_000 + "{\"id\":\"torn\",\"pad\":\"".Length, cut);
+        Assert.Equal(rows.Length, held.Length);
+        Assert.Equal(rows, File.ReadAllText(output));
+        Assert.Equal(0, OutputFile.TruncateTornTail(output));
+    }
+
+    [Fact]
     public async Task Batch_BadRows_ReportsEachAsFileLineReasonSolvesGoodRowsAndExitsTwo()
     {
         var input = Path.Combine(_dir.FullName, "mixed.jsonl");
