@@ -5,13 +5,16 @@
 # mid-batch, and checks that every result comes back exactly once. Prints a `figure:` line.
 # Needs root, podman, runc, debootstrap, redis-server and the .NET SDK (apt-get install -y podman runc debootstrap redis-server).
 # Environment: PROBLEMS (default 200), AGENTS_CLI (a built agents.dll; default: build clients/Agents.Cli),
-# SILO_PUBLISH (a self-contained publish of the silo; default: publish it into the cache).
+# SILO_PUBLISH (a self-contained publish of the silo; default: publish it into the cache), CONFIGURATION (of that
+# publish and of the CLI build; default Release — the test suite passes Debug, so the libraries it already built are
+# reused and only the silo executable is compiled for linux-x64).
 # Cache (ignored by git): deploy/container/.cache/ (rootfs tarball, publish, CLI build); delete it to start over.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cache="$here/.cache"
 problems="${PROBLEMS:-200}"
+configuration="${CONFIGURATION:-Release}"
 start_time=$(date +%s)
 say() { echo "[container-test $(($(date +%s) - start_time))s] $*"; }
 
@@ -43,14 +46,14 @@ fi
 publish="${SILO_PUBLISH:-}"
 if [ -z "$publish" ]; then
   publish="$cache/silo"
-  say "publishing the silo self-contained (linux-x64)"
-  dotnet publish "$root/silos/Agents.Silo/Agents.Silo.csproj" -c Release -r linux-x64 --self-contained --nologo -v q \
+  say "publishing the silo self-contained (linux-x64, $configuration)"
+  dotnet publish "$root/silos/Agents.Silo/Agents.Silo.csproj" -c "$configuration" -r linux-x64 --self-contained --nologo -v q \
     -o "$publish" >"$cache/publish.log" 2>&1 || { echo "publish failed; see $cache/publish.log" >&2; exit 1; }
 fi
 cli="${AGENTS_CLI:-}"
 if [ -z "$cli" ]; then
   say "building the CLI"
-  dotnet build "$root/clients/Agents.Cli/Agents.Cli.csproj" -c Release --nologo -v q -o "$cache/cli" >"$cache/cli.log" 2>&1 \
+  dotnet build "$root/clients/Agents.Cli/Agents.Cli.csproj" -c "$configuration" --nologo -v q -o "$cache/cli" >"$cache/cli.log" 2>&1 \
     || { echo "CLI build failed; see $cache/cli.log" >&2; exit 1; }
   cli="$cache/cli/agents.dll"
 fi
