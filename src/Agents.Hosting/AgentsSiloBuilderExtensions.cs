@@ -51,13 +51,28 @@ public static class AgentsSiloBuilderExtensions
         silo.Services.AddOptions<RedisStorageOptions>(Agents.Grains.StorageNames.Agents)
             .Configure<IServiceProvider>((o, sp) => o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp));
 
-        silo.UseSiloMetadata();
+        silo.UseSiloMetadata(SiloMetadata(silo.Configuration));
         silo.AddGpuInference();
 
         // Carries the trace context across grain calls, so an agent's model-call span has its run's span as an ancestor;
         // without a listener (no telemetry configured) no span is created and nothing is added to messages.
         silo.AddActivityPropagation();
         return silo;
+    }
+
+    /// <summary>The metadata key listing the model names clients may send (<c>agents cluster status</c> shows it).</summary>
+    public const string ListedModelsKey = "models.listed";
+
+    // Orleans:Metadata as configured, plus the names of the models this silo lets clients use (never their specs:
+    // endpoints and file paths stay with the operator).
+    private static Dictionary<string, string> SiloMetadata(IConfiguration configuration)
+    {
+        var metadata = configuration.GetSection("Orleans:Metadata").GetChildren()
+            .Where(c => c.Value is not null)
+            .ToDictionary(c => c.Key, c => c.Value!, StringComparer.Ordinal);
+        var named = configuration.GetSection(ModelOptions.SectionName + ":Named").GetChildren().Select(c => c.Key.Trim());
+        metadata[ListedModelsKey] = string.Join(',', named.Prepend("sim").Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase));
+        return metadata;
     }
 
     /// <summary>Joins the cluster named in <c>Agents:Cluster</c>: Redis membership when configured, else localhost (embedded).</summary>

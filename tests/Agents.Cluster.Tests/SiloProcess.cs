@@ -43,6 +43,9 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The setting that lists a model spec on a silo (<c>Agents:Models:Named:listed-N</c>), so clients may send it.</summary>
+    public static string ListModel(string spec) => $"--Agents:Models:Named:listed-{(uint)StringComparer.Ordinal.GetHashCode(spec)}={spec}";
+
     /// <summary>Starts a silo and waits until its host reports "Application started".</summary>
     /// <param name="name">A label for messages.</param>
     /// <param name="redis">The Redis endpoint.</param>

@@ -107,6 +107,34 @@ public sealed class StrategyGrainTests(ClusterFixture fixture)
         Assert.Contains(transcript, e => e.From == "scorer" && e.Round == 1);
     }
 
+    [Theory]
+    [InlineData("code", 2)]
+    [InlineData("paper", 1)]
+    public async Task Magicore_RefinedChains_PrmPassesCountedTwiceInCodeModeOnceInPaperMode(string mode, int passesPerRefinedChain)
+    {
+        // mu = 10 fails condition 1 everywhere, so problems with spread answers are refined in iteration 1. The PRM runs on
+        // round 0's answerless chains to annotate them, and on every refined chain with an answer to score it; the
+        // released code annotates the refined chains with a second pass, which code mode's ledger counts.
+        var options = ImmutableDictionary<string, string>.Empty.Add("mode", mode).Add("mu", "10").Add("sigma", "1");
+        var spec = StrategyDefaults.Create(StrategyNames.Magicore, k: 8, rounds: 1, temperature: 1.4, seed: 9, options: options);
+        var jobId = $"mg-prm-{mode}";
+        var job = fixture.Client.GetGrain<IBatchJobGrain>(jobId);
+        await job.CreateAsync(new JobSpec(jobId, spec, Concurrency: 8, MaxAttempts: 2));
+        await job.AddProblemsAsync(0, [.. Problems.Take(12)]);
+
+        await job.StartAsync();
+        var refined = (await job.DrainAsync()).Where(r => r.Rounds > 0).ToList();
+
+        Assert.NotEmpty(refined);
+        foreach (var result in refined)
+        {
+            var transcript = await fixture.Client.GetGrain<IProblemRunGrain>($"{jobId}/{result.ProblemId}").GetTranscriptAsync();
+            var answered = transcript.Where(e => e.Kind == "scores").ToDictionary(e => e.Round, e => Answered(e.Data!));
+            var prm = result.Ledger.Where(l => l.Role == "prm" && l.Round == 1).Sum(l => l.Usage.Calls);
+            Assert.Equal((8 - answered[0]) + (passesPerRefinedChain * answered[1]), prm);
+        }
+    }
+
     [Fact]
     public async Task Magicore_ReactivatedBetweenPhases_DoesNotRepeatFinishedCalls()
     {
@@ -136,6 +164,9 @@ public sealed class StrategyGrainTests(ClusterFixture fixture)
 
     private async Task<string> DecisionAsync(string job, Problem problem) =>
         (await fixture.Client.GetGrain<IProblemRunGrain>($"{job}/{problem.Id}").GetTranscriptAsync()).Single(e => e.Kind == "decision").Text;
+
+    private static int Answered(string data) => System.Text.Json.JsonDocument.Parse(data).RootElement.GetProperty("scores").GetProperty("chains")
+        .EnumerateArray().Count(c => c.GetProperty("answer").ValueKind == System.Text.Json.JsonValueKind.String);
 
     private static int Calls(RunResult result, string role) => result.Ledger.Where(l => l.Role == role).Sum(l => l.Usage.Calls);
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Agents.Cli.Batch;
-using Agents.Cli.Hosting;
 using Spectre.Console;
 
 namespace Agents.Cli.Commands;
@@ -70,7 +69,16 @@ internal static class BatchCommand
                 parse.GetValue(attempts), parse.GetValue(reward), parse.GetValue(mode)!, parse.GetValue(mu), parse.GetValue(sigma),
                 InstructorModel: parse.GetValue(instructorModel), MetaMemory: parse.GetValue(metaMemory),
                 MetaMemoryPolicy: parse.GetValue(metaMemoryPolicy), Record: parse.GetValue(record), MetaSimilarity: parse.GetValue(metaSimilarity));
-            return await new BatchRunner(AnsiConsole.Console, Console.Error, Interrupts.Process).RunAsync(settings, cancellationToken);
+            try
+            {
+                return await new BatchRunner(AnsiConsole.Console, Console.Error, Interrupts.Process).RunAsync(settings, cancellationToken);
+            }
+            catch (ArgumentException ex)
+            {
+                // The cluster refused the job (a model it does not list, a setting out of range): its reason, not a stack trace.
+                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                return ExitCodes.Error;
+            }
         });
         return command;
     }

@@ -22,7 +22,21 @@ public static partial class AnswerEquivalence
     private const int VariablePoints = 3;
 
     /// <summary>True when <paramref name="prediction"/> grades as equal to <paramref name="gold"/> under <paramref name="mode"/>.</summary>
-    public static bool AreEquivalent(string? prediction, string? gold, EquivalenceMode mode)
+    public static bool AreEquivalent(string? prediction, string? gold, EquivalenceMode mode) => Decide(prediction, gold, mode).Equal;
+
+    /// <summary>The verdict and the rule that decided it (<c>decided_by</c>) for two extracted answers.</summary>
+    public static Verdict Decide(string? prediction, string? gold, EquivalenceMode mode)
+    {
+        if (mode == EquivalenceMode.MathVerify)
+        {
+            return MathVerifyEquivalence.Compare(prediction, gold);
+        }
+
+        var equal = LegacyEquivalent(prediction, gold, mode);
+        return new(equal, EquivalenceModes.Name(mode));
+    }
+
+    private static bool LegacyEquivalent(string? prediction, string? gold, EquivalenceMode mode)
     {
         if (string.IsNullOrWhiteSpace(prediction) || gold is null)
         {

@@ -17,7 +17,9 @@ public sealed record Prediction(string Id, string Text, bool IsBareAnswer, int L
 /// <param name="Answer">The extracted answer, or null.</param>
 /// <param name="Gold">The gold answer.</param>
 /// <param name="Correct">Whether they are equivalent under the mode.</param>
-public sealed record GradedPrediction(string Id, string? Answer, string? Gold, bool Correct);
+/// <param name="ExtractedBy">The extraction rule that found the answer, or null when none did.</param>
+/// <param name="DecidedBy">The equivalence rule that decided.</param>
+public sealed record GradedPrediction(string Id, string? Answer, string? Gold, bool Correct, string? ExtractedBy = null, string? DecidedBy = null);
 
 /// <summary>The result of grading a predictions file against a dataset.</summary>
 /// <param name="Rows">Graded predictions in file order.</param>
@@ -101,8 +103,8 @@ public static class PredictionGrader
                 continue;
             }
 
-            var answer = AnswerExtractor.Extract(prediction.Text) ?? (prediction.IsBareAnswer ? prediction.Text.Trim() : null);
-            rows.Add(new GradedPrediction(prediction.Id, answer, problem.Gold, AnswerEquivalence.AreEquivalent(answer, problem.Gold, mode)));
+            var graded = AnswerGrader.Grade(prediction.Text, problem.Gold, mode, prediction.IsBareAnswer);
+            rows.Add(new GradedPrediction(prediction.Id, graded.Answer, graded.Gold, graded.Correct, graded.ExtractedBy, graded.DecidedBy));
         }
 
         return new GradeReport(rows.ToImmutable(), errors.ToImmutable(), byId.Count - seen.Count);

@@ -75,6 +75,8 @@ public sealed partial class ProblemRunGrain(
         }
     }
 
+    public Task<RunResult?> GetResultAsync() => Task.FromResult(state.State.Result);
+
     public Task<ImmutableArray<TranscriptEntry>> GetTranscriptAsync() => Task.FromResult(state.State.Transcript.ToImmutableArray());
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Agents.Contracts.Instructing;
 using Agents.Contracts.Refining;
 using Agents.Core.Answers;
 using Agents.Core.Iort;
+using Agents.Core.Tracing;
 using Agents.Grains.Instructing;
 using Agents.Inference.Embeddings;
 using Agents.Inference.Sampling;
@@ -86,7 +87,8 @@ internal sealed class IortStrategy : IRunStrategy
                 ctx.Record(IortRoleNames.Instructor, "run", "instruction", iteration.Iteration,
                     $"{IortRoleNames.Instruction(iteration.Instruction)} (answers {(iteration.AnswersAgreed ? "agree" : "differ")}: " +
                     $"'{iteration.AnswerBefore}' vs '{iteration.ReflectiveAnswer}'; keeps CoT {iteration.OutputNumber} = '{iteration.AnswerAfter}'). " +
-                    $"Reason: {iteration.Reason}", usage);
+                    $"Reason: {iteration.Reason}", usage,
+                    TraceData.Instruction(IortRoleNames.Instruction(iteration.Instruction), iteration.AnswersAgreed));
                 stopRecorded = iteration.Instruction == IortInstruction.Stop;
             }
             else if (iteration.Instruction == IortInstruction.CopiedForward && stopRecorded)
@@ -100,7 +102,8 @@ internal sealed class IortStrategy : IRunStrategy
         ctx.Record("run", "run", "decision", result.IterationsRun,
             $"IoRT: {result.IterationsRun} of {options.MaxIterations} iteration(s) run " +
             $"({string.Join(", ", result.Iterations.Select(i => IortRoleNames.Instruction(i.Instruction)))}); " +
-            $"initial '{result.InitialAnswer}', final '{result.FinalAnswer}' (CoT {result.Iterations.LastOrDefault()?.OutputNumber ?? 0})");
+            $"initial '{result.InitialAnswer}', final '{result.FinalAnswer}' (CoT {result.Iterations.LastOrDefault()?.OutputNumber ?? 0})",
+            data: TraceData.Decision(result.FinalAnswer));
         return new PhaseOutcome(null, new StrategyOutcome(
             result.FinalAnswer, result.IterationsRun, [.. result.AnswersByIteration], Details(result, memoryName, instructorModel, spec),
             SampleBatch.MethodParallel));

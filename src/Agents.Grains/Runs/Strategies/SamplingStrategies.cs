@@ -2,6 +2,7 @@ using System.Globalization;
 using Agents.Contracts.Scoring;
 using Agents.Core.Magicore;
 using Agents.Core.Strategies;
+using Agents.Core.Tracing;
 using Agents.Core.Voting;
 using Agents.Grains.Solving;
 
@@ -49,9 +50,13 @@ internal static class CommonSteps
             RewardUsage,
             r => ctx.Record(Scorer, "run", "scores", round,
                 string.Join('\n', r.Scores.Select((c, i) => $"chain {i}: orm={c.Outcome:F3} prm=[{string.Join(", ", c.StepScores.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))}]")),
-                r.Orm + r.Prm));
-        return [.. solutions.Select((s, i) => ScoredChain.Create(s.Text, s.Answer, result.Scores[i].Outcome, result.Scores[i].StepScores, round, i))];
+                r.Orm + r.Prm,
+                TraceData.Scores(Chains(solutions, r, round))));
+        return Chains(solutions, result, round);
     }
+
+    private static ImmutableArray<ScoredChain> Chains(IReadOnlyList<Solution> solutions, ScoreResult result, int round) =>
+        [.. solutions.Select((s, i) => ScoredChain.Create(s.Text, s.Answer, result.Scores[i].Outcome, result.Scores[i].StepScores, round, i))];
 
     /// <summary>The ledger roles of a scoring call: ORM and PRM passes are booked separately.</summary>
     public static ImmutableDictionary<string, TokenUsage> RewardUsage(ScoreResult result) =>
@@ -97,7 +102,7 @@ internal sealed class SamplingStrategy : IRunStrategy
     {
         var draw = await CommonSteps.DrawAsync(ctx, ctx.Spec.K, ctx.Spec.Temperature, ctx.Spec.TopP, ct);
         var decision = StrategyDecisions.Decide(ctx.Spec, [.. draw.Samples.Select(s => s.Solution)]);
-        ctx.Record("run", "run", "decision", 0, decision.Explanation);
+        ctx.Record("run", "run", "decision", 0, decision.Explanation, data: TraceData.Decision(decision.Answer));
         return new PhaseOutcome(null, new StrategyOutcome(decision.Answer, 0, [decision.Answer], ImmutableDictionary<string, string>.Empty, draw.SamplingMethod));
     }
 }
@@ -125,7 +130,7 @@ internal sealed class RewardStrategy(bool weightedVote) : IRunStrategy
             (answer, explanation) = (best.c.Answer, $"best of {pool.Length} by ORM: chain {best.i} (o = {best.c.Orm:F3}) answers '{best.c.Answer}'");
         }
 
-        ctx.Record("run", "run", "decision", 0, explanation);
+        ctx.Record("run", "run", "decision", 0, explanation, data: TraceData.Decision(answer));
         return new PhaseOutcome(null, new StrategyOutcome(answer, 0, [answer], ImmutableDictionary<string, string>.Empty, draw.SamplingMethod));
     }
 }

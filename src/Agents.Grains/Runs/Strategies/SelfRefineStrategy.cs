@@ -1,6 +1,7 @@
 using Agents.Contracts.Refining;
 using Agents.Core.Answers;
 using Agents.Core.SelfRefine;
+using Agents.Core.Tracing;
 using Agents.Core.Voting;
 using Agents.Inference;
 
@@ -67,7 +68,8 @@ internal sealed class SelfRefineStrategy : IRunStrategy
 
         var answer = roundAnswers[^1];
         ctx.Record("run", "run", "decision", performed,
-            $"{runs} Self-Refine run(s); {stopped.Count(s => s)} stopped on \"it is correct\"; majority of final answers: '{answer}'");
+            $"{runs} Self-Refine run(s); {stopped.Count(s => s)} stopped on \"it is correct\"; majority of final answers: '{answer}'",
+            data: TraceData.Decision(answer));
         var details = ImmutableDictionary<string, string>.Empty
             .Add("runs", runs.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .Add("stopped_by_feedback", stopped.Count(s => s).ToString(System.Globalization.CultureInfo.InvariantCulture))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Agents.Contracts.Critiquing;
 using Agents.Core.Spc;
+using Agents.Core.Tracing;
 using Agents.Core.Voting;
 using Agents.Grains.Solving;
 using Agents.Inference;
@@ -60,7 +61,8 @@ internal sealed class SpcSearchStrategy : IRunStrategy
                         v =>
                         {
                             criticFresh = true;
-                            ctx.Record(ModelRoles.Critic, SolverGrain.Role, "verdict", 0, $"chain {c} step {steps.Count + 1} attempt {attempt}: {Verdict(v.Label)}\n{v.Raw}", v.Usage);
+                            ctx.Record(ModelRoles.Critic, SolverGrain.Role, "verdict", 0, $"chain {c} step {steps.Count + 1} attempt {attempt}: {Verdict(v.Label)}\n{v.Raw}", v.Usage,
+                                TraceData.Verdict(steps.Count + 1, VerdictName(v.Label)));
                         });
                     if (verdict.Label == 0)
                     {
@@ -91,7 +93,8 @@ internal sealed class SpcSearchStrategy : IRunStrategy
         var answer = CriticGuidedSearch.Vote(all, VoteKeys.Parse(ctx.Spec.VoteKey));
         ctx.Record("run", "run", "decision", 0,
             $"{all.Length} verified chain(s), {resamples} resample(s), {all.Sum(x => x.Rejections)} rejection(s), {invalid} invalid verdict(s); " +
-            (all.Length == 1 ? $"the chain's answer: '{answer}'" : $"majority of chain answers [{string.Join(", ", all.Select(x => x.Answer ?? "-"))}]: '{answer}'"));
+            (all.Length == 1 ? $"the chain's answer: '{answer}'" : $"majority of chain answers [{string.Join(", ", all.Select(x => x.Answer ?? "-"))}]: '{answer}'"),
+            data: TraceData.Decision(answer));
         var details = ImmutableDictionary<string, string>.Empty
             .Add("chains", Text(all.Length))
             .Add("resamples", Text(resamples))
@@ -115,6 +118,13 @@ internal sealed class SpcSearchStrategy : IRunStrategy
         > 0 => CriticVerdict.Correct,
         < 0 => CriticVerdict.Incorrect,
         _ => CriticVerdict.Invalid,
+    };
+
+    private static string VerdictName(int label) => label switch
+    {
+        > 0 => "correct",
+        < 0 => "incorrect",
+        _ => "invalid",
     };
 
     private static string DecisionKind(SearchDecision decision) => decision switch
