@@ -2,16 +2,21 @@
 # The container test: builds the base image (debootstrap, cached), publishes the silo self-contained, builds the silo
 # image from Dockerfile.prebuilt with podman, starts redis-server and two silo containers (host network, loopback
 # ports, read-only root filesystem), runs `agents batch --cluster ...` from the host, kills one silo container
-# mid-batch, and checks that every result comes back exactly once. Prints a `figure:` line.
+# mid-batch, and checks that every result comes back exactly once. Then the API image (Dockerfile.prebuilt with
+# APP=Agents.Api) joins the same cluster as a client and must report the job complete, behind an API key.
+# Prints a `figure:` line.
 # Needs root, podman, runc, debootstrap, redis-server and the .NET SDK (apt-get install -y podman runc debootstrap redis-server).
 # Environment: PROBLEMS (default 200), AGENTS_CLI (a built agents.dll; default: build clients/Agents.Cli),
-# SILO_PUBLISH (a self-contained publish of the silo; default: publish it into the cache).
+# SILO_PUBLISH / API_PUBLISH (self-contained publishes of the silo and the API; default: publish them into the cache), CONFIGURATION (of that
+# publish and of the CLI build; default Release — the test suite passes Debug, so the libraries it already built are
+# reused and only the silo executable is compiled for linux-x64).
 # Cache (ignored by git): deploy/container/.cache/ (rootfs tarball, publish, CLI build); delete it to start over.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cache="$here/.cache"
 problems="${PROBLEMS:-200}"
+configuration="${CONFIGURATION:-Release}"
 start_time=$(date +%s)
 say() { echo "[container-test $(($(date +%s) - start_time))s] $*"; }
 
@@ -43,14 +48,21 @@ fi
 publish="${SILO_PUBLISH:-}"
 if [ -z "$publish" ]; then
   publish="$cache/silo"
-  say "publishing the silo self-contained (linux-x64)"
-  dotnet publish "$root/silos/Agents.Silo/Agents.Silo.csproj" -c Release -r linux-x64 --self-contained --nologo -v q \
+  say "publishing the silo self-contained (linux-x64, $configuration)"
+  dotnet publish "$root/silos/Agents.Silo/Agents.Silo.csproj" -c "$configuration" -r linux-x64 --self-contained --nologo -v q \
     -o "$publish" >"$cache/publish.log" 2>&1 || { echo "publish failed; see $cache/publish.log" >&2; exit 1; }
+fi
+api_publish="${API_PUBLISH:-}"
+if [ -z "$api_publish" ]; then
+  api_publish="$cache/api"
+  say "publishing the API self-contained (linux-x64, $configuration)"
+  dotnet publish "$root/clients/Agents.Api/Agents.Api.csproj" -c "$configuration" -r linux-x64 --self-contained --nologo -v q \
+    -o "$api_publish" >"$cache/publish-api.log" 2>&1 || { echo "API publish failed; see $cache/publish-api.log" >&2; exit 1; }
 fi
 cli="${AGENTS_CLI:-}"
 if [ -z "$cli" ]; then
   say "building the CLI"
-  dotnet build "$root/clients/Agents.Cli/Agents.Cli.csproj" -c Release --nologo -v q -o "$cache/cli" >"$cache/cli.log" 2>&1 \
+  dotnet build "$root/clients/Agents.Cli/Agents.Cli.csproj" -c "$configuration" --nologo -v q -o "$cache/cli" >"$cache/cli.log" 2>&1 \
     || { echo "CLI build failed; see $cache/cli.log" >&2; exit 1; }
   cli="$cache/cli/agents.dll"
 fi
@@ -58,12 +70,15 @@ fi
 image=localhost/agents-silo:test
 say "building $image from Dockerfile.prebuilt"
 pod build -q -f "$here/Dockerfile.prebuilt" --build-arg BASE="$base" --build-arg APP=Agents.Silo -t "$image" "$publish" >/dev/null
+api_image=localhost/agents-api:test
+say "building $api_image from Dockerfile.prebuilt"
+pod build -q -f "$here/Dockerfile.prebuilt" --build-arg BASE="$base" --build-arg APP=Agents.Api -t "$api_image" "$api_publish" >/dev/null
 
 work="$(mktemp -d /tmp/agents-container-test.XXXXXX)"
 tag="agents-test-$$"
 redis_pid=""
 cleanup() {
-  pod rm -f -t 0 "$tag-a" "$tag-b" >/dev/null 2>&1 || true
+  pod rm -f -t 0 "$tag-a" "$tag-b" "$tag-api" >/dev/null 2>&1 || true
   if [ -n "$redis_pid" ]; then kill "$redis_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
@@ -137,4 +152,22 @@ duplicated=$((rows - unique))
 echo "figure: container batch $problems problems on 2 silo containers, one killed at ${killed_at:-never}/$problems: lost $lost duplicated $duplicated, ok $ok, $((end_time - start_time)) s in all"
 [ -n "$killed_at" ] || { echo "the batch finished before a silo container could be killed" >&2; exit 1; }
 [ "$lost" -eq 0 ] && [ "$duplicated" -eq 0 ] && [ "$ok" -eq "$problems" ] || { tail -30 "$work/batch.log" >&2; exit 1; }
+
+# The API image as a cluster client: /health without a key, the job's status with one, 401 without.
+AGENTS_API_KEYS="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+export AGENTS_API_KEYS
+api_port=$(free_port)
+pod run -d --name "$tag-api" --network host --read-only -e AGENTS_API_KEYS -e AGENTS_REDIS_PASSWORD "$api_image" \
+  --urls="http://127.0.0.1:$api_port" --cluster="redis://127.0.0.1:$redis_port" >/dev/null
+api_ready=""
+for _ in $(seq 1 240); do
+  if curl -fs "http://127.0.0.1:$api_port/health" >/dev/null 2>&1; then api_ready=1; break; fi
+  sleep 0.25
+done
+[ -n "$api_ready" ] || { pod logs "$tag-api" 2>&1 | tail -20; echo "the API container did not become healthy in 60 s" >&2; exit 1; }
+unauthorized=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$api_port/api/jobs/container-$$")
+curl -fs -H "Authorization: Bearer $AGENTS_API_KEYS" "http://127.0.0.1:$api_port/api/jobs/container-$$" >"$work/job.json"
+read -r job_status job_done <<<"$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["status"], j["done"])' "$work/job.json")"
+echo "figure: container api: job $job_status with $job_done/$problems done through the API container; without a key $unauthorized"
+[ "$unauthorized" = "401" ] && [ "$job_status" = "completed" ] && [ "$job_done" -eq "$problems" ] || { cat "$work/job.json" >&2; exit 1; }
 say "passed"

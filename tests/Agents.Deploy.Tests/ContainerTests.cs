@@ -5,7 +5,10 @@ using Xunit.Abstractions;
 
 namespace Agents.Deploy.Tests;
 
-/// <summary>Runs deploy/container/test.sh: silo containers built here, a batch that survives a container kill.</summary>
+/// <summary>
+/// Runs deploy/container/test.sh: silo and API images built here, a batch that survives a silo container kill, and the
+/// API container reporting the job through the cluster.
+/// </summary>
 public sealed class ContainerTests(ITestOutputHelper output)
 {
     [ContainerFact]
@@ -18,6 +21,7 @@ public sealed class ContainerTests(ITestOutputHelper output)
         info.ArgumentList.Add(Path.Combine(SharedData.RepoRoot, "deploy", "container", "test.sh"));
         info.Environment["AGENTS_CLI"] = cli;
         info.Environment["PROBLEMS"] = "200";
+        info.Environment["CONFIGURATION"] = configuration;
 
         var text = new StringBuilder();
         using var process = Process.Start(info) ?? throw new InvalidOperationException("bash did not start");
@@ -46,6 +50,7 @@ public sealed class ContainerTests(ITestOutputHelper output)
         Assert.True(process.ExitCode == 0, $"test.sh exited {process.ExitCode}:\n{log}");
         var figure = log.Split('\n').Single(l => l.StartsWith("figure: container batch", StringComparison.Ordinal));
         Assert.Contains("lost 0 duplicated 0, ok 200", figure, StringComparison.Ordinal);
+        Assert.Contains("figure: container api: job completed with 200/200 done through the API container; without a key 401", log, StringComparison.Ordinal);
     }
 }
 
