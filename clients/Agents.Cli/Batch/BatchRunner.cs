@@ -12,6 +12,7 @@ using Agents.Inference.Embeddings;
 using Agents.Core.Answers;
 using Agents.Core.Iort;
 using Agents.Core.Problems;
+using Agents.Core.SelfRefine;
 using Agents.Core.Strategies;
 using Agents.Core.Voting;
 using Spectre.Console;
@@ -44,7 +45,8 @@ internal sealed record BatchSettings(
     string? MetaMemory = null,
     string? MetaMemoryPolicy = null,
     string? Record = null,
-    string? MetaSimilarity = null);
+    string? MetaSimilarity = null,
+    string? SelfRefineForm = null);
 
 /// <summary>Exit codes of the CLI.</summary>
 internal static class ExitCodes
@@ -435,6 +437,11 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors, Inter
                     var hash = XxHash64.HashToUInt64(File.ReadAllBytes(file)).ToString("x16", CultureInfo.InvariantCulture);
                     options = options.Add("meta_memory_seed", $"{Path.GetFileName(file)}#{hash}");
                 }
+            }
+
+            if (settings.Strategy == StrategyNames.SelfRefine && settings.SelfRefineForm is { } form)
+            {
+                options = options.Add("form", SelfRefineOptions.FormName(SelfRefineOptions.ParseForm(form)));
             }
 
             if (settings.Mu is { } mu && settings.Sigma is { } sigma)

@@ -16,7 +16,7 @@ internal static class BatchCommand
         var model = new Option<string?>("--model") { Description = "sim (default) | openai:URL#MODEL" };
         var reward = new Option<string?>("--reward") { Description = "Reward model: sim (default) | http:URL[#MODEL] | judge:MODELSPEC (bok, rmv, magicore)" };
         var record = new Option<string?>("--record") { Description = "Append every model request/response to FILE (replay with --model replay:FILE)" };
-        var mode = new Option<string>("--mode") { Description = "MAgICoRe paper|code switches (ALGORITHMS §1.10)", DefaultValueFactory = _ => "paper" };
+        var mode = new Option<string>("--mode") { Description = "MAgICoRe paper|code switches (docs/algorithms.md §1.10)", DefaultValueFactory = _ => "paper" };
         var mu = new Option<double?>("--mu") { Description = "MAgICoRe normalisation mean when no dataset barrier is wanted (with --sigma)" };
         var sigma = new Option<double?>("--sigma") { Description = "MAgICoRe normalisation std (with --mu)" };
         var k = new Option<int?>("--k") { Description = "Samples per problem (sc default 8; cot is always 1)" };
@@ -36,10 +36,11 @@ internal static class BatchCommand
         var metaSimilarity = new Option<string?>("--meta-similarity") { Description = "iort: meta-thought retrieval, minilm (default; MiniLM sentence embeddings) | lexical (token Jaccard)" };
         var export = new Option<string?>("--export") { Description = "With --job ID --cluster C: write every result of the job to FILE and run nothing" };
         var order = new Option<string>("--order") { Description = "--export order: input (by input line) | completion", DefaultValueFactory = _ => "input" };
+        var selfRefineForm = new Option<string?>("--self-refine-form") { Description = "self-refine: one-call (default; feedback and rewrite in one completion, as the official loop) | two-call" };
         var command = new Command("batch", "Solve every problem of a dataset with one strategy")
         {
             input, strategy, output, model, reward, k, rounds, concurrency, seed, cluster, job, temperature, voteKey, keepEmpty, equivalence, attempts,
-            mode, mu, sigma, record, instructorModel, metaMemory, metaMemoryPolicy, metaSimilarity, export, order,
+            mode, mu, sigma, record, instructorModel, metaMemory, metaMemoryPolicy, metaSimilarity, export, order, selfRefineForm,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -69,7 +70,8 @@ internal static class BatchCommand
                 parse.GetValue(temperature), parse.GetValue(voteKey)!, parse.GetValue(keepEmpty), parse.GetValue(equivalence)!,
                 parse.GetValue(attempts), parse.GetValue(reward), parse.GetValue(mode)!, parse.GetValue(mu), parse.GetValue(sigma),
                 InstructorModel: parse.GetValue(instructorModel), MetaMemory: parse.GetValue(metaMemory),
-                MetaMemoryPolicy: parse.GetValue(metaMemoryPolicy), Record: parse.GetValue(record), MetaSimilarity: parse.GetValue(metaSimilarity));
+                MetaMemoryPolicy: parse.GetValue(metaMemoryPolicy), Record: parse.GetValue(record), MetaSimilarity: parse.GetValue(metaSimilarity),
+                SelfRefineForm: parse.GetValue(selfRefineForm));
             return await new BatchRunner(AnsiConsole.Console, Console.Error, Interrupts.Process).RunAsync(settings, cancellationToken);
         });
         return command;

@@ -16,7 +16,7 @@ internal static class ExperimentCommand
         var matchBudget = new Option<bool>("--match-budget") { Description = "Run magicore first, then give sc and bok k = round(MAgICoRe's mean generations per problem)" };
         var model = new Option<string?>("--model") { Description = "sim (default) | openai:URL#MODEL" };
         var reward = new Option<string?>("--reward") { Description = "Reward model: sim (default) | http:URL[#MODEL] | judge:MODELSPEC (bok, rmv, magicore)" };
-        var mode = new Option<string>("--mode") { Description = "MAgICoRe paper|code switches (ALGORITHMS §1.10)", DefaultValueFactory = _ => "paper" };
+        var mode = new Option<string>("--mode") { Description = "MAgICoRe paper|code switches (docs/algorithms.md §1.10)", DefaultValueFactory = _ => "paper" };
         var mu = new Option<double?>("--mu") { Description = "MAgICoRe normalisation mean when no dataset barrier is wanted (with --sigma)" };
         var sigma = new Option<double?>("--sigma") { Description = "MAgICoRe normalisation std (with --mu)" };
         var k = new Option<int?>("--k") { Description = "Samples per problem of every sampled strategy (cot is always 1)" };
@@ -29,10 +29,11 @@ internal static class ExperimentCommand
         var keepEmpty = new Option<bool>("--keep-empty") { Description = "Count answerless chains as a vote key (MAgICoRe code behaviour)" };
         var equivalence = new Option<string>("--equivalence") { Description = "numeric | hendrycks | prm800k grading", DefaultValueFactory = _ => "numeric" };
         var attempts = new Option<int>("--max-attempts") { Description = "Attempts per problem before it is recorded as failed", DefaultValueFactory = _ => 3 };
+        var selfRefineForm = new Option<string?>("--self-refine-form") { Description = "self-refine: one-call (default; feedback and rewrite in one completion, as the official loop) | two-call" };
         var command = new Command("experiment", "Run several strategies on the same problems, model and seed; write a comparison report")
         {
             input, strategies, outputDir, matchBudget, model, reward, k, rounds, concurrency, seed, cluster, temperature, voteKey, keepEmpty,
-            equivalence, attempts, mode, mu, sigma,
+            equivalence, attempts, mode, mu, sigma, selfRefineForm,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -40,7 +41,7 @@ internal static class ExperimentCommand
                 parse.GetValue(input)!, "", "", parse.GetValue(model), parse.GetValue(k), parse.GetValue(rounds), parse.GetValue(concurrency),
                 parse.GetValue(seed), parse.GetValue(cluster), null, parse.GetValue(temperature), parse.GetValue(voteKey)!,
                 parse.GetValue(keepEmpty), parse.GetValue(equivalence)!, parse.GetValue(attempts), parse.GetValue(reward),
-                parse.GetValue(mode)!, parse.GetValue(mu), parse.GetValue(sigma));
+                parse.GetValue(mode)!, parse.GetValue(mu), parse.GetValue(sigma)) { SelfRefineForm = parse.GetValue(selfRefineForm) };
             var settings = new ExperimentSettings(batch, parse.GetValue(strategies)!.Split(','), parse.GetValue(outputDir)!, parse.GetValue(matchBudget));
             return await new ExperimentRunner(AnsiConsole.Console, Console.Error).RunAsync(settings, cancellationToken);
         });
