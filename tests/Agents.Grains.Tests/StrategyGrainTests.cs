@@ -36,9 +36,25 @@ public sealed class StrategyGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task SelfRefine_StopsOnItIsCorrectAndCountsFeedbackAndRewrites()
+    public async Task SelfRefine_OneCallPerRoundByDefault_FeedbackAndRewriteInOneCompletion()
     {
-        var result = await RunAsync("sr", StrategyDefaults.Create(StrategyNames.SelfRefine, k: 3), Problems[2]);
+        var result = await RunAsync("sr1", StrategyDefaults.Create(StrategyNames.SelfRefine, k: 3), Problems[2]);
+
+        var rounds = Calls(result, "refiner");
+        Assert.Equal(0, Calls(result, "reviewer"));
+        Assert.Equal("one-call", result.Details["form"]);
+        Assert.InRange(rounds, 3, 12);
+        Assert.Equal(result.Rounds + 1, result.RoundAnswers.Length);
+        Assert.Equal(3 + rounds, result.Usage.Samples);
+        var transcript = await fixture.Client.GetGrain<IProblemRunGrain>($"sr1/{Problems[2].Id}").GetTranscriptAsync();
+        Assert.Equal(rounds, transcript.Count(e => e.Kind == "feedback-rewrite"));
+    }
+
+    [Fact]
+    public async Task SelfRefine_TwoCallForm_StopsOnItIsCorrectAndCountsFeedbackAndRewrites()
+    {
+        var spec = StrategyDefaults.Create(StrategyNames.SelfRefine, k: 3, options: ImmutableDictionary<string, string>.Empty.Add("form", "two-call"));
+        var result = await RunAsync("sr", spec, Problems[2]);
 
         var feedback = Calls(result, "reviewer");
         var rewrites = Calls(result, "refiner");

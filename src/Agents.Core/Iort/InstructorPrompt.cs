@@ -13,7 +13,7 @@ public sealed record NumberedResponse(int Number, string Text);
 
 /// <summary>
 /// Builds the IoRT Instructor's prompts (select when answers differ; stop or refresh when they agree) with the meta-thought as
-/// criterion, and parses its final markers (ALGORITHMS §2.4).
+/// criterion, and parses its final markers (docs/algorithms.md §2.4).
 /// </summary>
 public static partial class InstructorPrompt
 {

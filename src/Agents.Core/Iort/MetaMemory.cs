@@ -47,7 +47,7 @@ public sealed partial class TokenJaccardSimilarity : ISimilarity
     private static partial Regex Word();
 }
 
-/// <summary>How a run uses the meta-memory (ALGORITHMS §2.5, §6); recorded by name with the run.</summary>
+/// <summary>How a run uses the meta-memory (docs/algorithms.md §2.5, §6); recorded by name with the run.</summary>
 public enum MetaMemoryPolicy
 {
     /// <summary>Every problem of a run reads the seed memory only; new meta-thoughts are not added (order-independent, parallel-safe).</summary>
@@ -82,7 +82,7 @@ public static class MetaMemoryPolicies
 }
 
 /// <summary>
-/// IoRT's meta-memory of (question, meta-thought) pairs (ALGORITHMS §2.1): top-k retrieval by an <see cref="ISimilarity"/>
+/// IoRT's meta-memory of (question, meta-thought) pairs (docs/algorithms.md §2.1): top-k retrieval by an <see cref="ISimilarity"/>
 /// (token Jaccard by default) with ties broken by insertion order, and a policy deciding whether new pairs are kept.
 /// Not thread-safe: a shared-growing memory is used in dataset order by one caller.
 /// </summary>

@@ -3,7 +3,7 @@ using Agents.Core.Voting;
 
 namespace Agents.Core.Magicore;
 
-/// <summary>MAgICoRe's difficulty classifier (ALGORITHMS §1.4): pure arithmetic over a pool, M and the dataset statistics.</summary>
+/// <summary>MAgICoRe's difficulty classifier (docs/algorithms.md §1.4): pure arithmetic over a pool, M and the dataset statistics.</summary>
 public static class MagicoreClassifier
 {
     /// <summary>

@@ -5,7 +5,7 @@ using Agents.Core.Voting;
 
 namespace Agents.Core.Magicore;
 
-/// <summary>Which reading of MAgICoRe a run follows where the released code and the paper differ (ALGORITHMS §1.10).</summary>
+/// <summary>Which reading of MAgICoRe a run follows where the released code and the paper differ (docs/algorithms.md §1.10).</summary>
 public enum MagicoreMode
 {
     /// <summary>The paper's intent (the default).</summary>
@@ -15,7 +15,7 @@ public enum MagicoreMode
     Code,
 }
 
-/// <summary>MAgICoRe parameters (ALGORITHMS §1.7) and the code-vs-paper switches (§1.10); <see cref="Paper"/> is the default.</summary>
+/// <summary>MAgICoRe parameters (docs/algorithms.md §1.7) and the code-vs-paper switches (§1.10); <see cref="Paper"/> is the default.</summary>
 public sealed record MagicoreOptions
 {
     /// <summary>Configuration section the options bind from.</summary>
@@ -79,15 +79,15 @@ public sealed record MagicoreOptions
     /// </summary>
     public bool RecomputeStatsEachIteration { get; init; } = true;
 
-    /// <summary>§1.10.5: a problem judged easy keeps its latest pool (paper) instead of reverting to its iteration-0 pool
+    /// <summary>A problem judged easy keeps its latest pool (paper) instead of reverting to its iteration-0 pool
     /// for the next classification (code).</summary>
     public bool CarryLatestPool { get; init; } = true;
 
-    /// <summary>§1.10.6: the refiner prompt says the answer must be one of A/B/C/D for every task (code) or only for
+    /// <summary>The refiner prompt says the answer must be one of A/B/C/D for every task (code) or only for
     /// multiple-choice datasets (paper).</summary>
     public bool RefinerMultipleChoiceLine { get; init; }
 
-    /// <summary>§1.6: cut steps at line-initial "Step n:" for any n (robust) instead of the code's Step 2..9 anywhere.</summary>
+    /// <summary>docs/algorithms.md §1.6: cut steps at line-initial "Step n:" for any n (robust) instead of the code's Step 2..9 anywhere.</summary>
     public bool RobustStepSegmentation { get; init; } = true;
 
     /// <summary>
@@ -103,7 +103,7 @@ public sealed record MagicoreOptions
     /// </summary>
     public bool EmptyMajorityMatchesEmpty { get; init; }
 
-    /// <summary>§1.9: count (and run) the PRM twice on refined chains, once to score and once to annotate, as the code does.</summary>
+    /// <summary>docs/algorithms.md §1.9: count the PRM twice on refined chains, once to score and once to annotate, as the code does.</summary>
     public bool DuplicatePrmScoring { get; init; }
 
     /// <summary>The options of a preset.</summary>

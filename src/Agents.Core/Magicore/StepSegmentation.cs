@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Agents.Core.Magicore;
 
 /// <summary>
-/// Cuts a chain into the steps the PRM scores (ALGORITHMS §1.6) and formats the PRM input with the <c>ки</c> step tags.
+/// Cuts a chain into the steps the PRM scores (docs/algorithms.md §1.6) and formats the PRM input with the <c>ки</c> step tags.
 /// </summary>
 /// <remarks>
 /// Code mode reproduces <c>add_step_lines</c> + <c>reformat_for_prm_CoT</c>: blank lines collapse to one newline, then

@@ -2,6 +2,7 @@ using System.Text;
 using Agents.Contracts.Runs;
 using Agents.Core.Iort;
 using Agents.Core.Magicore;
+using Agents.Core.SelfRefine;
 
 namespace Agents.Core.Strategies;
 
@@ -28,7 +29,7 @@ public static class StrategyCatalog
         Plain(StrategyNames.SelfConsistency, "self-consistency: k samples, majority vote"),
         Plain(StrategyNames.BestOfK, "best-of-k by outcome reward"),
         Plain(StrategyNames.RewardVote, "reward-weighted vote over k samples"),
-        Plain(StrategyNames.SelfRefine, "Self-Refine: feedback and rewrite rounds"),
+        new(StrategyNames.SelfRefine, "Self-Refine: feedback and rewrite rounds", SelfRefineRunOptions.Codec, _ => 1),
         new(StrategyNames.Magicore, "MAgICoRe: classify, then review and refine hard problems; one phase per dataset barrier",
             MagicoreRunOptions.Codec, spec => spec.Rounds + 1),
         new(StrategyNames.Iort, "IoRT: meta-thought, reflection, consistency gate and Instructor", IortRunOptions.Codec, _ => 1),

@@ -11,7 +11,7 @@ using Agents.Inference.Sampling;
 namespace Agents.Grains.Runs.Strategies;
 
 /// <summary>
-/// <c>iort</c> (ALGORITHMS §2.3): <see cref="IortProcess.RunAsync"/> over the IoRT agent grains, every call a memoized
+/// <c>iort</c> (docs/algorithms.md §2.3): <see cref="IortProcess.RunAsync"/> over the IoRT agent grains, every call a memoized
 /// step <c>iort/{call}/{iteration}/{index}</c> (a reactivated run replays recorded texts and the driver takes the same
 /// branches), the meta-memory a <see cref="IMetaMemoryGrain"/>. One phase; round = iteration (0 = meta-thought and initial
 /// response). Ledger roles: meta-thinker, generator, reflector, instructor.

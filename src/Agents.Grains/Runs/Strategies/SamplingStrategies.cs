@@ -20,11 +20,11 @@ internal static class CommonSteps
     /// <summary>Ledger role of process reward passes.</summary>
     public const string Prm = "prm";
 
-    /// <summary>Draws the k samples of round 0 (memoized as one step).</summary>
-    public static Task<SolveResult> DrawAsync(RunContext ctx, int count, double temperature, double topP, CancellationToken ct)
+    /// <summary>Draws the k samples of round 0 (memoized as one step); <paramref name="maxTokens"/> defaults to the spec's.</summary>
+    public static Task<SolveResult> DrawAsync(RunContext ctx, int count, double temperature, double topP, CancellationToken ct, int? maxTokens = null)
     {
         var problem = ctx.Problem;
-        var request = new SolveRequest("", problem.Id, problem.Question, count, temperature, topP, ctx.Spec.MaxTokens, ctx.Spec.Model, 0, ctx.Spec.Seed);
+        var request = new SolveRequest("", problem.Id, problem.Question, count, temperature, topP, maxTokens ?? ctx.Spec.MaxTokens, ctx.Spec.Model, 0, ctx.Spec.Seed);
         return ctx.StepAsync("solve/0", SolverGrain.Role, 0,
             () => ctx.Grains.GetGrain<ISolverGrain>(0).SolveAsync(request, ct),
             r => r.Usage,
@@ -105,7 +105,7 @@ internal sealed class SamplingStrategy : IRunStrategy
     }
 }
 
-/// <summary><c>bok</c> (best of k by ORM, ALGORITHMS §4.3) and <c>rmv</c> (RM-weighted vote, §4.4).</summary>
+/// <summary><c>bok</c> (best of k by ORM, docs/algorithms.md §4.3) and <c>rmv</c> (RM-weighted vote, §4.4).</summary>
 internal sealed class RewardStrategy(bool weightedVote) : IRunStrategy
 {
     public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
@@ -121,7 +121,7 @@ internal sealed class RewardStrategy(bool weightedVote) : IRunStrategy
         }
         else
         {
-            // Ties go to the first chain (ALGORITHMS §4.3).
+            // Ties go to the first chain (docs/algorithms.md §4.3).
             var best = pool.Select((c, i) => (c, i)).OrderByDescending(x => x.c.Orm).ThenBy(x => x.i).First();
             (answer, explanation) = (best.c.Answer, $"best of {pool.Length} by ORM: chain {best.i} (o = {best.c.Orm:F3}) answers '{best.c.Answer}'");
         }

@@ -9,7 +9,7 @@ using Agents.Inference;
 namespace Agents.Grains.Runs.Strategies;
 
 /// <summary>
-/// <c>spc-search</c> (ALGORITHMS §3.7): the Solver writes one step at a time, the SPC critic judges each, a rejected step
+/// <c>spc-search</c> (docs/algorithms.md §3.7): the Solver writes one step at a time, the SPC critic judges each, a rejected step
 /// is resampled within the budgets of <see cref="SpcSearchOptions"/>; k &gt; 1 chains are majority-voted ("SC + SPC").
 /// The state machine is <see cref="CriticGuidedSearch.RunAsync"/>; every call is a memoized step
 /// (<c>spc/{chain}/{step}/{attempt}</c>, <c>critic/{chain}/{step}/{attempt}</c>). Chains run one after another so that
@@ -54,7 +54,7 @@ internal sealed class SpcSearchStrategy : IRunStrategy
                     criticFresh = false;
                     var verdict = await ctx.StepAsync($"critic/{c}/{steps.Count}/{attempt}", ModelRoles.Critic, 0,
                         () => ctx.Grains.GetGrain<ICriticGrain>(0).JudgeStepAsync(
-                            new StepJudgeRequest(ctx.Problem.Question, [.. steps], step, ctx.Call(ModelRoles.Critic, 0, Index(c, steps.Count, attempt), SpcOptions.Default.CriticTemperature, ctx.Spec.MaxTokens)), token),
+                            new StepJudgeRequest(ctx.Problem.Question, [.. steps], step, ctx.Call(ModelRoles.Critic, 0, Index(c, steps.Count, attempt), SpcOptions.Default.CriticTemperature, SpcOptions.Default.CriticMaxTokens)), token),
                         v => v.Usage,
                         v =>
                         {
