@@ -81,8 +81,7 @@ public sealed class RefinementGateway(IGrainFactory grains, ServedModels models,
             K = model.K,
             Temperature = request.Temperature,
             Seed = request.Seed ?? 0,
-            Mu = stats?.Mean,
-            Sigma = stats?.StdDev,
+            Options = stats is null ? [] : [$"mu={OptionText.Text(stats.Mean)}", $"sigma={OptionText.Text(stats.StdDev)}"],
         }.ToSpec();
         if (stats is not null)
         {

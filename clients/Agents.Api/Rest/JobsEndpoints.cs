@@ -164,25 +164,24 @@ public static class JobsEndpoints
             Seed = Long(query, "seed") ?? 0,
             Temperature = Double(query, "temperature"),
         };
+        // Strategy options go through the strategy catalog's codec (names, validation); the grading and vote settings
+        // that every strategy shares are fields of the request.
+        var options = new List<string>();
         foreach (var option in query["option"])
         {
             var (key, value) = option?.Split('=', 2) is [var k, var v] ? (k.Trim(), v.Trim()) : throw Invalid($"option '{option}' is not key=value", "option");
-            request = key switch
+            switch (key)
             {
-                "mode" => request with { Mode = value },
-                "mu" => request with { Mu = ParseDouble(value, "option mu") },
-                "sigma" => request with { Sigma = ParseDouble(value, "option sigma") },
-                "vote_key" => request with { VoteKey = value },
-                "keep_empty" => request with { KeepEmpty = value is "true" or "1" },
-                "equivalence" => request with { Equivalence = value },
-                "reward" => request with { Reward = value },
-                "instructor_model" => request with { InstructorModel = value },
-                "meta_memory_policy" => request with { MetaMemoryPolicy = value },
-                "meta_similarity" => request with { MetaSimilarity = value },
-                _ => throw Invalid($"unknown option '{key}'; known: mode, mu, sigma, vote_key, keep_empty, equivalence, reward, instructor_model, meta_memory_policy, meta_similarity", "option"),
-            };
+                case "vote_key": request = request with { VoteKey = value }; break;
+                case "keep_empty": request = request with { KeepEmpty = value is "true" or "1" }; break;
+                case "equivalence": request = request with { Equivalence = value }; break;
+                case "reward": request = request with { Reward = value }; break;
+                case "meta_similarity": options.Add($"meta_memory_similarity={value}"); break;
+                default: options.Add($"{key}={value}"); break;
+            }
         }
 
+        request = request with { Options = options };
         return request;
     }
 

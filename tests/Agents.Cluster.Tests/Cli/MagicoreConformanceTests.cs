@@ -31,7 +31,7 @@ public sealed class MagicoreConformanceTests(ITestOutputHelper output)
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null), Interactive = InteractionSupport.No });
             var clock = Stopwatch.StartNew();
             var exit = await new BatchRunner(console, TextWriter.Null).RunAsync(
-                new BatchSettings(input, "magicore", results, K: K, Rounds: Iterations, Mode: "code"), CancellationToken.None);
+                new BatchSettings(input, "magicore", results, K: K, Rounds: Iterations, Options: ["mode=code"]), CancellationToken.None);
             Assert.Equal(ExitCodes.Ok, exit);
 
             var runs = File.ReadLines(ResumableOutput.SidePath(results, ".transcripts.jsonl")).Select(Recorded.Parse).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
