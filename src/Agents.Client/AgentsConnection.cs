@@ -37,6 +37,9 @@ public sealed class AgentsConnection(IHost host, bool embedded, string descripti
             {
                 [$"{AgentsClusterOptions.SectionName}:SiloPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
                 [$"{AgentsClusterOptions.SectionName}:GatewayPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
+                // The embedded silo's client is its operator: the command line is the silo's configuration, so any valid
+                // --model / --reward spec runs (a cluster's silos accept only the models they list).
+                ["Agents:Models:AllowClientSpecs"] = "true",
             });
             builder.UseOrleans(silo => silo.UseAgentsClustering().AddAgents());
         }

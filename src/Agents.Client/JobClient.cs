@@ -142,7 +142,7 @@ public sealed class JobClient(IGrainFactory grains, JobClientOptions? options = 
     {
         ArgumentNullException.ThrowIfNull(output);
         var written = 0;
-        var phases = (await Job(jobId).GetProgressAsync()).Phases;
+        var phases = (await WithRecoveryAsync(() => Job(jobId).GetProgressAsync(), cancellationToken)).Phases;
         await foreach (var page in FollowAsync(jobId, 0, cancellationToken))
         {
             foreach (var result in page.Results.Where(r => !output.Contains(r.ProblemId)))
@@ -155,7 +155,10 @@ public sealed class JobClient(IGrainFactory grains, JobClientOptions? options = 
             }
 
             await output.FlushAsync(cancellationToken);
-            var progress = page.Results.Length == 0 && phases > 1 && !page.Finished ? await Job(jobId).GetProgressAsync() : null;
+            // Asked with the same recovery as the pages: the job's silo may be the one being lost.
+            var progress = page.Results.Length == 0 && phases > 1 && !page.Finished
+                ? await WithRecoveryAsync(() => Job(jobId).GetProgressAsync(), cancellationToken)
+                : null;
             onProgress?.Invoke(new FollowProgress(written, progress));
         }
 

@@ -40,6 +40,7 @@ internal sealed partial class Benchmarks(bool quick, TextWriter log)
         "hop" => HopAsync(),
         "nbatch" => NBatchAsync(),
         "gateway" => GatewayAsync(),
+        "grading" => Task.FromResult(GradingBenchmark.Run(quick, log)),
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown mode"),
     };
 

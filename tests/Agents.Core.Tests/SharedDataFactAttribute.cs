@@ -5,13 +5,14 @@ namespace Agents.Core.Tests;
 /// <summary>A fact that is skipped, with a clear reason, when a shared dataset file is absent on this machine.</summary>
 public sealed class SharedDataFactAttribute : FactAttribute
 {
-    /// <summary>Creates the attribute for a file under <c>../shared/datasets</c>.</summary>
-    public SharedDataFactAttribute(string fileName)
+    /// <summary>Creates the attribute for one or more files under <c>../shared/datasets</c>; skipped when any is absent.</summary>
+    public SharedDataFactAttribute(params string[] fileNames)
     {
-        FileName = fileName;
-        if (SharedData.Dataset(fileName) is null)
+        ArgumentNullException.ThrowIfNull(fileNames);
+        FileName = fileNames.Length > 0 ? fileNames[0] : "";
+        if (fileNames.FirstOrDefault(f => SharedData.Dataset(f) is null) is { } missing)
         {
-            Skip = SharedData.MissingReason(fileName);
+            Skip = SharedData.MissingReason(missing);
         }
     }
 

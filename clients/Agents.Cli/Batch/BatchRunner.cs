@@ -21,6 +21,44 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors, Inter
 
     private bool _detached;
 
+    /// <summary>
+    /// <c>agents batch</c> as the command line asks: with <paramref name="export"/>, pages the results of job
+    /// <c>--job</c> out to that file; otherwise runs the batch (input, strategy and output required).
+    /// </summary>
+    public async Task<int> RunOrExportAsync(BatchSettings settings, string? export, string order, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (export is not null)
+        {
+            if (settings.JobId is not { } job)
+            {
+                await errors.WriteLineAsync("error: --export needs --job ID (and --cluster redis://HOST:PORT)");
+                return ExitCodes.Error;
+            }
+
+            return await new JobTools(console, errors).ExportAsync(job, settings.Cluster, export, order, cancellationToken);
+        }
+
+        var missing = new[] { ("--input", settings.Input), ("--strategy", settings.Strategy), ("--output", settings.Output) }
+            .Where(o => string.IsNullOrWhiteSpace(o.Item2)).Select(o => o.Item1).ToList();
+        if (missing.Count > 0)
+        {
+            await errors.WriteLineAsync($"error: missing {string.Join(", ", missing)}");
+            return ExitCodes.Error;
+        }
+
+        try
+        {
+            return await RunAsync(settings, cancellationToken);
+        }
+        catch (ArgumentException ex)
+        {
+            // The cluster refused the job (a model it does not list, a setting out of range): its reason, not a stack trace.
+            await errors.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.Error;
+        }
+    }
+
     /// <summary>Runs the batch on its own connection (an embedded silo, or the cluster of <c>--cluster</c>).</summary>
     public Task<int> RunAsync(BatchSettings settings, CancellationToken cancellationToken) => RunAsync(settings, null, cancellationToken);
 

@@ -1,3 +1,4 @@
+using Agents.Core.Answers;
 using Agents.Contracts.Runs;
 using Agents.Core.Iort;
 using Agents.Core.Strategies;
@@ -19,25 +20,21 @@ internal sealed record BatchSettings(
     double? Temperature = null,
     string VoteKey = "raw",
     bool KeepEmpty = false,
-    string Equivalence = "numeric",
+    string Equivalence = EquivalenceModes.DefaultName,
     int MaxAttempts = 3,
     string? Reward = null,
-    string Mode = "paper",
-    double? Mu = null,
-    double? Sigma = null,
+    IReadOnlyList<string>? Options = null,
     string? Transcripts = null,
-    string? InstructorModel = null,
     string? MetaMemory = null,
-    string? MetaMemoryPolicy = null,
     string? Record = null,
-    string? MetaSimilarity = null)
+    bool SkipForeignOptions = false)
 {
     /// <summary>The strategy part of the settings; <paramref name="seedLabel"/> records the meta-memory seed file.</summary>
     public StrategyRequest ToStrategyRequest(string? seedLabel) => new()
     {
         Strategy = Strategy, Model = Model, Reward = Reward, K = K, Rounds = Rounds, Temperature = Temperature, Seed = Seed,
-        VoteKey = VoteKey, KeepEmpty = KeepEmpty, Equivalence = Equivalence, Mode = Mode, Mu = Mu, Sigma = Sigma,
-        InstructorModel = InstructorModel, MetaMemoryPolicy = MetaMemoryPolicy, MetaSimilarity = MetaSimilarity, MetaMemorySeed = seedLabel,
+        VoteKey = VoteKey, KeepEmpty = KeepEmpty, Equivalence = Equivalence, SkipForeignOptions = SkipForeignOptions,
+        Options = seedLabel is null ? Options ?? [] : [.. Options ?? [], $"meta_memory_seed={seedLabel}"],
     };
 }
 
@@ -76,15 +73,15 @@ internal sealed record BatchPlan(
             string? label = null;
             if (settings.MetaMemory is { } file)
             {
-                // Only iort reads a seed; for any other strategy the request refuses the flag.
-                label = file;
-                if (settings.Strategy == StrategyNames.Iort)
+                if (settings.Strategy != StrategyNames.Iort)
                 {
-                    var bytes = File.ReadAllBytes(file);
-                    label = StrategyRequest.SeedLabel(file, bytes);
-                    using var reader = new StreamReader(new MemoryStream(bytes));
-                    seed = MetaMemorySeed.ReadJsonl(reader);
+                    throw new ArgumentException("--meta-memory applies to --strategy iort only");
                 }
+
+                var bytes = File.ReadAllBytes(file);
+                label = StrategyRequest.SeedLabel(file, bytes);
+                using var reader = new StreamReader(new MemoryStream(bytes));
+                seed = MetaMemorySeed.ReadJsonl(reader);
             }
 
             var configuration = new Dictionary<string, string?>();

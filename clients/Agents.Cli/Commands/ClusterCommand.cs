@@ -20,6 +20,8 @@ internal static class ClusterCommand
                 await using var connection = await AgentsConnection.OpenAsync(parse.GetValue(cluster), new Dictionary<string, string?>(), cancellationToken);
                 var silos = await connection.Grains.GetGrain<IClusterInfoGrain>(0).GetSilosAsync();
                 AnsiConsole.Write(Render(silos, connection.Description));
+                // What a client may pass to --model: the names the silos list (the cluster runs nothing else).
+                AnsiConsole.MarkupLine($"models the silos list: {Markup.Escape(ListedModels(silos))}");
                 var replicas = await ReplicaLoadsAsync(connection.Grains, silos);
                 if (replicas.Count > 0)
                 {
@@ -38,6 +40,12 @@ internal static class ClusterCommand
         command.Subcommands.Add(status);
         return command;
     }
+
+    /// <summary>The model names every silo lists, comma-separated (<c>models.listed</c> metadata).</summary>
+    public static string ListedModels(IEnumerable<SiloInfo> silos) =>
+        string.Join(", ", silos.SelectMany(s => (s.Metadata.GetValueOrDefault("models.listed") ?? string.Empty)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase));
 
     /// <summary>The status table.</summary>
     public static Table Render(IEnumerable<SiloInfo> silos, string description)

@@ -42,6 +42,12 @@ internal sealed class ExperimentRunner(IAnsiConsole console, TextWriter errors)
             return ExitCodes.Error;
         }
 
+        if (StrategyRequest.UnknownToAll(strategies, settings.Batch.Options ?? []) is { } unknown)
+        {
+            await errors.WriteLineAsync($"error: option '{unknown}' applies to none of {string.Join(", ", strategies)}; the strategies and their options:\n{StrategyCatalog.Describe()}");
+            return ExitCodes.Error;
+        }
+
         if (settings.MatchBudget)
         {
             if (strategies.Contains(StrategyNames.Magicore))
@@ -65,6 +71,7 @@ internal sealed class ExperimentRunner(IAnsiConsole console, TextWriter errors)
         {
             var batch = settings.Batch with
             {
+                SkipForeignOptions = true,
                 Strategy = strategy,
                 Output = Path.Combine(settings.OutputDirectory, $"results-{strategy}.jsonl"),
                 Transcripts = Path.Combine(settings.OutputDirectory, $"transcripts-{strategy}.jsonl"),

@@ -17,7 +17,9 @@ public sealed record Prediction(string Id, string Text, bool IsBareAnswer, int L
 /// <param name="Answer">The extracted answer, or null.</param>
 /// <param name="Gold">The gold answer.</param>
 /// <param name="Correct">Whether they are equivalent under the mode.</param>
-public sealed record GradedPrediction(string Id, string? Answer, string? Gold, bool Correct);
+/// <param name="ExtractedBy">The extraction rule that found the answer, or null when none did.</param>
+/// <param name="DecidedBy">The equivalence rule that decided.</param>
+public sealed record GradedPrediction(string Id, string? Answer, string? Gold, bool Correct, string? ExtractedBy = null, string? DecidedBy = null);
 
 /// <summary>The result of grading a predictions file against a dataset.</summary>
 /// <param name="Rows">Graded predictions in file order.</param>
@@ -35,16 +37,24 @@ public sealed record GradeReport(ImmutableArray<GradedPrediction> Rows, Immutabl
 /// <summary>Grades any predictions file (rows with <c>id</c> + <c>answer</c> or <c>response</c>) against a dataset.</summary>
 public static class PredictionGrader
 {
+    /// <summary>The longest predictions line read (characters); a longer one is rejected without being held in memory.</summary>
+    public const int MaxLineLength = 1_000_000;
+
     /// <summary>Reads predictions: JSONL rows with an id (or <c>unique_id</c>, else the line) and a response, solution or answer.</summary>
     public static (ImmutableArray<Prediction> Predictions, ImmutableArray<InputError> Errors) ReadPredictions(string path)
     {
         var predictions = ImmutableArray.CreateBuilder<Prediction>();
         var errors = ImmutableArray.CreateBuilder<InputError>();
         var name = Path.GetFileName(path);
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var bounded in BoundedLines.ReadFile(path, MaxLineLength))
         {
-            lineNumber++;
+            var lineNumber = bounded.Number;
+            if (bounded.Text is not { } line)
+            {
+                errors.Add(new InputError(name, lineNumber, BoundedLines.TooLongMessage(bounded, MaxLineLength)));
+                continue;
+            }
+
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
@@ -101,8 +111,8 @@ public static class PredictionGrader
                 continue;
             }
 
-            var answer = AnswerExtractor.Extract(prediction.Text) ?? (prediction.IsBareAnswer ? prediction.Text.Trim() : null);
-            rows.Add(new GradedPrediction(prediction.Id, answer, problem.Gold, AnswerEquivalence.AreEquivalent(answer, problem.Gold, mode)));
+            var graded = AnswerGrader.Grade(prediction.Text, problem.Gold, mode, prediction.IsBareAnswer);
+            rows.Add(new GradedPrediction(prediction.Id, graded.Answer, graded.Gold, graded.Correct, graded.ExtractedBy, graded.DecidedBy));
         }
 
         return new GradeReport(rows.ToImmutable(), errors.ToImmutable(), byId.Count - seen.Count);

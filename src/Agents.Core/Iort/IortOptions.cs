@@ -5,7 +5,7 @@ using Agents.Core.Answers;
 namespace Agents.Core.Iort;
 
 /// <summary>
-/// Parameters of IoRT (ALGORITHMS §2.5) and the switches for the §2.3 ambiguities; <see cref="Describe"/> records them by
+/// Parameters of IoRT (docs/algorithms.md §2.5) and the switches for the §2.3 ambiguities; <see cref="Describe"/> records them by
 /// name for run summaries. Defaults follow the paper's stated intent.
 /// </summary>
 public sealed record IortOptions
@@ -50,7 +50,7 @@ public sealed record IortOptions
     public IortInstruction InvalidAgreementFallback { get; init; } = IortInstruction.Stop;
 
     /// <summary>The rule the consistency gate compares extracted answers with.</summary>
-    public EquivalenceMode GateEquivalence { get; init; } = EquivalenceMode.Numeric;
+    public EquivalenceMode GateEquivalence { get; init; } = EquivalenceModes.Default;
 
     /// <summary>The parameters and switches by name, for run records and summaries.</summary>
     public IReadOnlyDictionary<string, string> Describe() => new SortedDictionary<string, string>(StringComparer.Ordinal)

@@ -27,7 +27,7 @@ public enum SpcRole
     Solve,
 }
 
-/// <summary>One model request of a game, with its reproducible seed (ALGORITHMS §0).</summary>
+/// <summary>One model request of a game, with its reproducible seed (docs/algorithms.md §0).</summary>
 /// <param name="Role">Which call.</param>
 /// <param name="Index">0-based ordinal among this role's calls (completion n, critic retry n).</param>
 /// <param name="Messages">The prompt.</param>
@@ -67,14 +67,14 @@ public sealed record GameSetup(
     long Seed);
 
 /// <summary>
-/// The reference SPC game (ALGORITHMS §3.3), synchronous and pure apart from the model delegates and the clock: choose a
+/// The reference SPC game (docs/algorithms.md §3.3), synchronous and pure apart from the model delegates and the clock: choose a
 /// step, attack it, validate by N continuations per branch, judge (with retries on invalid output, and the paired
 /// original step), reward, record. Grains run the same phases asynchronously with checkpoints, using the same rules.
 /// </summary>
 public static class SpcGameProcess
 {
     /// <summary>Plays one game; <paramref name="model"/> answers every call (route by <see cref="SpcCall.Role"/>).</summary>
-    public static GameRecord Play(GameSetup setup, Func<SpcCall, SpcReply> model, SpcOptions? options = null, TimeProvider? clock = null, EquivalenceMode mode = EquivalenceMode.Numeric)
+    public static GameRecord Play(GameSetup setup, Func<SpcCall, SpcReply> model, SpcOptions? options = null, TimeProvider? clock = null, EquivalenceMode mode = EquivalenceModes.Default)
     {
         ArgumentNullException.ThrowIfNull(model);
 
@@ -87,7 +87,7 @@ public static class SpcGameProcess
     /// it); the one implementation behind <see cref="Play"/>. Calls are made in a fixed order, one at a time.
     /// </summary>
     public static async Task<GameRecord> PlayAsync(GameSetup setup, Func<SpcCall, CancellationToken, Task<SpcReply>> model, SpcOptions? options = null,
-        TimeProvider? clock = null, EquivalenceMode mode = EquivalenceMode.Numeric, CancellationToken cancellationToken = default)
+        TimeProvider? clock = null, EquivalenceMode mode = EquivalenceModes.Default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(model);
@@ -239,7 +239,7 @@ public static class SpcGameProcess
         var invalidOutputs = 0;
         for (var attempt = 0; attempt <= options.CriticRetriesOnInvalid; attempt++)
         {
-            // Greedy decoding repeats itself, so a retry samples (ALGORITHMS §3.4: invalid items are re-run).
+            // Greedy decoding repeats itself, so a retry samples (docs/algorithms.md §3.4: invalid items are re-run).
             var temperature = attempt == 0 ? options.CriticTemperature : Math.Max(options.CriticTemperature, 0.7);
             text = (await ledger.CallAsync(role, attempt, prompt, temperature)).Text;
             var verdict = CriticPrompt.Parse(text);

@@ -73,6 +73,23 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void TruncateTornTail_TornTailLongerThanOneBlock_CutsInPlaceAtTheLastNewline()
+    {
+        var output = Path.Combine(_dir.FullName, "torn.jsonl");
+        var rows = string.Concat(Enumerable.Range(0, 100).Select(i => $"{{\"id\":\"{i}\",\"pad\":\"{new string('p', 1000)}\"}}\n"));
+        File.WriteAllText(output, rows + "{\"id\":\"torn\",\"pad\":\"" + new string('t', 70_000));
+        // A handle opened before the repair sees the shorter file: the same file was truncated, not replaced by a rewrite.
+        using var held = new FileStream(output, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+
+        var cut = OutputFile.TruncateTornTail(output);
+
+        Assert.Equal(70_000 + "{\"id\":\"torn\",\"pad\":\"".Length, cut);
+        Assert.Equal(rows.Length, held.Length);
+        Assert.Equal(rows, File.ReadAllText(output));
+        Assert.Equal(0, OutputFile.TruncateTornTail(output));
+    }
+
+    [Fact]
     public async Task Batch_BadRows_ReportsEachAsFileLineReasonSolvesGoodRowsAndExitsTwo()
     {
         var input = Path.Combine(_dir.FullName, "mixed.jsonl");
@@ -173,6 +190,28 @@ public sealed class CliTests : IDisposable
         Assert.Contains("1 problems without a prediction", _out.ToString(), StringComparison.Ordinal);
         var rows = File.ReadAllLines(graded).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal([true, true, false], rows.Select(r => r.GetProperty("correct").GetBoolean()));
+        Assert.Equal(["whole", "boxed", null], rows.Select(r => r.GetProperty("extracted_by").GetString()));
+        Assert.Equal(["hendrycks", "hendrycks", "no-answer"], rows.Select(r => r.GetProperty("decided_by").GetString()));
+    }
+
+    [Fact]
+    public async Task Grade_ExplainId_PrintsBothSidesAfterEachStepAndTheRules()
+    {
+        var input = Path.Combine(_dir.FullName, "gold.jsonl");
+        await File.WriteAllLinesAsync(input, [JsonSerializer.Serialize(new { id = "q1", question = "What is the sum?", answer = "$\\frac{14}{3}$" })]);
+        var predictions = Path.Combine(_dir.FullName, "explain.jsonl");
+        await File.WriteAllLinesAsync(predictions, [JsonSerializer.Serialize(new { id = "q1", response = "Adding, $2+\\frac{5}{3}+1=\\boxed{\\dfrac{28}{6}}$. I hope it helps." })]);
+
+        var exit = await GradeCommand.RunAsync(input, predictions, "math-verify", null, Console, _errors, explainId: "q1");
+        var missing = await GradeCommand.RunAsync(input, predictions, "math-verify", null, Console, _errors, explainId: "q9");
+
+        Assert.Equal((ExitCodes.Ok, ExitCodes.Error), (exit, missing));
+        var printed = _out.ToString();
+        Assert.Contains("extracted (boxed)", printed, StringComparison.Ordinal);
+        Assert.Contains("macros", printed, StringComparison.Ordinal);
+        Assert.Contains("parsed", printed, StringComparison.Ordinal);
+        Assert.Contains("extracted_by boxed, decided_by number", printed, StringComparison.Ordinal);
+        Assert.Contains("no prediction with id 'q9'", _errors.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -187,7 +187,7 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
         var redis = await RedisServer.StartAsync();
         var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 1500 });
         var server = await SimServer.StartAsync(new SimServerOptions { Port = FreePort.Next() }, SimulatedBackend.Create(latency: latency));
-        var silo = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" });
+        var silo = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" }, [SiloProcess.ListModel(server.ModelSpec)]);
         return new SlowCluster(redis, latency, server, silo);
     }
 

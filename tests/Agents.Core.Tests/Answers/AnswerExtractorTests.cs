@@ -21,8 +21,13 @@ public sealed class AnswerExtractorTests
         Assert.Null(AnswerExtractor.LastBoxed("\\boxed{\\frac{1}{2}"));
 
     [Fact]
-    public void Extract_AnswerPhraseWithThousands_ReturnsDigitsOnly() =>
-        Assert.Equal("1234", AnswerExtractor.Extract("Adding up, we get 1,234 total. The answer is 1,234."));
+    public void Extract_AnswerPhraseWithThousands_ReturnsDigitsOnlyAndGradingKeepsItAsWritten()
+    {
+        const string text = "Adding up, we get 1,234 total. The answer is 1,234.";
+        Assert.Equal("1234", AnswerExtractor.Extract(text));
+        Assert.Equal(new Extraction("1,234", "answer-is"), AnswerExtractor.ExtractWithRule(text));
+        Assert.True(AnswerEquivalence.AreEquivalent("1,234", "1234", EquivalenceModes.Default));
+    }
 
     [Fact]
     public void Extract_Gsm8kTailWithCommas_ReturnsDigitsOnly() =>

@@ -304,6 +304,6 @@ public sealed class IortProcessTests
         Assert.Equal("off", settings["refresh_then_reflect"]);
         Assert.Equal("on", settings["missing_answers_equal"]);
         Assert.Equal("stop", settings["invalid_agreement_fallback"]);
-        Assert.Equal("numeric", settings["gate_equivalence"]);
+        Assert.Equal("math-verify", settings["gate_equivalence"]);
     }
 }

@@ -23,7 +23,7 @@ public sealed class StrategyTests
     {
         var spec = StrategyDefaults.Create(StrategyNames.SelfConsistency);
 
-        Assert.Equal((StrategyDefaults.SelfConsistencyK, 0.8, 0.95, "raw", true, "numeric"), (spec.K, spec.Temperature, spec.TopP, spec.VoteKey, spec.DropEmpty, spec.Equivalence));
+        Assert.Equal((StrategyDefaults.SelfConsistencyK, 0.8, 0.95, "raw", true, "math-verify"), (spec.K, spec.Temperature, spec.TopP, spec.VoteKey, spec.DropEmpty, spec.Equivalence));
     }
 
     [Fact]
