@@ -164,26 +164,8 @@ public static class JobsEndpoints
             Seed = Long(query, "seed") ?? 0,
             Temperature = Double(query, "temperature"),
         };
-        foreach (var option in query["option"])
-        {
-            var (key, value) = option?.Split('=', 2) is [var k, var v] ? (k.Trim(), v.Trim()) : throw Invalid($"option '{option}' is not key=value", "option");
-            request = key switch
-            {
-                "mode" => request with { Mode = value },
-                "mu" => request with { Mu = ParseDouble(value, "option mu") },
-                "sigma" => request with { Sigma = ParseDouble(value, "option sigma") },
-                "vote_key" => request with { VoteKey = value },
-                "keep_empty" => request with { KeepEmpty = value is "true" or "1" },
-                "equivalence" => request with { Equivalence = value },
-                "reward" => request with { Reward = value },
-                "instructor_model" => request with { InstructorModel = value },
-                "meta_memory_policy" => request with { MetaMemoryPolicy = value },
-                "meta_similarity" => request with { MetaSimilarity = value },
-                _ => throw Invalid($"unknown option '{key}'; known: mode, mu, sigma, vote_key, keep_empty, equivalence, reward, instructor_model, meta_memory_policy, meta_similarity", "option"),
-            };
-        }
-
-        return request;
+        // Strategy options (mode, mu, sigma, vote keys, IoRT's memory…) as key=value; the strategy catalog validates them.
+        return request with { Options = [.. query["option"].Select(o => o ?? "")] };
     }
 
     private static int? Int(IQueryCollection query, string name) =>
