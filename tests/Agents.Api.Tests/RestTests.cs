@@ -116,8 +116,8 @@ public sealed class RestTests(GatewayFixture fixture)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("option", error.RootElement.GetProperty("error").GetProperty("param").GetString());
-        Assert.Contains("unknown option 'colour'", error.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("invalid_request_error", error.RootElement.GetProperty("error").GetProperty("type").GetString());
+        Assert.Contains("colour", error.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     private static async Task<List<JsonElement>> PageAllAsync(HttpClient http, string id, string order)

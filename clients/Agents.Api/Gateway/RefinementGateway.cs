@@ -81,13 +81,15 @@ public sealed class RefinementGateway(IGrainFactory grains, ServedModels models,
             K = model.K,
             Temperature = request.Temperature,
             Seed = request.Seed ?? 0,
-            Options = stats is null ? [] : [$"mu={OptionText.Text(stats.Mean)}", $"sigma={OptionText.Text(stats.StdDev)}"],
+            Options = stats is null
+                ? []
+                :
+                [
+                    "mu=" + stats.Mean.ToString("R", CultureInfo.InvariantCulture),
+                    "sigma=" + stats.StdDev.ToString("R", CultureInfo.InvariantCulture),
+                    "stats_source=" + stats.Source,
+                ],
         }.ToSpec();
-        if (stats is not null)
-        {
-            spec = spec with { Options = spec.Options.SetItem("stats_source", stats.Source) };
-        }
-
         if (model.Strategy != StrategyNames.Cot)
         {
             spec = spec with { TopP = request.TopP ?? spec.TopP };

@@ -46,7 +46,7 @@ public sealed class JobService(JobClient jobs, ServedModels models, JobCatalog c
         {
             spec = request.ToSpec();
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
         {
             throw new OpenAIErrorException(OpenAIError.Invalid(ex.Message.Replace("--", "", StringComparison.Ordinal), null));
         }

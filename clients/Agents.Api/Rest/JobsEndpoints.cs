@@ -164,25 +164,8 @@ public static class JobsEndpoints
             Seed = Long(query, "seed") ?? 0,
             Temperature = Double(query, "temperature"),
         };
-        // Strategy options go through the strategy catalog's codec (names, validation); the grading and vote settings
-        // that every strategy shares are fields of the request.
-        var options = new List<string>();
-        foreach (var option in query["option"])
-        {
-            var (key, value) = option?.Split('=', 2) is [var k, var v] ? (k.Trim(), v.Trim()) : throw Invalid($"option '{option}' is not key=value", "option");
-            switch (key)
-            {
-                case "vote_key": request = request with { VoteKey = value }; break;
-                case "keep_empty": request = request with { KeepEmpty = value is "true" or "1" }; break;
-                case "equivalence": request = request with { Equivalence = value }; break;
-                case "reward": request = request with { Reward = value }; break;
-                case "meta_similarity": options.Add($"meta_memory_similarity={value}"); break;
-                default: options.Add($"{key}={value}"); break;
-            }
-        }
-
-        request = request with { Options = options };
-        return request;
+        // Strategy options (mode, mu, sigma, vote keys, IoRT's memory…) as key=value; the strategy catalog validates them.
+        return request with { Options = [.. query["option"].Select(o => o ?? "")] };
     }
 
     private static int? Int(IQueryCollection query, string name) =>
