@@ -17,6 +17,7 @@ root="$(cd "$here/../.." && pwd)"
 cache="$here/.cache"
 problems="${PROBLEMS:-200}"
 configuration="${CONFIGURATION:-Release}"
+isolated=(-p:UseArtifactsOutput=true "-p:ArtifactsPath=$here/.cache/artifacts")
 start_time=$(date +%s)
 say() { echo "[container-test $(($(date +%s) - start_time))s] $*"; }
 
@@ -50,19 +51,19 @@ if [ -z "$publish" ]; then
   publish="$cache/silo"
   say "publishing the silo self-contained (linux-x64, $configuration)"
   dotnet publish "$root/silos/Agents.Silo/Agents.Silo.csproj" -c "$configuration" -r linux-x64 --self-contained --nologo -v q \
-    -o "$publish" >"$cache/publish.log" 2>&1 || { echo "publish failed; see $cache/publish.log" >&2; exit 1; }
+    "${isolated[@]}" -o "$publish" >"$cache/publish.log" 2>&1 || { echo "publish failed; see $cache/publish.log" >&2; exit 1; }
 fi
 api_publish="${API_PUBLISH:-}"
 if [ -z "$api_publish" ]; then
   api_publish="$cache/api"
   say "publishing the API self-contained (linux-x64, $configuration)"
   dotnet publish "$root/clients/Agents.Api/Agents.Api.csproj" -c "$configuration" -r linux-x64 --self-contained --nologo -v q \
-    -o "$api_publish" >"$cache/publish-api.log" 2>&1 || { echo "API publish failed; see $cache/publish-api.log" >&2; exit 1; }
+    "${isolated[@]}" -o "$api_publish" >"$cache/publish-api.log" 2>&1 || { echo "API publish failed; see $cache/publish-api.log" >&2; exit 1; }
 fi
 cli="${AGENTS_CLI:-}"
 if [ -z "$cli" ]; then
   say "building the CLI"
-  dotnet build "$root/clients/Agents.Cli/Agents.Cli.csproj" -c "$configuration" --nologo -v q -o "$cache/cli" >"$cache/cli.log" 2>&1 \
+  dotnet build "$root/clients/Agents.Cli/Agents.Cli.csproj" -c "$configuration" --nologo -v q "${isolated[@]}" -o "$cache/cli" >"$cache/cli.log" 2>&1 \
     || { echo "CLI build failed; see $cache/cli.log" >&2; exit 1; }
   cli="$cache/cli/agents.dll"
 fi

@@ -21,7 +21,6 @@ public sealed class ContainerTests(ITestOutputHelper output)
         info.ArgumentList.Add(Path.Combine(SharedData.RepoRoot, "deploy", "container", "test.sh"));
         info.Environment["AGENTS_CLI"] = cli;
         info.Environment["PROBLEMS"] = "200";
-        info.Environment["CONFIGURATION"] = configuration;
 
         var text = new StringBuilder();
         using var process = Process.Start(info) ?? throw new InvalidOperationException("bash did not start");

@@ -179,6 +179,8 @@ public sealed partial class ManifestTests
             Assert.Equal(config["Agents__Cluster__ServiceId"], labels["orleans/serviceId"]);
             Assert.Contains(binding.Subjects, s => s.Kind == "ServiceAccount" && s.Name == pod.Template.Spec.ServiceAccountName);
             Assert.InRange(pod.Template.Spec.TerminationGracePeriodSeconds ?? 30, 60, 600);
+            // Kubernetes hosting reads the in-cluster configuration: the service account token must be mounted.
+            Assert.NotEqual(false, pod.Template.Spec.AutomountServiceAccountToken);
             Assert.Contains(budgets, b => b.Spec.Selector.MatchLabels.All(l => Get(labels, l.Key) == l.Value));
 
             var silo = pod.Containers.Single(Deployment.IsSilo);
