@@ -204,13 +204,14 @@ internal sealed class CriticEvalRunner(IAnsiConsole console, TextWriter errors)
     private void Print(CriticEvalReport report, CriticEvalSettings settings, string where)
     {
         var official = new Table().Title("ProcessBench, official (first error; %)")
+            .Caption("all (mean) = mean of the subsets' scores, as ProcessBench reports; pooled = every item together")
             .AddColumns("subset", "erroneous", "correct", "acc. erroneous", "acc. correct", "F1", "calls");
         foreach (var s in report.Official)
         {
             var label = s.Subset switch
             {
-                ProcessBenchEvaluation.AllRow => "all (mean of subset scores)",
-                ProcessBenchEvaluation.PooledRow => "pooled (every item together)",
+                ProcessBenchEvaluation.AllRow => "all (mean)",
+                ProcessBenchEvaluation.PooledRow => "pooled",
                 _ => s.Subset,
             };
             official.AddRow(Markup.Escape(label), Int(s.Erroneous), Int(s.Correct), Pct(s.ErroneousAccuracy), Pct(s.CorrectAccuracy), Pct(s.F1), Int(s.Calls));

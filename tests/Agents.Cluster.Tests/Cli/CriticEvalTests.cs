@@ -68,8 +68,8 @@ public sealed class CriticEvalTests(ITestOutputHelper log) : IDisposable
         Assert.All(report.StepLevel, s => Assert.InRange(s.Accuracy, 0.5, 1.0));
         var text = _out.ToString();
         Assert.Contains("F1", text, StringComparison.Ordinal);
-        Assert.Contains("all (mean of subset scores)", text, StringComparison.Ordinal);
-        Assert.Contains("pooled (every item together)", text, StringComparison.Ordinal);
+        Assert.Contains("│ all (mean)", text, StringComparison.Ordinal);
+        Assert.Contains("│ pooled ", text, StringComparison.Ordinal);
         Assert.Contains("step-level", text, StringComparison.Ordinal);
         Assert.Contains(report.Calls.ToString(CultureInfo.InvariantCulture) + " critic calls", text, StringComparison.Ordinal);
     }
