@@ -77,11 +77,23 @@ public sealed class AgentsClusterOptions
     public static AgentsClusterOptions From(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
         configuration.GetSection(SectionName).Get<AgentsClusterOptions>() ?? new AgentsClusterOptions();
 
-    /// <summary>Turns <c>redis://HOST:PORT</c> into the <c>HOST:PORT</c> form StackExchange.Redis parses.</summary>
+    /// <summary>
+    /// Turns <c>redis://HOST:PORT</c> (or <c>rediss://HOST:PORT</c>, Redis over TLS) into the <c>HOST:PORT[,ssl=true]</c>
+    /// form StackExchange.Redis parses. A connection string that carries a credential (<c>password=…</c>,
+    /// <c>redis://user:key@host</c>) is refused with a message that does not repeat it: the password comes only from
+    /// <see cref="RedisPasswordVariable"/>.
+    /// </summary>
     public static string ToEndpoint(string connection)
     {
+        ArgumentNullException.ThrowIfNull(connection);
         var trimmed = connection.Trim();
-        if (trimmed.StartsWith("redis://", StringComparison.OrdinalIgnoreCase))
+        if (Agents.Core.Security.SecretText.LooksSecret(trimmed))
+        {
+            throw new ArgumentException($"the Redis connection string carries a credential {Agents.Core.Security.SecretText.Withheld}; put the Redis password in {RedisPasswordVariable}, not in the connection string");
+        }
+
+        var tls = trimmed.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase);
+        if (tls || trimmed.StartsWith("redis://", StringComparison.OrdinalIgnoreCase))
         {
             var uri = new Uri(trimmed);
             if (!string.IsNullOrEmpty(uri.UserInfo))
@@ -89,7 +101,8 @@ public sealed class AgentsClusterOptions
                 throw new ArgumentException($"put the Redis password in {RedisPasswordVariable}, not in the connection string");
             }
 
-            return $"{uri.Host}:{(uri.IsDefaultPort ? 6379 : uri.Port)}";
+            var port = uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port;
+            return tls ? $"{uri.Host}:{port},ssl=true" : $"{uri.Host}:{port}";
         }
 
         return trimmed;

@@ -1,4 +1,5 @@
 using System.Net;
+using Agents.Grains.Runs;
 using Agents.Hosting;
 using Agents.Inference;
 using Microsoft.Extensions.Configuration;
@@ -14,11 +15,14 @@ namespace Orleans.Hosting;
 /// <summary>The one composition root of silos: the CLI's embedded silo, Agents.Silo and the test clusters.</summary>
 public static class AgentsSiloBuilderExtensions
 {
+    /// <summary>The configuration key of a folder of edited role prompts (<c>agents prompts export DIR</c>).</summary>
+    public const string PromptsDirectoryKey = "Agents:Prompts:Directory";
+
     /// <summary>Adds what agent, run and job grains need: model backends, grain storage, reminders and silo metadata.</summary>
     public static ISiloBuilder AddAgents(this ISiloBuilder silo)
     {
         var cluster = AgentsClusterOptions.From(silo.Configuration);
-        if (silo.Configuration["Agents:Prompts:Directory"] is { Length: > 0 } prompts)
+        if (silo.Configuration[PromptsDirectoryKey] is { Length: > 0 } prompts)
         {
             // Edited role prompts (agents prompts export DIR): checked now, so a bad file stops the silo with its name and line.
             Agents.Core.Prompts.PromptTemplates.Current = Agents.Core.Prompts.PromptTemplates.FromDirectory(prompts);
@@ -29,6 +33,7 @@ public static class AgentsSiloBuilderExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddModelBackends(silo.Configuration);
         silo.Services.AddRewardModels(silo.Configuration);
+        silo.Services.AddRunStrategies();
         silo.Services.AddSingleton(TimeProvider.System);
         if (cluster.IsCluster)
         {
@@ -48,13 +53,28 @@ public static class AgentsSiloBuilderExtensions
         silo.Services.AddOptions<RedisStorageOptions>(Agents.Grains.StorageNames.Agents)
             .Configure<IServiceProvider>((o, sp) => o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp));
 
-        silo.UseSiloMetadata();
+        silo.UseSiloMetadata(SiloMetadata(silo.Configuration));
         silo.AddGpuInference();
 
         // Carries the trace context across grain calls, so an agent's model-call span has its run's span as an ancestor;
         // without a listener (no telemetry configured) no span is created and nothing is added to messages.
         silo.AddActivityPropagation();
         return silo;
+    }
+
+    /// <summary>The metadata key listing the model names clients may send (<c>agents cluster status</c> shows it).</summary>
+    public const string ListedModelsKey = "models.listed";
+
+    // Orleans:Metadata as configured, plus the names of the models this silo lets clients use (never their specs:
+    // endpoints and file paths stay with the operator).
+    private static Dictionary<string, string> SiloMetadata(IConfiguration configuration)
+    {
+        var metadata = configuration.GetSection("Orleans:Metadata").GetChildren()
+            .Where(c => c.Value is not null)
+            .ToDictionary(c => c.Key, c => c.Value!, StringComparer.Ordinal);
+        var named = configuration.GetSection(ModelOptions.SectionName + ":Named").GetChildren().Select(c => c.Key.Trim());
+        metadata[ListedModelsKey] = string.Join(',', named.Prepend("sim").Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase));
+        return metadata;
     }
 
     /// <summary>Joins the cluster named in <c>Agents:Cluster</c>: Redis membership when configured, else localhost (embedded).</summary>

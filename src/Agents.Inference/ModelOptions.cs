@@ -30,6 +30,18 @@ public sealed class ModelOptions
     /// <summary>The sneaky generator's spec, or null for <see cref="Default"/>.</summary>
     public string? SneakyGenerator { get; set; }
 
+    /// <summary>
+    /// Models clients may name (<c>Agents:Models:Named:NAME = SPEC</c>): a client sends the name, the silo runs the spec. With
+    /// the default, role and hosted specs they form the silo's allow-list (<see cref="ModelAllowList"/>).
+    /// </summary>
+    public Dictionary<string, string> Named { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether any valid spec a client sends is run. Only for a silo whose client is its operator: the CLI's embedded silo
+    /// sets it (its command line is its configuration); a silo that serves other clients must not.
+    /// </summary>
+    public bool AllowClientSpecs { get; set; }
+
     /// <summary>The transport timeout of HTTP backends.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromMinutes(10);
@@ -52,5 +64,5 @@ public sealed class ModelOptions
 
     /// <summary>The first spec that does not parse, or null when all do.</summary>
     public string? FirstInvalidSpec() =>
-        ModelRoles.All.Select(SpecFor).Prepend(Default).FirstOrDefault(spec => !ModelSpec.TryParse(spec, out _));
+        ModelRoles.All.Select(SpecFor).Prepend(Default).Concat(Named.Values).FirstOrDefault(spec => !ModelSpec.TryParse(spec, out _));
 }

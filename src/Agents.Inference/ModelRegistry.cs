@@ -28,12 +28,19 @@ public sealed class ModelRegistry(
     private readonly ConcurrentBag<IDisposable> _owned = [];
     private readonly StrongBox<RecordFile?> _recordFile = new();
     private volatile bool _disposed;
+    private ModelAllowList? _allowList;
+
+    private ModelAllowList AllowList => _allowList ??= services.GetService<ModelAllowList>() ?? new ModelAllowList(models.Value);
 
     /// <inheritdoc/>
-    /// <remarks>When an <see cref="IModelRouter"/> is registered (the inference tier, issue #4) it may route the spec to model replicas.</remarks>
+    /// <remarks>
+    /// The spec is checked against the silo's <see cref="ModelAllowList"/> first (a name stands for the spec it lists), so a
+    /// spec the silo does not list fails here, before any request leaves the silo. When an <see cref="IModelRouter"/> is
+    /// registered (the inference tier) it may route the spec to model replicas.
+    /// </remarks>
     public IChatClient Resolve(string spec)
     {
-        var parsed = ModelSpec.Parse(spec);
+        var parsed = AllowList.ResolveModel(spec);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (services.GetService<IModelRouter>() is not { } router)
         {

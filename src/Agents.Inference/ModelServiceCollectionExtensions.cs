@@ -43,6 +43,11 @@ public static class ModelServiceCollectionExtensions
             .ValidateOnStart();
 
         services.AddLogging();
+        // What clients may name: the silo's own specs, its listed models and the models it hosts (Orleans:Metadata:model.ID).
+        services.TryAddSingleton(sp => new ModelAllowList(
+            sp.GetRequiredService<IOptions<ModelOptions>>().Value,
+            sp.GetService<IOptions<Agents.Inference.Rewards.RewardOptions>>()?.Value,
+            HostedSpecs(configuration)));
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<IModelRegistry>(sp => sp.GetRequiredService<ModelRegistry>());
         foreach (var role in ModelRoles.All)
@@ -54,5 +59,13 @@ public static class ModelServiceCollectionExtensions
         services.AddSingleton<IChatClient>(sp => sp.GetRequiredService<IModelRegistry>()
             .Resolve(sp.GetRequiredService<IOptions<ModelOptions>>().Value.Default));
         return services;
+    }
+
+    // A gpu silo's hosted models (Orleans:Metadata:models=ID,… with model.ID=SPEC, the id itself when absent) are its operator's choice.
+    private static string[] HostedSpecs(IConfiguration configuration)
+    {
+        var metadata = configuration.GetSection("Orleans:Metadata");
+        var ids = (metadata["models"] ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return ids.Select(id => metadata["model." + id] is { Length: > 0 } spec ? spec : id).ToArray();
     }
 }

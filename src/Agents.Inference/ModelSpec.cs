@@ -71,7 +71,7 @@ public sealed partial record ModelSpec(ModelSpecKind Kind, string Text, Uri? End
     private static string Redact(string? spec) =>
         spec is null ? string.Empty : UserInfo().Replace(spec, "//***@");
 
-    [GeneratedRegex(@"//[^/@\s]*@")]
+    [GeneratedRegex(@"//[^/@\s]*@", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex UserInfo();
 
     private static bool TryParse(string? spec, [NotNullWhen(true)] out ModelSpec? parsed, out string reason)

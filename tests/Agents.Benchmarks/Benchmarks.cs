@@ -23,7 +23,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Agents.Benchmarks;
 
 /// <summary>The five measurements of issue #4; each returns its figures (ratios measured within one run).</summary>
-internal sealed class Benchmarks(bool quick, TextWriter log)
+internal sealed partial class Benchmarks(bool quick, TextWriter log)
 {
     private static readonly Dictionary<string, string?> Common = new()
     {
@@ -39,6 +39,7 @@ internal sealed class Benchmarks(bool quick, TextWriter log)
         "affinity" => AffinityAsync(),
         "hop" => HopAsync(),
         "nbatch" => NBatchAsync(),
+        "gateway" => GatewayAsync(),
         "grading" => Task.FromResult(GradingBenchmark.Run(quick, log)),
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown mode"),
     };

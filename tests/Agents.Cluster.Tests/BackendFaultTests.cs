@@ -31,7 +31,8 @@ public sealed class BackendFaultTests(ITestOutputHelper output) : IDisposable
         await using var redis = await RedisServer.StartAsync();
         await using var server = await SimServer.StartAsync(
             new SimServerOptions { Port = FreePort.Next(), FailureRate429 = 0.15, FailureRate500 = 0.15 }, SimulatedBackend.Create());
-        await using var silo = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" }, FastRetries);
+        // The silo lists the model server (a cluster runs only the models it lists).
+        await using var silo = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" }, [.. FastRetries, SiloProcess.ListModel(server.ModelSpec)]);
         var settings = new BatchSettings(
             WriteProblems(problems), "sc", Path.Combine(_dir.FullName, "r.jsonl"), Model: server.ModelSpec, K: 2, Concurrency: 8,
             Cluster: $"redis://{redis.Endpoint}", JobId: "job-flaky");
@@ -60,7 +61,7 @@ public sealed class BackendFaultTests(ITestOutputHelper output) : IDisposable
             new SimServerOptions { Port = FreePort.Next(), DelayRate = 0.2, Delay = TimeSpan.FromSeconds(10) }, SimulatedBackend.Create());
         await using var silo = await SiloProcess.StartAsync(
             "a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" },
-            [.. FastRetries, "--Agents:Models:Retry:AttemptTimeout=00:00:02"]);
+            [.. FastRetries, "--Agents:Models:Retry:AttemptTimeout=00:00:02", SiloProcess.ListModel(server.ModelSpec)]);
         var settings = new BatchSettings(
             WriteProblems(problems), "sc", Path.Combine(_dir.FullName, "r.jsonl"), Model: server.ModelSpec, K: 2, Concurrency: 8,
             Cluster: $"redis://{redis.Endpoint}", JobId: "job-slow");
@@ -84,11 +85,11 @@ public sealed class BackendFaultTests(ITestOutputHelper output) : IDisposable
     {
         const int problems = 6;
         await using var redis = await RedisServer.StartAsync();
+        // Nothing listens on a port just freed; the silo lists it, so the run reaches the (dead) backend.
+        var dead = $"openai:http://127.0.0.1:{FreePort.Next()}/v1#x";
         await using var silo = await SiloProcess.StartAsync(
             "a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" },
-            [.. FastRetries, "--Agents:Models:Retry:MaxRetryAttempts=1", "--Agents:Models:Retry:AttemptTimeout=00:00:05"]);
-        // Nothing listens on a port just freed.
-        var dead = $"openai:http://127.0.0.1:{FreePort.Next()}/v1#x";
+            [.. FastRetries, "--Agents:Models:Retry:MaxRetryAttempts=1", "--Agents:Models:Retry:AttemptTimeout=00:00:05", SiloProcess.ListModel(dead)]);
         var settings = new BatchSettings(
             WriteProblems(problems), "cot", Path.Combine(_dir.FullName, "r.jsonl"), Model: dead, Concurrency: 4, MaxAttempts: 2,
             Cluster: $"redis://{redis.Endpoint}", JobId: "job-dead");

@@ -89,6 +89,7 @@ public sealed class OperationsTests(ITestOutputHelper output) : IDisposable
         await using var silo = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", Cpu,
         [
             $"--Agents:Models:Record={record}",
+            SiloProcess.ListModel(server.ModelSpec),
             $"--Agents:Telemetry:OtlpEndpoint={collector.Endpoint}",
             "--Agents:Telemetry:OtlpProtocol=http/protobuf",
             "--Agents:Telemetry:MetricsIntervalMs=500",

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Agents.Cli.Batch;
-using Agents.Cli.Hosting;
 using Agents.Contracts.Jobs;
 using Agents.Core.Solving;
 using Agents.Inference;
@@ -29,9 +28,10 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         using var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 1500 });
         await using var server = await SimServer.StartAsync(new SimServerOptions { Port = FreePort.Next() }, SimulatedBackend.Create(latency: latency));
         var cpu = new Dictionary<string, string> { ["role"] = "cpu" };
-        await using var siloA = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", cpu);
-        var siloB = await SiloProcess.StartAsync("b", redis.Endpoint, "agents", cpu);
-        await using var siloC = await SiloProcess.StartAsync("c", redis.Endpoint, "agents", cpu);
+        string[] listed = [SiloProcess.ListModel(server.ModelSpec)];
+        await using var siloA = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", cpu, listed);
+        var siloB = await SiloProcess.StartAsync("b", redis.Endpoint, "agents", cpu, listed);
+        await using var siloC = await SiloProcess.StartAsync("c", redis.Endpoint, "agents", cpu, listed);
         await using var observer = await AgentsConnection.OpenAsync($"redis://{redis.Endpoint}", new Dictionary<string, string?>(), CancellationToken.None);
 
         var dir = Directory.CreateTempSubdirectory("agents-loss-");
@@ -42,7 +42,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         // mu far above every score fails condition 1, so problems with spread answers are refined (see StrategyGrainTests).
         var settings = new BatchSettings(
             input, "magicore", results, Model: server.ModelSpec, K: k, Rounds: 2, Concurrency: concurrency, Temperature: 1.4,
-            Cluster: $"redis://{redis.Endpoint}", JobId: "job-loss", Mu: 10, Sigma: 1);
+            Cluster: $"redis://{redis.Endpoint}", JobId: "job-loss", Options: ["mu=10", "sigma=1"]);
         var text = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(text), Interactive = InteractionSupport.No });
 

@@ -21,6 +21,9 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>A label for messages.</summary>
     public string Name { get; }
 
+    /// <summary>Whether the silo process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Everything the silo printed so far.</summary>
     public string Log
     {
@@ -42,6 +45,9 @@ internal sealed class SiloProcess : IAsyncDisposable
             return Path.Combine(SharedData.RepoRoot, "silos", "Agents.Silo", "bin", configuration, "net10.0", "Agents.Silo.dll");
         }
     }
+
+    /// <summary>The setting that lists a model spec on a silo (<c>Agents:Models:Named:listed-N</c>), so clients may send it.</summary>
+    public static string ListModel(string spec) => $"--Agents:Models:Named:listed-{(uint)StringComparer.Ordinal.GetHashCode(spec)}={spec}";
 
     /// <summary>Starts a silo and waits until its host reports "Application started".</summary>
     /// <param name="name">A label for messages.</param>

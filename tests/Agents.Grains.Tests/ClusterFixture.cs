@@ -10,6 +10,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     public static readonly Dictionary<string, string?> Settings = new()
     {
         ["Agents:Models:Default"] = "sim",
+        // The tests are the operator here (they start model servers on free ports); the allow-list is tested on silo processes.
+        ["Agents:Models:AllowClientSpecs"] = "true",
         ["Agents:Models:Retry:MaxRetryAttempts"] = "2",
         ["Agents:Models:Retry:BaseDelayMs"] = "10",
         ["Agents:Models:Retry:MaxDelayMs"] = "50",

@@ -136,6 +136,31 @@ public sealed class GrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Job_ConcurrencyZeroOrKOfAMillion_RefusedByTheGrainAndNeverCreated()
+    {
+        var job = fixture.Client.GetGrain<IBatchJobGrain>("job-refused");
+        var spec = new JobSpec("job-refused", StrategyDefaults.Create(StrategyNames.SelfConsistency, k: 4, seed: 1), Concurrency: 0, MaxAttempts: 2);
+
+        var zero = await Assert.ThrowsAsync<ArgumentException>(() => job.CreateAsync(spec));
+        var huge = await Assert.ThrowsAsync<ArgumentException>(() => job.CreateAsync(spec with { Concurrency = 2, Strategy = spec.Strategy with { K = 1_000_000 } }));
+
+        Assert.Equal("job spec refused: concurrency: must be between 1 and 10000, got 0", zero.Message);
+        Assert.Equal("job spec refused: k: must be between 1 and 1024, got 1000000", huge.Message);
+        // Nothing was stored: the job does not exist, so it cannot spin or survive a restart.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => job.StartAsync());
+    }
+
+    [Fact]
+    public async Task League_ConcurrencyZero_RefusedByTheGrain()
+    {
+        var league = fixture.Client.GetGrain<Agents.Contracts.SelfPlay.ILeagueGrain>("lg-refused");
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => league.StartAsync(new Agents.Contracts.SelfPlay.LeagueSpec("lg-refused", 4, 1, 0, "", "", "", 1)));
+
+        Assert.Equal("league spec refused: concurrency: must be between 1 and 10000, got 0", ex.Message);
+    }
+
+    [Fact]
     public async Task Job_DeadBackend_FailsRunsClearlyAndFinishes()
     {
         var job = fixture.Client.GetGrain<IBatchJobGrain>("job-dead");

@@ -36,9 +36,25 @@ public sealed class StrategyGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task SelfRefine_StopsOnItIsCorrectAndCountsFeedbackAndRewrites()
+    public async Task SelfRefine_OneCallPerRoundByDefault_FeedbackAndRewriteInOneCompletion()
     {
-        var result = await RunAsync("sr", StrategyDefaults.Create(StrategyNames.SelfRefine, k: 3), Problems[2]);
+        var result = await RunAsync("sr1", StrategyDefaults.Create(StrategyNames.SelfRefine, k: 3), Problems[2]);
+
+        var rounds = Calls(result, "refiner");
+        Assert.Equal(0, Calls(result, "reviewer"));
+        Assert.Equal("one-call", result.Details["form"]);
+        Assert.InRange(rounds, 3, 12);
+        Assert.Equal(result.Rounds + 1, result.RoundAnswers.Length);
+        Assert.Equal(3 + rounds, result.Usage.Samples);
+        var transcript = await fixture.Client.GetGrain<IProblemRunGrain>($"sr1/{Problems[2].Id}").GetTranscriptAsync();
+        Assert.Equal(rounds, transcript.Count(e => e.Kind == "feedback-rewrite"));
+    }
+
+    [Fact]
+    public async Task SelfRefine_TwoCallForm_StopsOnItIsCorrectAndCountsFeedbackAndRewrites()
+    {
+        var spec = StrategyDefaults.Create(StrategyNames.SelfRefine, k: 3, options: ImmutableDictionary<string, string>.Empty.Add("form", "two-call"));
+        var result = await RunAsync("sr", spec, Problems[2]);
 
         var feedback = Calls(result, "reviewer");
         var rewrites = Calls(result, "refiner");
@@ -107,6 +123,34 @@ public sealed class StrategyGrainTests(ClusterFixture fixture)
         Assert.Contains(transcript, e => e.From == "scorer" && e.Round == 1);
     }
 
+    [Theory]
+    [InlineData("code", 2)]
+    [InlineData("paper", 1)]
+    public async Task Magicore_RefinedChains_PrmPassesCountedTwiceInCodeModeOnceInPaperMode(string mode, int passesPerRefinedChain)
+    {
+        // mu = 10 fails condition 1 everywhere, so problems with spread answers are refined in iteration 1. The PRM runs on
+        // round 0's answerless chains to annotate them, and on every refined chain with an answer to score it; the
+        // released code annotates the refined chains with a second pass, which code mode's ledger counts.
+        var options = ImmutableDictionary<string, string>.Empty.Add("mode", mode).Add("mu", "10").Add("sigma", "1");
+        var spec = StrategyDefaults.Create(StrategyNames.Magicore, k: 8, rounds: 1, temperature: 1.4, seed: 9, options: options);
+        var jobId = $"mg-prm-{mode}";
+        var job = fixture.Client.GetGrain<IBatchJobGrain>(jobId);
+        await job.CreateAsync(new JobSpec(jobId, spec, Concurrency: 8, MaxAttempts: 2));
+        await job.AddProblemsAsync(0, [.. Problems.Take(12)]);
+
+        await job.StartAsync();
+        var refined = (await job.DrainAsync()).Where(r => r.Rounds > 0).ToList();
+
+        Assert.NotEmpty(refined);
+        foreach (var result in refined)
+        {
+            var transcript = await fixture.Client.GetGrain<IProblemRunGrain>($"{jobId}/{result.ProblemId}").GetTranscriptAsync();
+            var answered = transcript.Where(e => e.Kind == "scores").ToDictionary(e => e.Round, e => Answered(e.Data!));
+            var prm = result.Ledger.Where(l => l.Role == "prm" && l.Round == 1).Sum(l => l.Usage.Calls);
+            Assert.Equal((8 - answered[0]) + (passesPerRefinedChain * answered[1]), prm);
+        }
+    }
+
     [Fact]
     public async Task Magicore_ReactivatedBetweenPhases_DoesNotRepeatFinishedCalls()
     {
@@ -136,6 +180,9 @@ public sealed class StrategyGrainTests(ClusterFixture fixture)
 
     private async Task<string> DecisionAsync(string job, Problem problem) =>
         (await fixture.Client.GetGrain<IProblemRunGrain>($"{job}/{problem.Id}").GetTranscriptAsync()).Single(e => e.Kind == "decision").Text;
+
+    private static int Answered(string data) => System.Text.Json.JsonDocument.Parse(data).RootElement.GetProperty("scores").GetProperty("chains")
+        .EnumerateArray().Count(c => c.GetProperty("answer").ValueKind == System.Text.Json.JsonValueKind.String);
 
     private static int Calls(RunResult result, string role) => result.Ledger.Where(l => l.Role == role).Sum(l => l.Usage.Calls);
 }

@@ -13,7 +13,9 @@ public sealed class ModelRegistryTests
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        // These tests are about the registry's sharing and options, not the allow-list (ModelAllowListTests): the test is the operator.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings)
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Agents:Models:AllowClientSpecs"] = "true" }).Build();
         return new ServiceCollection().AddModelBackends(configuration).BuildServiceProvider(validateScopes: true);
     }
 

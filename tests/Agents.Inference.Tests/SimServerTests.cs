@@ -55,7 +55,6 @@ public sealed class SimServerTests
     [InlineData("""{"messages":[]}""", "messages")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"n":0}""", "'n'")]
     [InlineData("""{"messages":[{"role":"wizard","content":"x"}]}""", "role")]
-    [InlineData("""{"messages":[{"role":"user","content":"x"}],"stream":true}""", "streaming not supported")]
     public async Task ChatCompletions_BadRequest_Returns400WithOpenAIError(string body, string expected)
     {
         await using var server = await StartAsync();
@@ -69,6 +68,37 @@ public sealed class SimServerTests
         Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
         Assert.Contains(expected, error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, server.Stats.BadRequests);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_Stream_SendsChunksUsageAndDoneWithTheSameText()
+    {
+        await using var server = await StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        const string Request = """{"model":"sim","messages":[{"role":"user","content":"hi there"}],"n":2,"seed":5""";
+
+        using var whole = await http.PostAsync("v1/chat/completions", Body(Request + "}"));
+        using var streamed = await http.PostAsync("v1/chat/completions", Body(Request + ""","stream":true,"stream_options":{"include_usage":true}}"""));
+
+        Assert.Equal("text/event-stream", streamed.Content.Headers.ContentType?.MediaType);
+        var events = (await streamed.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("data: [DONE]", events[^1]);
+        var chunks = events[..^1].Select(e => JsonDocument.Parse(e["data: ".Length..]).RootElement).ToList();
+        Assert.All(chunks, c => Assert.Equal("chat.completion.chunk", c.GetProperty("object").GetString()));
+        using var expected = JsonDocument.Parse(await whole.Content.ReadAsStringAsync());
+        for (var i = 0; i < 2; i++)
+        {
+            var mine = chunks.Where(c => c.GetProperty("choices").GetArrayLength() == 1 && c.GetProperty("choices")[0].GetProperty("index").GetInt32() == i)
+                .Select(c => c.GetProperty("choices")[0]).ToList();
+            Assert.Equal("assistant", mine[0].GetProperty("delta").GetProperty("role").GetString());
+            Assert.Equal("stop", mine[^1].GetProperty("finish_reason").GetString());
+            var text = string.Concat(mine.Select(c => c.GetProperty("delta").TryGetProperty("content", out var t) ? t.GetString() : ""));
+            Assert.Equal(expected.RootElement.GetProperty("choices")[i].GetProperty("message").GetProperty("content").GetString(), text);
+        }
+
+        var usage = chunks[^1];
+        Assert.Equal(0, usage.GetProperty("choices").GetArrayLength());
+        Assert.Equal(expected.RootElement.GetProperty("usage").GetProperty("total_tokens").GetInt64(), usage.GetProperty("usage").GetProperty("total_tokens").GetInt64());
     }
 
     [Fact]

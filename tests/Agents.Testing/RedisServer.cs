@@ -8,12 +8,22 @@ namespace Agents.Testing;
 public sealed class RedisServer : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly string? _password;
+    private int _disposed;
 
-    private RedisServer(Process process, int port)
+    private RedisServer(Process process, int port, string? password, string? dataDirectory)
     {
         _process = process;
         Port = port;
+        _password = password;
+        DataDirectory = dataDirectory;
     }
+
+    /// <summary>Where a durable server keeps its append-only file, or null for one without persistence.</summary>
+    public string? DataDirectory { get; }
+
+    /// <summary>Whether the process has exited (killed, crashed).</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>The port it listens on (127.0.0.1).</summary>
     public int Port { get; }
@@ -28,17 +38,50 @@ public sealed class RedisServer : IAsyncDisposable
 
     /// <summary>Starts redis-server without persistence and waits until it accepts connections.</summary>
     /// <param name="password">When set, clients must authenticate with it (<c>--requirepass</c>).</param>
-    public static async Task<RedisServer> StartAsync(string? password = null)
+    public static Task<RedisServer> StartAsync(string? password = null) => StartCoreAsync(password, null, null);
+
+    /// <summary>
+    /// Starts a durable redis-server: append-only file in <paramref name="dataDirectory"/> (<c>appendfsync everysec</c>, as
+    /// deploy/local/start.sh runs it), on <paramref name="port"/> (a free one when null), and waits until it serves.
+    /// </summary>
+    public static Task<RedisServer> StartDurableAsync(string dataDirectory, int? port = null) => StartCoreAsync(null, dataDirectory, port);
+
+    /// <summary>The same server again (same port, same data directory), e.g. after <see cref="Kill"/>.</summary>
+    public Task<RedisServer> RestartAsync() => StartCoreAsync(_password, DataDirectory, Port);
+
+    /// <summary>kill -9: no shutdown, no final write.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    /// <summary>SIGSTOP: the server holds its connections but answers nothing until <see cref="ContinueAsync"/>.</summary>
+    public Task StopAsync() => SignalAsync("-STOP");
+
+    /// <summary>SIGCONT: a stopped server answers again.</summary>
+    public Task ContinueAsync() => SignalAsync("-CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    private static async Task<RedisServer> StartCoreAsync(string? password, string? dataDirectory, int? fixedPort)
     {
         var exe = Executable() ?? throw new InvalidOperationException(UnavailableReason);
-        var port = FreePort.Next();
+        var port = fixedPort ?? FreePort.Next();
         var info = new ProcessStartInfo(exe)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
+        string[] persistence = dataDirectory is null
+            ? ["--save", "", "--appendonly", "no"]
+            : ["--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--dir", dataDirectory];
+        foreach (var arg in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1" }.Concat(persistence))
         {
             info.ArgumentList.Add(arg);
         }
@@ -54,7 +97,7 @@ public sealed class RedisServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new RedisServer(process, port);
+        var server = new RedisServer(process, port, password, dataDirectory);
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (DateTime.UtcNow < deadline)
         {
@@ -76,6 +119,11 @@ public sealed class RedisServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

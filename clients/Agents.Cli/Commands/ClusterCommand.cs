@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Agents.Cli.Batch;
-using Agents.Cli.Hosting;
 using Agents.Contracts.Cluster;
 using Agents.Contracts.Inference;
 using Spectre.Console;
@@ -21,6 +20,8 @@ internal static class ClusterCommand
                 await using var connection = await AgentsConnection.OpenAsync(parse.GetValue(cluster), new Dictionary<string, string?>(), cancellationToken);
                 var silos = await connection.Grains.GetGrain<IClusterInfoGrain>(0).GetSilosAsync();
                 AnsiConsole.Write(Render(silos, connection.Description));
+                // What a client may pass to --model: the names the silos list (the cluster runs nothing else).
+                AnsiConsole.MarkupLine($"models the silos list: {Markup.Escape(ListedModels(silos))}");
                 var replicas = await ReplicaLoadsAsync(connection.Grains, silos);
                 if (replicas.Count > 0)
                 {
@@ -39,6 +40,12 @@ internal static class ClusterCommand
         command.Subcommands.Add(status);
         return command;
     }
+
+    /// <summary>The model names every silo lists, comma-separated (<c>models.listed</c> metadata).</summary>
+    public static string ListedModels(IEnumerable<SiloInfo> silos) =>
+        string.Join(", ", silos.SelectMany(s => (s.Metadata.GetValueOrDefault("models.listed") ?? string.Empty)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase));
 
     /// <summary>The status table.</summary>
     public static Table Render(IEnumerable<SiloInfo> silos, string description)
@@ -60,14 +67,8 @@ internal static class ClusterCommand
     }
 
     /// <summary>The load of every model replica the gpu silos advertise (replica i of a model is <c>model/i</c>).</summary>
-    public static async Task<IReadOnlyList<ReplicaLoad>> ReplicaLoadsAsync(IGrainFactory grains, IEnumerable<SiloInfo> silos)
-    {
-        ArgumentNullException.ThrowIfNull(grains);
-        var replicas = silos.SelectMany(s => GpuSiloMetadata.Models(s.Metadata))
-            .GroupBy(m => m.Id, StringComparer.Ordinal)
-            .SelectMany(g => Enumerable.Range(0, g.Sum(m => m.Replicas)).Select(i => GpuSiloMetadata.ReplicaKey(g.Key, i)));
-        return await Task.WhenAll(replicas.Select(r => grains.GetGrain<IInferenceGrain>(r).GetLoadAsync()));
-    }
+    public static Task<IReadOnlyList<ReplicaLoad>> ReplicaLoadsAsync(IGrainFactory grains, IEnumerable<SiloInfo> silos) =>
+        new Agents.Client.ClusterClient(grains).ReplicaLoadsAsync(silos);
 
     /// <summary>The replicas table: where each replica runs and its load.</summary>
     public static Table RenderReplicas(IEnumerable<ReplicaLoad> replicas)

@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Agents.Cli.Commands;
 
-/// <summary><c>agents critic-eval</c>: score a step critic on ProcessBench-format data (ALGORITHMS §3.8).</summary>
+/// <summary><c>agents critic-eval</c>: score a step critic on ProcessBench-format data (docs/algorithms.md §3.8).</summary>
 internal static class CriticEvalCommand
 {
     public static Command Create()

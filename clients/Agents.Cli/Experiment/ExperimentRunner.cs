@@ -42,6 +42,12 @@ internal sealed class ExperimentRunner(IAnsiConsole console, TextWriter errors)
             return ExitCodes.Error;
         }
 
+        if (StrategyRequest.UnknownToAll(strategies, settings.Batch.Options ?? []) is { } unknown)
+        {
+            await errors.WriteLineAsync($"error: option '{unknown}' applies to none of {string.Join(", ", strategies)}; the strategies and their options:\n{StrategyCatalog.Describe()}");
+            return ExitCodes.Error;
+        }
+
         if (settings.MatchBudget)
         {
             if (strategies.Contains(StrategyNames.Magicore))
@@ -55,6 +61,9 @@ internal sealed class ExperimentRunner(IAnsiConsole console, TextWriter errors)
         }
 
         Directory.CreateDirectory(settings.OutputDirectory);
+        // One embedded silo (or one cluster client) serves every strategy: started once, not once per strategy.
+        await using var connection = await AgentsConnection.OpenAsync(settings.Batch.Cluster, new Dictionary<string, string?>(), cancellationToken);
+        var batches = new BatchRunner(console, errors);
         var results = new List<StrategyResult>();
         BudgetMatch? budget = null;
         var exit = ExitCodes.Ok;
@@ -62,6 +71,7 @@ internal sealed class ExperimentRunner(IAnsiConsole console, TextWriter errors)
         {
             var batch = settings.Batch with
             {
+                SkipForeignOptions = true,
                 Strategy = strategy,
                 Output = Path.Combine(settings.OutputDirectory, $"results-{strategy}.jsonl"),
                 Transcripts = Path.Combine(settings.OutputDirectory, $"transcripts-{strategy}.jsonl"),
@@ -82,7 +92,7 @@ internal sealed class ExperimentRunner(IAnsiConsole console, TextWriter errors)
                     Transcripts = Path.Combine(settings.OutputDirectory, "calibration-transcripts-self-refine.jsonl"),
                 };
                 console.Write(new Rule("[bold]self-refine calibration[/] k=1").LeftJustified());
-                if (await new BatchRunner(console, errors).RunAsync(calibration, cancellationToken) is ExitCodes.Error or ExitCodes.Interrupted)
+                if (await batches.RunAsync(calibration, connection, cancellationToken) is ExitCodes.Error or ExitCodes.Interrupted)
                 {
                     return ExitCodes.Error;
                 }
@@ -94,7 +104,7 @@ internal sealed class ExperimentRunner(IAnsiConsole console, TextWriter errors)
             }
 
             console.Write(new Rule($"[bold]{Markup.Escape(strategy)}[/]" + (batch.K is { } k ? $" k={k}" : "")).LeftJustified());
-            var code = await new BatchRunner(console, errors).RunAsync(batch, cancellationToken);
+            var code = await batches.RunAsync(batch, connection, cancellationToken);
             if (code is ExitCodes.Error or ExitCodes.Interrupted)
             {
                 await errors.WriteLineAsync($"experiment stopped at strategy '{strategy}'; finished strategies keep their results in {settings.OutputDirectory}; rerun to resume.");
@@ -103,7 +113,7 @@ internal sealed class ExperimentRunner(IAnsiConsole console, TextWriter errors)
 
             exit = Math.Max(exit, code);
             var rows = OutputFile.ReadAndRepair(batch.Output);
-            var batchSummary = JsonSerializer.Deserialize<BatchSummary>(File.ReadAllText(BatchRunner.SidePath(batch.Output, ".summary.json")), OutputRow.Json)
+            var batchSummary = JsonSerializer.Deserialize<BatchSummary>(File.ReadAllText(ResumableOutput.SidePath(batch.Output, ".summary.json")), OutputRow.Json)
                 ?? throw new InvalidDataException($"empty summary for {strategy}");
             var result = StrategyResult.From(strategy, rows, batchSummary, Path.GetFileName(batch.Output),
                 string.IsNullOrWhiteSpace(batch.Cluster) ? Path.GetFileName(batch.Transcripts!) : null);

@@ -101,7 +101,7 @@ internal sealed record StrategyResult(
     }
 }
 
-/// <summary>First answer versus final answer, counted and as fractions of the problems with both graded (ALGORITHMS §2.7).</summary>
+/// <summary>First answer versus final answer, counted and as fractions of the problems with both graded (docs/algorithms.md §2.7).</summary>
 internal sealed record TransitionCounts(
     int CorrectToCorrect,
     int CorrectToIncorrect,

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Agents.Cli.Batch;
-using Agents.Cli.Hosting;
 using Agents.Contracts.Critiquing;
 using Agents.Contracts.Problems;
 using Agents.Contracts.Refining;
@@ -29,7 +28,7 @@ internal sealed record CriticEvalSettings(
 
 /// <summary>What a critic evaluation found.</summary>
 /// <param name="Predictions">First-error predictions, in input order.</param>
-/// <param name="Official">Official ProcessBench scores per subset, then "all".</param>
+/// <param name="Official">Official ProcessBench scores per subset, then "pooled" and "all" (the mean over subsets).</param>
 /// <param name="StepLevel">SPC's step-level scores per subset, then "average".</param>
 /// <param name="Calls">Critic calls made (one per judged step; both metrics read the same verdicts).</param>
 /// <param name="InvalidVerdicts">Calls whose output had no valid verdict.</param>
@@ -48,7 +47,7 @@ internal sealed record CriticEvalItem(
 
 /// <summary>
 /// Runs <c>agents critic-eval</c>: the SPC critic grain judges each item's steps in order until it rejects one (and, for
-/// SPC's step-level variant, every labelled step), then both metrics of ALGORITHMS §3.8 are computed by
+/// SPC's step-level variant, every labelled step), then both metrics of docs/algorithms.md §3.8 are computed by
 /// <see cref="ProcessBenchEvaluation"/> from those verdicts.
 /// </summary>
 internal sealed class CriticEvalRunner(IAnsiConsole console, TextWriter errors)
@@ -208,7 +207,13 @@ internal sealed class CriticEvalRunner(IAnsiConsole console, TextWriter errors)
             .AddColumns("subset", "erroneous", "correct", "acc. erroneous", "acc. correct", "F1", "calls");
         foreach (var s in report.Official)
         {
-            official.AddRow(Markup.Escape(s.Subset), Int(s.Erroneous), Int(s.Correct), Pct(s.ErroneousAccuracy), Pct(s.CorrectAccuracy), Pct(s.F1), Int(s.Calls));
+            var label = s.Subset switch
+            {
+                ProcessBenchEvaluation.AllRow => "all (mean of subset scores)",
+                ProcessBenchEvaluation.PooledRow => "pooled (every item together)",
+                _ => s.Subset,
+            };
+            official.AddRow(Markup.Escape(label), Int(s.Erroneous), Int(s.Correct), Pct(s.ErroneousAccuracy), Pct(s.CorrectAccuracy), Pct(s.F1), Int(s.Calls));
         }
 
         var stepLevel = new Table().Title("SPC step-level variant (%)")

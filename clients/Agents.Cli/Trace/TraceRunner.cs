@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Agents.Cli.Batch;
-using Agents.Cli.Hosting;
 using Agents.Contracts.Runs;
 using Spectre.Console;
 
@@ -88,7 +87,13 @@ internal sealed class TraceRunner(IAnsiConsole console, TextWriter output, TextW
     // The other columns and the borders take about 76 characters; a narrower terminal gets a shorter excerpt.
     private int FittingExcerptLength() => Math.Clamp(console.Profile.Width - 76, 24, ExcerptLength);
 
-    private static async Task<TranscriptDocument> FromFileAsync(string path, string problem, CancellationToken cancellationToken)
+    /// <summary>The longest transcripts line read (characters): one run's whole conversation fits with room.</summary>
+    public const int MaxLineLength = 64_000_000;
+
+    private static Task<TranscriptDocument> FromFileAsync(string path, string problem, CancellationToken cancellationToken) =>
+        Task.FromResult(FromFile(path, problem, cancellationToken));
+
+    private static TranscriptDocument FromFile(string path, string problem, CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
         {
@@ -97,10 +102,17 @@ internal sealed class TraceRunner(IAnsiConsole console, TextWriter output, TextW
 
         TranscriptDocument? found = null;
         var runs = new List<string>();
-        var lineNumber = 0;
-        foreach (var line in await File.ReadAllLinesAsync(path, Encoding.UTF8, cancellationToken))
+        // Streamed with a cap per line: a transcripts file is never read whole, and a line without end costs bounded memory.
+        foreach (var bounded in Agents.Core.Problems.BoundedLines.ReadFile(path, MaxLineLength))
         {
-            lineNumber++;
+            cancellationToken.ThrowIfCancellationRequested();
+            var lineNumber = bounded.Number;
+            if (bounded.Text is not { } line)
+            {
+                runs.Add($"(line {Agents.Core.Problems.BoundedLines.TooLongMessage(bounded, MaxLineLength)[5..]})");
+                continue;
+            }
+
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;

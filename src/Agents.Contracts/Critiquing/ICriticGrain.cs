@@ -3,7 +3,7 @@ using Agents.Contracts.Solving;
 
 namespace Agents.Contracts.Critiquing;
 
-/// <summary>The SPC step critic (ALGORITHMS §3.4): judges the last step of a partial solution.</summary>
+/// <summary>The SPC step critic (docs/algorithms.md §3.4): judges the last step of a partial solution.</summary>
 [Alias("agents.critic")]
 public interface ICriticGrain : IGrainWithIntegerKey
 {

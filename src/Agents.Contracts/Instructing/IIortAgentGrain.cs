@@ -3,7 +3,7 @@ using Agents.Contracts.Refining;
 namespace Agents.Contracts.Instructing;
 
 /// <summary>
-/// The IoRT agents (ALGORITHMS §2.1): Meta-Thinker, Generator, Reflector and Instructor, one method per role. Each builds its
+/// The IoRT agents (docs/algorithms.md §2.1): Meta-Thinker, Generator, Reflector and Instructor, one method per role. Each builds its
 /// prompt with the Agents.Core builder from the wire record, calls the model and returns the model's text unparsed
 /// (<see cref="AgentReply.Text"/> = <see cref="AgentReply.Raw"/>; the run's driver parses it) with the call's usage.
 /// The Meta-Thinker and the Instructor use the request's model spec, which a run sets from <c>instructor_model</c>.

@@ -1,7 +1,7 @@
 namespace Agents.Contracts.Instructing;
 
 /// <summary>
-/// A named meta-memory of (question, meta-thought) pairs (ALGORITHMS §2.1, §2.5), keyed by its name (a job id, or the
+/// A named meta-memory of (question, meta-thought) pairs (docs/algorithms.md §2.1, §2.5), keyed by its name (a job id, or the
 /// name given on the command line). Pairs are kept in insertion order in persistent state; retrieval ranks by the
 /// similarity the run names (<c>minilm</c>: cosine of MiniLM sentence embeddings, the default; <c>lexical</c>: token
 /// Jaccard), ties in insertion order. Appends are idempotent: a

@@ -24,6 +24,11 @@ public interface IRefinerGrain : IGrainWithIntegerKey
     /// <summary>Self-Refine rewrite of the current solution from its feedback.</summary>
     [Alias("rewrite")]
     Task<AgentReply> RewriteAsync(SelfRefineRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Self-Refine's one-call round: feedback on the current solution, then its rewrite, in one completion
+    /// (<see cref="AgentReply.Text"/> is the rewrite, <see cref="AgentReply.Raw"/> holds both).</summary>
+    [Alias("feedback-and-rewrite")]
+    Task<AgentReply> FeedbackAndRewriteAsync(SelfRefineRequest request, CancellationToken cancellationToken = default);
 }
 
 /// <summary>How to call the model for one generation.</summary>

@@ -12,6 +12,10 @@ public interface IProblemRunGrain : IGrainWithStringKey
     [Alias("run-phase")]
     Task<PhaseResult> RunPhaseAsync(RunRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>The recorded result (answer, usage, ledger), or null while the run has not finished; never starts a run.</summary>
+    [Alias("result")]
+    Task<RunResult?> GetResultAsync();
+
     /// <summary>Returns every agent message recorded so far.</summary>
     [Alias("transcript")]
     Task<ImmutableArray<TranscriptEntry>> GetTranscriptAsync();

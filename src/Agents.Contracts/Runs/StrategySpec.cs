@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Agents.Contracts.Solving;
 
 namespace Agents.Contracts.Runs;
@@ -42,6 +44,10 @@ public sealed record StrategySpec(
 /// <param name="CompletionTokens">Completion tokens attributed to the message.</param>
 /// <param name="At">When it was recorded.</param>
 /// <param name="Round">Method round the message belongs to (0 = the first draw).</param>
+/// <param name="Data">
+/// Optional machine-readable content as a compact JSON object (scores, classification, decision, instruction, verdict);
+/// JSON writers emit it as an object, not a string.
+/// </param>
 [GenerateSerializer, Immutable, Alias("agents.transcript-entry.v1")]
 public sealed record TranscriptEntry(
     [property: Id(0)] int Seq,
@@ -52,7 +58,41 @@ public sealed record TranscriptEntry(
     [property: Id(5)] long PromptTokens,
     [property: Id(6)] long CompletionTokens,
     [property: Id(7)] DateTimeOffset At,
-    [property: Id(8)] int Round);
+    [property: Id(8)] int Round,
+    [property: Id(9), JsonConverter(typeof(RawJsonObjectConverter))] string? Data = null);
+
+/// <summary>Writes a string that holds a JSON object as that object, and reads any JSON value back as its raw text.</summary>
+public sealed class RawJsonObjectConverter : JsonConverter<string?>
+{
+    /// <inheritdoc />
+    public override bool HandleNull => true;
+
+    /// <inheritdoc />
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.ParseValue(ref reader);
+        return document.RootElement.GetRawText();
+    }
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            writer.WriteRawValue(value);
+        }
+    }
+}
 
 /// <summary>The outcome of one problem's run: the output row of a batch.</summary>
 /// <param name="ProblemId">The problem id.</param>

@@ -2,7 +2,7 @@ using Agents.Contracts.Refining;
 
 namespace Agents.Contracts.Solving;
 
-/// <summary>The Solver writing one step at a time (critic-guided search, ALGORITHMS §3.7).</summary>
+/// <summary>The Solver writing one step at a time (critic-guided search, docs/algorithms.md §3.7).</summary>
 [Alias("agents.step-solver")]
 public interface IStepSolverGrain : IGrainWithIntegerKey
 {

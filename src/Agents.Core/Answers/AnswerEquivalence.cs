@@ -288,16 +288,16 @@ public static partial class AnswerEquivalence
     private static bool CloseExact(double a, double b) =>
         a.Equals(b) || (double.IsFinite(a) && double.IsFinite(b) && Math.Abs(a - b) <= ExactRelativeTolerance * Math.Max(1, Math.Max(Math.Abs(a), Math.Abs(b))));
 
-    [GeneratedRegex(@"(?<=\d),\\!\s*(?=\d)")]
+    [GeneratedRegex(@"(?<=\d),\\!\s*(?=\d)", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex DigitCommaThinSpace();
 
-    [GeneratedRegex(@"\\approx.*$", RegexOptions.Singleline)]
+    [GeneratedRegex(@"\\approx.*$", RegexOptions.Singleline, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex ApproxTail();
 
-    [GeneratedRegex(@"^\\(?:text|textrm|textbf|textnormal|mbox|mathrm)\s*\{(?<t>[^{}]*)\}$")]
+    [GeneratedRegex(@"^\\(?:text|textrm|textbf|textnormal|mbox|mathrm)\s*\{(?<t>[^{}]*)\}$", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex WholeText();
 
-    [GeneratedRegex(@"\\(?:text|textrm|textbf|textnormal|mbox|mathrm)\s*\{\s*[A-Za-z][A-Za-z .]*\}(?:\^\{?[23]\}?)?")]
+    [GeneratedRegex(@"\\(?:text|textrm|textbf|textnormal|mbox|mathrm)\s*\{\s*[A-Za-z][A-Za-z .]*\}(?:\^\{?[23]\}?)?", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex UnitText();
 
     // Single-letter units (m, g, l) are left alone: "2m" is more often an expression in m than two metres.
@@ -305,19 +305,19 @@ public static partial class AnswerEquivalence
         @"(?<=[\d}\s)])\s*(?:units?|cm|mm|km|kg|mg|ml|cents?|dollars?|degrees?|percent|pct|meters?|metres?|centimeters?|"
         + @"kilometers?|miles?|mph|seconds?|minutes?|hours?|days?|weeks?|months?|years?|feet|foot|ft|inch(?:es)?|yards?|"
         + @"pounds?|lbs?|ounces?|oz|liters?|litres?|gallons?|square|sq|cubic|points?|people|students|times)(?:\^\{?[23]\}?)?\.?$",
-        RegexOptions.IgnoreCase)]
+        RegexOptions.IgnoreCase, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex TrailingUnit();
 
-    [GeneratedRegex(@"<=|>=|!=|<|>")]
+    [GeneratedRegex(@"<=|>=|!=|<|>", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex RelationSplit();
 
-    [GeneratedRegex(@"^(?:\[)?\\begin\{(?<env>[pbvB]?matrix|array)\}(?:\{[lcr|]*\})?(?<body>.*)\\end\{\k<env>\}(?:\])?$", RegexOptions.Singleline)]
+    [GeneratedRegex(@"^(?:\[)?\\begin\{(?<env>[pbvB]?matrix|array)\}(?:\{[lcr|]*\})?(?<body>.*)\\end\{\k<env>\}(?:\])?$", RegexOptions.Singleline, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex MatrixBody();
 
-    [GeneratedRegex(@"^(?:[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?\s*(?:=|\\in\b)|\([A-Za-z, ]+\)\s*=)")]
+    [GeneratedRegex(@"^(?:[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?\s*(?:=|\\in\b)|\([A-Za-z, ]+\)\s*=)", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex LeadingAssignment();
 
-    [GeneratedRegex(@"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")]
+    [GeneratedRegex(@"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex ThousandsNumber();
 
     /// <summary>Top-level comma-separated elements of an answer and the brackets enclosing them, if any.</summary>

@@ -94,10 +94,10 @@ public static partial class LatexEvaluator
         return true;
     }
 
-    [GeneratedRegex(@"^\s*(?<s>-?)\s*(?<w>\d+)\s+(?<n>\d+)\s*/\s*(?<d>\d+)\s*$")]
+    [GeneratedRegex(@"^\s*(?<s>-?)\s*(?<w>\d+)\s+(?<n>\d+)\s*/\s*(?<d>\d+)\s*$", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex MixedSlash();
 
-    [GeneratedRegex(@"^\s*(?<s>-?)\s*(?<w>\d+)\s*\\[dtc]?frac\s*\{\s*(?<n>\d+)\s*\}\s*\{\s*(?<d>\d+)\s*\}\s*$")]
+    [GeneratedRegex(@"^\s*(?<s>-?)\s*(?<w>\d+)\s*\\[dtc]?frac\s*\{\s*(?<n>\d+)\s*\}\s*\{\s*(?<d>\d+)\s*\}\s*$", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex MixedFrac();
 
     private sealed class Parser(string text, int variablePoint)

@@ -379,40 +379,40 @@ internal static partial class Prm800kGrader
         _ => "",
     };
 
-    [GeneratedRegex(@"^\\text\{(?<text>.+?)\}$")]
+    [GeneratedRegex(@"^\\text\{(?<text>.+?)\}$", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex EnclosingText();
 
     // grader.py removes each unit in turn; one alternation in the same order removes the same text.
-    [GeneratedRegex(@"(degree|cm|centimeter|meter|mile|second|minute|hour|day|week|month|year|foot|feet|inch|yard)(es)?(s)? *(\^[0-9]+)?")]
+    [GeneratedRegex(@"(degree|cm|centimeter|meter|mile|second|minute|hour|day|week|month|year|foot|feet|inch|yard)(es)?(s)? *(\^[0-9]+)?", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex UnitWords();
 
-    [GeneratedRegex(@"\^ *\\circ")]
+    [GeneratedRegex(@"\^ *\\circ", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex CaretCirc();
 
-    [GeneratedRegex(@",\\! *")]
+    [GeneratedRegex(@",\\! *", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex CommaThinSpace();
 
-    [GeneratedRegex(@"- *")]
+    [GeneratedRegex(@"- *", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex MinusSpaces();
 
-    [GeneratedRegex(@"([0-9]) +([0-9])")]
+    [GeneratedRegex(@"([0-9]) +([0-9])", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex MixedNumber();
 
-    [GeneratedRegex(@"(\d)(,)(\d\d\d)($|\D)")]
+    [GeneratedRegex(@"(\d)(,)(\d\d\d)($|\D)", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex ThousandsComma();
 
-    [GeneratedRegex(@"^-?[0-9]+.?/0*[1-9][0-9]*.?$")]
+    [GeneratedRegex(@"^-?[0-9]+.?/0*[1-9][0-9]*.?$", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex FracPattern();
 
-    [GeneratedRegex(@"\^[0-9]+\^")]
+    [GeneratedRegex(@"\^[0-9]+\^", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex BadPowerChain();
 
-    [GeneratedRegex(@"\^[0-9][0-9]+")]
+    [GeneratedRegex(@"\^[0-9][0-9]+", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex BadMultiDigitPower();
 
-    [GeneratedRegex(@"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")]
+    [GeneratedRegex(@"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex PythonFloat();
 
-    [GeneratedRegex(@"^[A-Za-z0-9.]+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9.]+$", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex SimpleToken();
 }

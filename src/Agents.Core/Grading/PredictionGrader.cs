@@ -37,16 +37,24 @@ public sealed record GradeReport(ImmutableArray<GradedPrediction> Rows, Immutabl
 /// <summary>Grades any predictions file (rows with <c>id</c> + <c>answer</c> or <c>response</c>) against a dataset.</summary>
 public static class PredictionGrader
 {
+    /// <summary>The longest predictions line read (characters); a longer one is rejected without being held in memory.</summary>
+    public const int MaxLineLength = 1_000_000;
+
     /// <summary>Reads predictions: JSONL rows with an id (or <c>unique_id</c>, else the line) and a response, solution or answer.</summary>
     public static (ImmutableArray<Prediction> Predictions, ImmutableArray<InputError> Errors) ReadPredictions(string path)
     {
         var predictions = ImmutableArray.CreateBuilder<Prediction>();
         var errors = ImmutableArray.CreateBuilder<InputError>();
         var name = Path.GetFileName(path);
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var bounded in BoundedLines.ReadFile(path, MaxLineLength))
         {
-            lineNumber++;
+            var lineNumber = bounded.Number;
+            if (bounded.Text is not { } line)
+            {
+                errors.Add(new InputError(name, lineNumber, BoundedLines.TooLongMessage(bounded, MaxLineLength)));
+                continue;
+            }
+
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;

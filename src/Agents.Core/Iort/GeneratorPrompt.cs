@@ -5,7 +5,7 @@ namespace Agents.Core.Iort;
 
 /// <summary>
 /// Builds IoRT's generator ("refresh") prompt: the same few-shot prompt gives the initial response and every refreshed one,
-/// each a fresh sample not conditioned on earlier responses (ALGORITHMS §2.3). Natural-language chains with a boxed answer;
+/// each a fresh sample not conditioned on earlier responses (docs/algorithms.md §2.3). Natural-language chains with a boxed answer;
 /// program-of-thought is out of scope.
 /// </summary>
 public static class GeneratorPrompt

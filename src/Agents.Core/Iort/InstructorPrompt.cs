@@ -13,7 +13,7 @@ public sealed record NumberedResponse(int Number, string Text);
 
 /// <summary>
 /// Builds the IoRT Instructor's prompts (select when answers differ; stop or refresh when they agree) with the meta-thought as
-/// criterion, and parses its final markers (ALGORITHMS §2.4).
+/// criterion, and parses its final markers (docs/algorithms.md §2.4).
 /// </summary>
 public static partial class InstructorPrompt
 {
@@ -92,9 +92,9 @@ public static partial class InstructorPrompt
         return [new(ChatRole.User, text)];
     }
 
-    [GeneratedRegex(@"Better\s+(?:COT|Code)\s+after\s+comparison\s*:\s*(?:COT|Code)\s*(?<n>[0-9]+)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"Better\s+(?:COT|Code)\s+after\s+comparison\s*:\s*(?:COT|Code)\s*(?<n>[0-9]+)", RegexOptions.IgnoreCase, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex BetterMarker();
 
-    [GeneratedRegex(@"Decision\s*:\s*(?<what>[^\n]*)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"Decision\s*:\s*(?<what>[^\n]*)", RegexOptions.IgnoreCase, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex DecisionMarker();
 }

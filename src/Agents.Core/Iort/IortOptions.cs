@@ -5,7 +5,7 @@ using Agents.Core.Answers;
 namespace Agents.Core.Iort;
 
 /// <summary>
-/// Parameters of IoRT (ALGORITHMS §2.5) and the switches for the §2.3 ambiguities; <see cref="Describe"/> records them by
+/// Parameters of IoRT (docs/algorithms.md §2.5) and the switches for the §2.3 ambiguities; <see cref="Describe"/> records them by
 /// name for run summaries. Defaults follow the paper's stated intent.
 /// </summary>
 public sealed record IortOptions

@@ -1,6 +1,6 @@
 namespace Agents.Core.Iort;
 
-/// <summary>One (question, meta-thought) pair of the meta-memory (ALGORITHMS §2.1).</summary>
+/// <summary>One (question, meta-thought) pair of the meta-memory (docs/algorithms.md §2.1).</summary>
 /// <param name="Question">The problem statement.</param>
 /// <param name="MetaThought">The high-level plan written for it, with no numeric answer.</param>
 public sealed record MetaExample(string Question, string MetaThought);
@@ -15,7 +15,7 @@ public sealed record MetaThought(string Text, bool Valid);
 /// <param name="Revision">The revised response after the lead; null when the text has none or it is blank or cannot-solve.</param>
 public sealed record Reflection(string Critique, string? Revision);
 
-/// <summary>What the Instructor decided for one iteration, or how the iteration was filled in (ALGORITHMS §2.4).</summary>
+/// <summary>What the Instructor decided for one iteration, or how the iteration was filled in (docs/algorithms.md §2.4).</summary>
 public enum IortInstruction
 {
     /// <summary>The answers differed and the Instructor picked the better response.</summary>

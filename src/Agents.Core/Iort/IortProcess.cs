@@ -5,7 +5,7 @@ using Microsoft.Extensions.AI;
 namespace Agents.Core.Iort;
 
 /// <summary>
-/// The reference IoRT procedure (ALGORITHMS §2.3), synchronous and pure apart from the role delegates: meta-thought from the
+/// The reference IoRT procedure (docs/algorithms.md §2.3), synchronous and pure apart from the role delegates: meta-thought from the
 /// memory, initial response, then up to N iterations of reflect → non-LLM equality gate → Instructor select, or stop
 /// (copy forward) / refresh (regenerate from scratch). <see cref="RunAsync"/> is the one implementation; grains drive it with
 /// asynchronous role calls and <see cref="Run"/> with synchronous delegates.
@@ -34,7 +34,7 @@ public sealed class IortProcess(IortRoles roles, IortOptions? options = null)
     }
 
     /// <summary>
-    /// The IoRT procedure (ALGORITHMS §2.3) over asynchronous role calls, shared by <see cref="Run"/> and the cluster's
+    /// The IoRT procedure (docs/algorithms.md §2.3) over asynchronous role calls, shared by <see cref="Run"/> and the cluster's
     /// strategy: meta-thought from the memory, initial response, then up to N iterations of reflect → non-LLM equality gate →
     /// Instructor select, or stop (copy forward) / refresh (regenerate from scratch). Every call carries its role, iteration,
     /// index, messages and the <see cref="IortPromptInputs"/> they were built from. The branching depends only on the
@@ -186,7 +186,7 @@ public sealed class IortProcess(IortRoles roles, IortOptions? options = null)
         return AnswerEquivalence.AreEquivalent(a, b, options.GateEquivalence);
     }
 
-    /// <summary>The answer of a response (ALGORITHMS §5: last boxed, else "The answer is …"); null when none.</summary>
+    /// <summary>The answer of a response (docs/algorithms.md §5: last boxed, else "The answer is …"); null when none.</summary>
     public static string? Answer(string? response) => AnswerExtractor.Extract(response);
 
     private string Dispatch(IortCall call)

@@ -2,7 +2,7 @@ using Microsoft.Extensions.AI;
 
 namespace Agents.Core.Iort;
 
-/// <summary>Which prompt builder an IoRT call uses (ALGORITHMS §2.4).</summary>
+/// <summary>Which prompt builder an IoRT call uses (docs/algorithms.md §2.4).</summary>
 public enum IortPromptKind
 {
     /// <summary><see cref="MetaThinkerPrompt.Build"/>: the question and the retrieved examples.</summary>

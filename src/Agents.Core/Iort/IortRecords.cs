@@ -2,7 +2,7 @@ using Microsoft.Extensions.AI;
 
 namespace Agents.Core.Iort;
 
-/// <summary>The LLM roles of IoRT as they are called (ALGORITHMS §2.1); the Reflector makes two calls per reflection.</summary>
+/// <summary>The LLM roles of IoRT as they are called (docs/algorithms.md §2.1); the Reflector makes two calls per reflection.</summary>
 public enum IortRole
 {
     /// <summary>Writes the problem's meta-thought from retrieved examples.</summary>
@@ -22,7 +22,7 @@ public enum IortRole
 }
 
 /// <summary>
-/// One LLM request of the procedure, with what a caller needs for a reproducible seed (ALGORITHMS §0): the role, the
+/// One LLM request of the procedure, with what a caller needs for a reproducible seed (docs/algorithms.md §0): the role, the
 /// iteration (0 = before the loop) and the call's index among that role's calls in that iteration.
 /// </summary>
 /// <param name="Role">Which role is asked.</param>
@@ -51,7 +51,7 @@ public sealed record IortRoles(
     public static IortRoles FromModel(Func<IortCall, string> model) => new(model, model, model, model);
 }
 
-/// <summary>LLM calls per role (ALGORITHMS §2.6 counts the Reflector's critique and revision as two calls).</summary>
+/// <summary>LLM calls per role (docs/algorithms.md §2.6 counts the Reflector's critique and revision as two calls).</summary>
 /// <param name="MetaThinker">Meta-Thinker calls.</param>
 /// <param name="Generator">Generator calls (initial and refreshes).</param>
 /// <param name="Reflector">Reflector calls (critiques plus revisions).</param>
@@ -81,7 +81,7 @@ public sealed record IortCallCounts(int MetaThinker, int Generator, int Reflecto
     }
 }
 
-/// <summary>What one iteration of the loop did (ALGORITHMS §2.3: the per-iteration outputs behind iteration curves and transition tables).</summary>
+/// <summary>What one iteration of the loop did (docs/algorithms.md §2.3: the per-iteration outputs behind iteration curves and transition tables).</summary>
 /// <param name="Iteration">1..N.</param>
 /// <param name="Instruction">Select, Stop, Refresh, or CopiedForward after a stop.</param>
 /// <param name="Reason">The Instructor's reason (empty when copied forward).</param>

@@ -43,11 +43,11 @@ public sealed partial class TokenJaccardSimilarity : ISimilarity
         return (double)common / (a.Count + b.Count - common);
     }
 
-    [GeneratedRegex(@"[\p{L}\p{N}]+")]
+    [GeneratedRegex(@"[\p{L}\p{N}]+", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex Word();
 }
 
-/// <summary>How a run uses the meta-memory (ALGORITHMS §2.5, §6); recorded by name with the run.</summary>
+/// <summary>How a run uses the meta-memory (docs/algorithms.md §2.5, §6); recorded by name with the run.</summary>
 public enum MetaMemoryPolicy
 {
     /// <summary>Every problem of a run reads the seed memory only; new meta-thoughts are not added (order-independent, parallel-safe).</summary>
@@ -82,7 +82,7 @@ public static class MetaMemoryPolicies
 }
 
 /// <summary>
-/// IoRT's meta-memory of (question, meta-thought) pairs (ALGORITHMS §2.1): top-k retrieval by an <see cref="ISimilarity"/>
+/// IoRT's meta-memory of (question, meta-thought) pairs (docs/algorithms.md §2.1): top-k retrieval by an <see cref="ISimilarity"/>
 /// (token Jaccard by default) with ties broken by insertion order, and a policy deciding whether new pairs are kept.
 /// Not thread-safe: a shared-growing memory is used in dataset order by one caller.
 /// </summary>
@@ -159,16 +159,24 @@ public sealed class MetaMemory : IMetaMemoryAccess
 /// <param name="Errors">"line n: reason" for every rejected non-blank line.</param>
 public sealed record MetaMemorySeed(ImmutableArray<MetaExample> Examples, ImmutableArray<string> Errors)
 {
+    /// <summary>The longest seed line read (characters); a longer one is rejected without being held in memory.</summary>
+    public const int MaxLineLength = 1_000_000;
+
     /// <summary>Reads a JSONL seed (never throws on content): blank lines are skipped; a line that is not an object with two non-blank strings is rejected.</summary>
     public static MetaMemorySeed ReadJsonl(TextReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var examples = ImmutableArray.CreateBuilder<MetaExample>();
         var errors = ImmutableArray.CreateBuilder<string>();
-        var number = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (var bounded in Problems.BoundedLines.Read(reader, MaxLineLength))
         {
-            number++;
+            var number = bounded.Number;
+            if (bounded.Text is not { } line)
+            {
+                errors.Add(Problems.BoundedLines.TooLongMessage(bounded, MaxLineLength));
+                continue;
+            }
+
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;

@@ -62,6 +62,6 @@ public static partial class MetaThinkerPrompt
         return new MetaThought(valid ? body : string.Empty, valid);
     }
 
-    [GeneratedRegex(@"^meta[- ]?thought\s*:\s*", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^meta[- ]?thought\s*:\s*", RegexOptions.IgnoreCase, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex Label();
 }

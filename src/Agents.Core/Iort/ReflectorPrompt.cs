@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 namespace Agents.Core.Iort;
 
 /// <summary>
-/// Builds the IoRT Reflector's two calls (ALGORITHMS §2.4, §2.6): a CRITIC-style critique of the current basic response,
+/// Builds the IoRT Reflector's two calls (docs/algorithms.md §2.4, §2.6): a CRITIC-style critique of the current basic response,
 /// then, in the same conversation, the revised response after "Here's the better answer:"; parses both parts.
 /// </summary>
 public static class ReflectorPrompt

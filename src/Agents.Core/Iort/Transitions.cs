@@ -1,7 +1,7 @@
 namespace Agents.Core.Iort;
 
 /// <summary>
-/// The 2×2 table of correctness before and after refinement (ALGORITHMS §2.7): counts of correct→correct, correct→incorrect,
+/// The 2×2 table of correctness before and after refinement (docs/algorithms.md §2.7): counts of correct→correct, correct→incorrect,
 /// incorrect→correct and incorrect→incorrect; fractions are of the pairs with both sides known.
 /// </summary>
 /// <param name="CorrectToCorrect">Right before and after.</param>
@@ -54,7 +54,7 @@ public sealed record InstructionShares(int Select, int Stop, int Refresh)
     public double RefreshShare => Total == 0 ? 0 : (double)Refresh / Total;
 }
 
-/// <summary>Transition tables, per-iteration accuracy and instruction shares for any iterative strategy (ALGORITHMS §2.7).</summary>
+/// <summary>Transition tables, per-iteration accuracy and instruction shares for any iterative strategy (docs/algorithms.md §2.7).</summary>
 public static class Transitions
 {
     /// <summary>The table of (first, final) correctness pairs; a pair with a null side is counted as skipped.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Agents.Contracts.Runs;
 using Agents.Core.Magicore;
 
@@ -25,11 +24,9 @@ public static class PhaseStatistics
             return null;
         }
 
-        if (strategy.Options.TryGetValue("mu", out var mu) && strategy.Options.TryGetValue("sigma", out var sigma))
+        if (MagicoreRunOptions.Codec.Read(strategy.Options) is { Mu: { } mu, Sigma: { } sigma } fixedStats)
         {
-            return new DatasetStats(
-                double.Parse(mu, CultureInfo.InvariantCulture), double.Parse(sigma, CultureInfo.InvariantCulture),
-                strategy.Options.GetValueOrDefault("stats_source", "options"));
+            return new DatasetStats(mu, sigma, fixedStats.StatsSource ?? "options");
         }
 
         return computed.GetValueOrDefault(phase);

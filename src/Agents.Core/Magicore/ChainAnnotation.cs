@@ -4,7 +4,7 @@ using System.Text;
 
 namespace Agents.Core.Magicore;
 
-/// <summary>The annotated chain the Reviewer and Refiner see (ALGORITHMS §1.5): each step followed by " (Score: n/10)" and a newline.</summary>
+/// <summary>The annotated chain the Reviewer and Refiner see (docs/algorithms.md §1.5): each step followed by " (Score: n/10)" and a newline.</summary>
 public static class ChainAnnotation
 {
     /// <summary>Writes every step followed by <c> (Score: n/10)</c> and a newline; steps without a score get none.</summary>

@@ -1,7 +1,7 @@
 namespace Agents.Core.Magicore;
 
 /// <summary>
-/// The dataset-level normalisation of MAgICoRe (ALGORITHMS §1.4): mean and population standard deviation (numpy
+/// The dataset-level normalisation of MAgICoRe (docs/algorithms.md §1.4): mean and population standard deviation (numpy
 /// default, ddof = 0) of the combined score <c>c</c> of each problem's first chain.
 /// </summary>
 /// <remarks>

@@ -5,7 +5,7 @@ namespace Agents.Core.Magicore;
 /// <param name="Prm">PRM passes.</param>
 public sealed record RewardModelPasses(int Orm, int Prm);
 
-/// <summary>MAgICoRe's per-problem compute accounting (ALGORITHMS §1.9).</summary>
+/// <summary>MAgICoRe's per-problem compute accounting (docs/algorithms.md §1.9).</summary>
 public static class MagicoreAccounting
 {
     /// <summary>LLM generations of a problem refined in <paramref name="refinedRounds"/> iterations: <c>k + 2·k·r</c>.</summary>

@@ -3,7 +3,7 @@ using Agents.Core.Voting;
 
 namespace Agents.Core.Magicore;
 
-/// <summary>MAgICoRe's difficulty classifier (ALGORITHMS §1.4): pure arithmetic over a pool, M and the dataset statistics.</summary>
+/// <summary>MAgICoRe's difficulty classifier (docs/algorithms.md §1.4): pure arithmetic over a pool, M and the dataset statistics.</summary>
 public static class MagicoreClassifier
 {
     /// <summary>
@@ -20,17 +20,20 @@ public static class MagicoreClassifier
     /// <summary>Classifies a pool as easy or hard against the majority <paramref name="majority"/> and the dataset statistics.</summary>
     /// <remarks>
     /// The membership test <c>a ≡ M</c> is <see cref="AnswerEquivalence.AreEquivalent"/>, which never matches a blank
-    /// answer; so when M is empty no chain matches, Q is NaN and condition 1 holds (the problem is easy).
+    /// answer. When M is empty, <paramref name="emptyMajorityMatchesEmpty"/> decides: true (the released code, whose
+    /// equivalence holds for two missing answers) averages over the answerless chains; false matches no chain, so Q is
+    /// NaN and condition 1 holds (the problem is easy).
     /// </remarks>
     public static Classification Classify(
         IReadOnlyList<ScoredChain> pool,
         string? majority,
         DatasetStatistics statistics,
-        EquivalenceMode equivalence = EquivalenceModes.Default)
+        EquivalenceMode equivalence = EquivalenceModes.Default,
+        bool emptyMajorityMatchesEmpty = false)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(statistics);
-        var (q, matching) = MeanZOfMajority(pool, majority, statistics, equivalence);
+        var (q, matching) = MeanZOfMajority(pool, majority, statistics, equivalence, emptyMajorityMatchesEmpty);
         var cond1 = !(q < 0);
         var (hOrm, confOrm) = Confidence([.. pool.Select(c => (c.Answer, c.Orm))]);
         var (hPrm, confPrm) = Confidence([.. pool.Select(c => (c.Answer, c.Prm))]);
@@ -38,20 +41,35 @@ public static class MagicoreClassifier
         return new Classification(majority, matching, q, cond1, hOrm, hPrm, confOrm, confPrm, hard);
     }
 
-    /// <summary>Q: the mean z-score of the chains whose answer is equivalent to M, with how many matched; NaN when none.</summary>
+    /// <summary>Classifies a pool with the equivalence and empty-majority rule of <paramref name="options"/>.</summary>
+    public static Classification Classify(IReadOnlyList<ScoredChain> pool, string? majority, DatasetStatistics statistics, MagicoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Classify(pool, majority, statistics, options.Equivalence, options.EmptyMajorityMatchesEmpty);
+    }
+
+    /// <summary>
+    /// Q: the mean z-score of the chains whose answer is equivalent to M, with how many matched; NaN when none. With
+    /// <paramref name="emptyMajorityMatchesEmpty"/> an empty M matches exactly the answerless chains.
+    /// </summary>
     public static (double Q, int Matching) MeanZOfMajority(
         IReadOnlyList<ScoredChain> pool,
         string? majority,
         DatasetStatistics statistics,
-        EquivalenceMode equivalence = EquivalenceModes.Default)
+        EquivalenceMode equivalence = EquivalenceModes.Default,
+        bool emptyMajorityMatchesEmpty = false)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(statistics);
+        var emptyMajority = string.IsNullOrWhiteSpace(majority);
         var sum = 0.0;
         var count = 0;
         foreach (var chain in pool)
         {
-            if (AnswerEquivalence.AreEquivalent(chain.Answer, majority, equivalence))
+            var matches = emptyMajority
+                ? emptyMajorityMatchesEmpty && !chain.HasAnswer
+                : AnswerEquivalence.AreEquivalent(chain.Answer, majority, equivalence);
+            if (matches)
             {
                 sum += statistics.Z(chain.Combined);
                 count++;

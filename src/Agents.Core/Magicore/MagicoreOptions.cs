@@ -5,7 +5,7 @@ using Agents.Core.Voting;
 
 namespace Agents.Core.Magicore;
 
-/// <summary>Which reading of MAgICoRe a run follows where the released code and the paper differ (ALGORITHMS §1.10).</summary>
+/// <summary>Which reading of MAgICoRe a run follows where the released code and the paper differ (docs/algorithms.md §1.10).</summary>
 public enum MagicoreMode
 {
     /// <summary>The paper's intent (the default).</summary>
@@ -15,7 +15,7 @@ public enum MagicoreMode
     Code,
 }
 
-/// <summary>MAgICoRe parameters (ALGORITHMS §1.7) and the code-vs-paper switches (§1.10); <see cref="Paper"/> is the default.</summary>
+/// <summary>MAgICoRe parameters (docs/algorithms.md §1.7) and the code-vs-paper switches (§1.10); <see cref="Paper"/> is the default.</summary>
 public sealed record MagicoreOptions
 {
     /// <summary>Configuration section the options bind from.</summary>
@@ -24,8 +24,9 @@ public sealed record MagicoreOptions
     /// <summary>The paper-intent preset with the default parameters.</summary>
     public static MagicoreOptions Paper { get; } = new();
 
-    /// <summary>The code-faithful preset: statistics fixed at iteration 0, easy problems revert to the iteration-0 pool, the
-    /// multiple-choice line in the refiner prompt, the Step 2..9 segmentation and the duplicated PRM scoring pass.</summary>
+    /// <summary>The code-faithful preset: statistics fixed at iteration 0, the next iteration works on the refined chains,
+    /// easy problems revert to the iteration-0 pool, an empty majority matches the answerless chains, the multiple-choice
+    /// line in the refiner prompt, the Step 2..9 segmentation and the duplicated PRM scoring pass.</summary>
     public static MagicoreOptions Code { get; } = new()
     {
         Mode = MagicoreMode.Code,
@@ -34,6 +35,8 @@ public sealed record MagicoreOptions
         RefinerMultipleChoiceLine = true,
         RobustStepSegmentation = false,
         DuplicatePrmScoring = true,
+        NextPoolRefined = true,
+        EmptyMajorityMatchesEmpty = true,
     };
 
     /// <summary>The name of the preset the switches started from (recorded; the switches themselves decide behaviour).</summary>
@@ -69,22 +72,38 @@ public sealed record MagicoreOptions
     /// <summary>Equivalence used by the condition-1 membership test <c>a ≡ M</c> (<c>is_math_correct</c> ≈ Numeric).</summary>
     public EquivalenceMode Equivalence { get; init; } = EquivalenceModes.Default;
 
-    /// <summary>§1.10.4: recompute M and μ, σ from the current pools before every iteration (paper) instead of once at
-    /// iteration 0 (code).</summary>
+    /// <summary>
+    /// Recompute M and μ, σ before every iteration t ≥ 2 (paper) instead of keeping iteration 0's (code). M comes from the
+    /// problem's current pool; μ, σ from one chain per problem, drawn uniformly from its current pool by
+    /// <see cref="MagicorePools.StatisticsChain"/>, the same way for refined and unrefined problems.
+    /// </summary>
     public bool RecomputeStatsEachIteration { get; init; } = true;
 
-    /// <summary>§1.10.5: a problem judged easy keeps its latest pool (paper) instead of reverting to its iteration-0 pool
+    /// <summary>A problem judged easy keeps its latest pool (paper) instead of reverting to its iteration-0 pool
     /// for the next classification (code).</summary>
     public bool CarryLatestPool { get; init; } = true;
 
-    /// <summary>§1.10.6: the refiner prompt says the answer must be one of A/B/C/D for every task (code) or only for
+    /// <summary>The refiner prompt says the answer must be one of A/B/C/D for every task (code) or only for
     /// multiple-choice datasets (paper).</summary>
     public bool RefinerMultipleChoiceLine { get; init; }
 
-    /// <summary>§1.6: cut steps at line-initial "Step n:" for any n (robust) instead of the code's Step 2..9 anywhere.</summary>
+    /// <summary>docs/algorithms.md §1.6: cut steps at line-initial "Step n:" for any n (robust) instead of the code's Step 2..9 anywhere.</summary>
     public bool RobustStepSegmentation { get; init; } = true;
 
-    /// <summary>§1.9: count (and run) the PRM twice on refined chains, once to score and once to annotate, as the code does.</summary>
+    /// <summary>
+    /// What iteration t + 1 classifies and refines after a hard iteration t: the k refined chains alone (code) or
+    /// <c>top_k(old ∪ refined)</c> (paper). Either way the answer reported after iteration t votes over the top k.
+    /// </summary>
+    public bool NextPoolRefined { get; init; }
+
+    /// <summary>
+    /// When the plain majority M is the empty answer, condition 1 averages over the answerless chains, as the code's
+    /// equivalence says "no answer ≡ no answer" (code); otherwise no chain matches an empty M, Q is undefined and
+    /// condition 1 holds (paper).
+    /// </summary>
+    public bool EmptyMajorityMatchesEmpty { get; init; }
+
+    /// <summary>docs/algorithms.md §1.9: count the PRM twice on refined chains, once to score and once to annotate, as the code does.</summary>
     public bool DuplicatePrmScoring { get; init; }
 
     /// <summary>The options of a preset.</summary>
@@ -104,6 +123,8 @@ public sealed record MagicoreOptions
         ["equivalence"] = EquivalenceModes.Name(Equivalence),
         ["recompute_stats_each_iteration"] = Flag(RecomputeStatsEachIteration),
         ["pool_after_easy"] = CarryLatestPool ? "carry_latest_pool" : "revert_to_iter0",
+        ["next_pool"] = NextPoolRefined ? "refined" : "top_k",
+        ["empty_majority"] = EmptyMajorityMatchesEmpty ? "matches_answerless" : "matches_none",
         ["refiner_multiple_choice_line"] = Flag(RefinerMultipleChoiceLine),
         ["step_segmentation"] = RobustStepSegmentation ? "robust" : "code",
         ["duplicate_prm_scoring"] = Flag(DuplicatePrmScoring),

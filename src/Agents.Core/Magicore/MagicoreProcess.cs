@@ -32,27 +32,31 @@ public sealed record MagicoreProblemResult(
 /// <param name="Problems">Per-problem results in dataset order.</param>
 /// <param name="Statistics">The normalisation used in iteration 1 (from the first chain of every problem).</param>
 /// <param name="Switches">The options' switches, for the run summary.</param>
+/// <param name="IterationStatistics">The statistics each iteration 1..T classified with (index t − 1).</param>
 public sealed record MagicoreRun(
     ImmutableArray<MagicoreProblemResult> Problems,
     DatasetStatistics Statistics,
-    IReadOnlyDictionary<string, string> Switches);
+    IReadOnlyDictionary<string, string> Switches,
+    ImmutableArray<DatasetStatistics> IterationStatistics);
 
 /// <summary>
-/// A pure, synchronous reference implementation of the whole MAgICoRe algorithm (ALGORITHMS §1.3) over a dataset, for
+/// A pure, synchronous reference implementation of the whole MAgICoRe algorithm (docs/algorithms.md) over a dataset, for
 /// tests and as the specification the grains follow asynchronously: coarse stage (k samples, scored), dataset barrier
 /// (μ, σ from first chains; M per problem), then up to T iterations in which every hard problem has all k chains of its
-/// pool annotated, reviewed and refined, the refined chains scored and the pool replaced by the top k of old ∪ new.
+/// pool annotated, reviewed and refined and the refined chains scored.
 /// </summary>
 /// <remarks>
-/// Pool semantics follow <see cref="MagicoreOptions.CarryLatestPool"/>: when false (code), a problem judged easy in
-/// iteration t reports its current pool at t but is classified at t + 1 on its iteration-0 pool. With
+/// What each iteration carries forward is <see cref="MagicorePools"/>'s rule: in code mode the next iteration works on
+/// the refined chains (a problem judged easy reverts to its iteration-0 chains) and the reported answer votes over
+/// <c>top_k(old ∪ refined)</c>; in paper mode the top k is carried. With
 /// <see cref="MagicoreOptions.RecomputeStatsEachIteration"/>, M is recomputed from each problem's current pool and μ, σ
-/// from the first (highest-scoring) chain of every current pool before each iteration.
+/// from <see cref="MagicorePools.StatisticsChain"/> of every current pool before each iteration t ≥ 2.
 /// </remarks>
 public static class MagicoreProcess
 {
-    /// <summary>Runs MAgICoRe over <paramref name="problems"/> with the given calls.</summary>
-    public static MagicoreRun Run(IReadOnlyList<Problem> problems, MagicoreOptions options, MagicoreCalls calls)
+    /// <summary>Runs MAgICoRe over <paramref name="problems"/> with the given calls; <paramref name="seed"/> fixes the
+    /// statistics draws of paper mode.</summary>
+    public static MagicoreRun Run(IReadOnlyList<Problem> problems, MagicoreOptions options, MagicoreCalls calls, long seed = 0)
     {
         ArgumentNullException.ThrowIfNull(problems);
         ArgumentNullException.ThrowIfNull(options);
@@ -83,9 +87,10 @@ public static class MagicoreProcess
 
         var statistics = DatasetStatistics.FromFirstChains(initial.Select(p => (IReadOnlyList<ScoredChain>)p));
         var firstStatistics = statistics;
+        var iterationStatistics = ImmutableArray.CreateBuilder<DatasetStatistics>(options.Iterations);
         for (var x = 0; x < n; x++)
         {
-            var classification = MagicoreClassifier.Classify(initial[x], majority[x], statistics, options.Equivalence);
+            var classification = MagicoreClassifier.Classify(initial[x], majority[x], statistics, options);
             rounds[x] = [Record(0, classification, initial[x], options)];
         }
 
@@ -93,40 +98,44 @@ public static class MagicoreProcess
         {
             if (options.RecomputeStatsEachIteration && t > 1)
             {
-                statistics = DatasetStatistics.FromFirstChains(classifyPool.Select(p => (IReadOnlyList<ScoredChain>)p));
+                statistics = DatasetStatistics.FromScores(Enumerable.Range(0, n)
+                    .Select(x => MagicorePools.StatisticsChain(classifyPool[x], problems[x].Id, t, seed).Combined));
                 for (var x = 0; x < n; x++)
                 {
                     majority[x] = MagicoreClassifier.PlainMajority(classifyPool[x], options.VoteKey);
                 }
             }
 
+            iterationStatistics.Add(statistics);
             for (var x = 0; x < n; x++)
             {
                 var problem = problems[x];
                 var pool = classifyPool[x];
-                var classification = MagicoreClassifier.Classify(pool, majority[x], statistics, options.Equivalence);
+                var classification = MagicoreClassifier.Classify(pool, majority[x], statistics, options);
+                PoolStep step;
                 if (classification.Easy)
                 {
-                    reportPool[x] = pool;
-                    classifyPool[x] = options.CarryLatestPool ? pool : initial[x];
-                    rounds[x].Add(Record(t, classification, pool, options));
-                    continue;
+                    step = MagicorePools.AfterEasy(options, initial[x], pool);
                 }
-
-                var fresh = new List<ScoredChain>(pool.Length);
-                for (var j = 0; j < pool.Length; j++)
+                else
                 {
-                    var annotated = calls.Annotate(problem, pool[j]);
-                    var feedback = calls.Review(problem, annotated, t, j);
-                    var text = calls.Refine(problem, annotated, feedback, t, j);
-                    fresh.Add(calls.Score(problem, text, t, j));
+                    var fresh = new List<ScoredChain>(pool.Length);
+                    for (var j = 0; j < pool.Length; j++)
+                    {
+                        var annotated = calls.Annotate(problem, pool[j]);
+                        var feedback = calls.Review(problem, annotated, t, j);
+                        var text = calls.Refine(problem, annotated, feedback, t, j);
+                        fresh.Add(calls.Score(problem, text, t, j));
+                    }
+
+                    generations[x] += 2 * pool.Length;
+                    refined[x]++;
+                    step = MagicorePools.AfterRefinement(options, pool, fresh);
                 }
 
-                generations[x] += 2 * pool.Length;
-                refined[x]++;
-                var next = PoolSelection.TopK(pool, fresh, k);
-                reportPool[x] = classifyPool[x] = next;
-                rounds[x].Add(Record(t, classification, next, options));
+                classifyPool[x] = step.Next;
+                reportPool[x] = step.Reported;
+                rounds[x].Add(Record(t, classification, step.Reported, options));
             }
         }
 
@@ -142,7 +151,7 @@ public static class MagicoreProcess
                 generations[x]));
         }
 
-        return new MagicoreRun(results.MoveToImmutable(), firstStatistics, options.Switches());
+        return new MagicoreRun(results.MoveToImmutable(), firstStatistics, options.Switches(), iterationStatistics.MoveToImmutable());
     }
 
     private static RoundRecord Record(int round, Classification classification, ImmutableArray<ScoredChain> pool, MagicoreOptions options) =>

@@ -2,7 +2,7 @@ using Agents.Core.Voting;
 
 namespace Agents.Core.Magicore;
 
-/// <summary>MAgICoRe's pool update and final aggregation (ALGORITHMS §1.4, <c>utils.get_top_k</c>).</summary>
+/// <summary>MAgICoRe's pool update and final aggregation (docs/algorithms.md §1.4, <c>utils.get_top_k</c>).</summary>
 public static class PoolSelection
 {
     /// <summary>

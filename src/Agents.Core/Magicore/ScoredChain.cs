@@ -1,6 +1,6 @@
 namespace Agents.Core.Magicore;
 
-/// <summary>One MAgICoRe chain with its reward-model scores (ALGORITHMS §1.4): ORM <c>o</c>, PRM step scores, <c>s</c> and <c>c = o + s</c>.</summary>
+/// <summary>One MAgICoRe chain with its reward-model scores (docs/algorithms.md §1.4): ORM <c>o</c>, PRM step scores, <c>s</c> and <c>c = o + s</c>.</summary>
 /// <param name="Text">The chain as stored (for the solver: "Step 1:" + completion).</param>
 /// <param name="Answer">The extracted answer, or null/empty when none was found.</param>
 /// <param name="Orm">The ORM score <c>o = sigmoid(raw reward)</c> in (0, 1).</param>

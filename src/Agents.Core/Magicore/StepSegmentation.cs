@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Agents.Core.Magicore;
 
 /// <summary>
-/// Cuts a chain into the steps the PRM scores (ALGORITHMS §1.6) and formats the PRM input with the <c>ки</c> step tags.
+/// Cuts a chain into the steps the PRM scores (docs/algorithms.md §1.6) and formats the PRM input with the <c>ки</c> step tags.
 /// </summary>
 /// <remarks>
 /// Code mode reproduces <c>add_step_lines</c> + <c>reformat_for_prm_CoT</c>: blank lines collapse to one newline, then
@@ -74,15 +74,15 @@ public static partial class StepSegmentation
         return steps;
     }
 
-    [GeneratedRegex(@"\n\s*\n")]
+    [GeneratedRegex(@"\n\s*\n", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex BlankLines();
 
-    [GeneratedRegex(@"\n(?<s>Step [2-9])")]
+    [GeneratedRegex(@"\n(?<s>Step [2-9])", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex NewlineBeforeStep2To9();
 
-    [GeneratedRegex(@"(?<s>Step [2-9])")]
+    [GeneratedRegex(@"(?<s>Step [2-9])", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex Step2To9();
 
-    [GeneratedRegex(@"^[ \t]*Step[ \t]+\d+[ \t]*:", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^[ \t]*Step[ \t]+\d+[ \t]*:", RegexOptions.Multiline, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex LineInitialStep();
 }

@@ -44,8 +44,19 @@ public static class DatasetReader
         return Read(stream, fileName, options ?? DatasetReaderOptions.Default);
     }
 
-    private static DatasetReadResult Read(Stream stream, string fileName, DatasetReaderOptions options)
+    /// <summary>
+    /// Reads a dataset from a seekable stream (an upload spooled to disk); <paramref name="fileName"/> is used in error
+    /// messages, so rejections read <c>fileName:line: reason</c> as they do for a file.
+    /// </summary>
+    public static DatasetReadResult Read(Stream stream, string fileName, DatasetReaderOptions options)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!stream.CanSeek)
+        {
+            throw new ArgumentException("the dataset stream must be seekable (spool an upload to a file first)", nameof(stream));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxLineLength, 1);
         var sink = new Sink(fileName);
         var isArray = StartsWithArray(stream);

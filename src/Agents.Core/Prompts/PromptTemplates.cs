@@ -172,7 +172,7 @@ public sealed partial class PromptTemplates
     private static IEnumerable<(string Name, int Line)> VariablesWithLines(string text) =>
         VariablePattern().Matches(text).Select(m => (m.Groups["name"].Value, 1 + text.AsSpan(0, m.Index).Count('\n')));
 
-    [GeneratedRegex(@"\{\{\s*\$(?<name>[A-Za-z0-9_]+)\s*\}\}")]
+    [GeneratedRegex(@"\{\{\s*\$(?<name>[A-Za-z0-9_]+)\s*\}\}", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex VariablePattern();
 
     private sealed record Entry(string Text, IPromptTemplate Template);

@@ -1,7 +1,7 @@
 namespace Agents.Core.Refining;
 
 /// <summary>
-/// The one in-context example of the Reviewer and Refiner prompts (ALGORITHMS §1.5, <c>icl_samples.py</c>): a question,
+/// The one in-context example of the Reviewer and Refiner prompts (docs/algorithms.md §1.5, <c>icl_samples.py</c>): a question,
 /// its scored solution, the teacher's feedback and the refined solution.
 /// </summary>
 /// <param name="Question">The example question.</param>

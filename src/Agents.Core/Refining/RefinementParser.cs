@@ -32,12 +32,12 @@ public static partial class RefinementParser
     private static IEnumerable<string> AnnouncementSentences() =>
         SentenceEnd().Split(RefinerPrompt.Announcement).Where(s => s.Length > 0);
 
-    [GeneratedRegex(@"(?<=\.)[ ]")]
+    [GeneratedRegex(@"(?<=\.)[ ]", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex SentenceEnd();
 
-    [GeneratedRegex(@"^###[ \t]", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^###[ \t]", RegexOptions.Multiline, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex NextBlock();
 
-    [GeneratedRegex(@"[ \t]*\(Score:[ \t]*[0-9]+(?:\.[0-9]+)?[ \t]*/[ \t]*10\)")]
+    [GeneratedRegex(@"[ \t]*\(Score:[ \t]*[0-9]+(?:\.[0-9]+)?[ \t]*/[ \t]*10\)", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex ScoreAnnotation();
 }

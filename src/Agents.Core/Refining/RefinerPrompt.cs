@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 namespace Agents.Core.Refining;
 
 /// <summary>
-/// Builds MAgICoRe's Refiner prompt (ALGORITHMS §1.5, <c>llama_refiner_prompt</c> + <c>r_postfix</c>): the instruction
+/// Builds MAgICoRe's Refiner prompt (docs/algorithms.md §1.5, <c>llama_refiner_prompt</c> + <c>r_postfix</c>): the instruction
 /// (template <c>refiner.system</c>, plus <c>refiner.multiple-choice</c>), one in-context example, the target
 /// <c>### Question:</c> / <c>### Current Solution:</c> (the scored chain) / <c>### Teacher Feedback:</c> block
 /// (<c>magicore.solution-feedback</c>), and the generation prefix <c>### Revised Solution:</c> + two announcement

@@ -85,6 +85,6 @@ public static partial class ReviewParser
         return plain < MinTextShare * text.Length;
     }
 
-    [GeneratedRegex(@"^###[ \t]", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^###[ \t]", RegexOptions.Multiline, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex NextBlock();
 }

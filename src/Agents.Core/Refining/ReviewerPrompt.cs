@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 namespace Agents.Core.Refining;
 
 /// <summary>
-/// Builds MAgICoRe's Reviewer prompt (ALGORITHMS §1.5, <c>llama_reviewer_prompt</c> + <c>c_postfix</c>): the instruction
+/// Builds MAgICoRe's Reviewer prompt (docs/algorithms.md §1.5, <c>llama_reviewer_prompt</c> + <c>c_postfix</c>): the instruction
 /// (template <c>reviewer.system</c>), one in-context example as a user/assistant exchange, the target
 /// <c>### Question:</c> / <c>### Current Solution:</c> block (<c>magicore.solution</c>), and the generation prefix
 /// (<c>reviewer.prefix</c>).

@@ -16,6 +16,9 @@ public enum SelfRefineCall
 
     /// <summary>The rewrite using the feedback.</summary>
     Refine,
+
+    /// <summary>The one-call round: feedback, then the rewrite.</summary>
+    FeedbackAndRewrite,
 }
 
 /// <summary>The outcome of one Self-Refine run.</summary>
@@ -23,7 +26,7 @@ public enum SelfRefineCall
 /// <param name="Answer">Its extracted answer.</param>
 /// <param name="History">The completed rounds, in order.</param>
 /// <param name="StoppedByFeedback">True when a feedback said "it is correct" before the attempts ran out.</param>
-/// <param name="Calls">Model calls made (1 + feedback calls + refine calls).</param>
+/// <param name="Calls">Model calls made (1 + one per round, or 1 + feedback calls + refine calls in the two-call form).</param>
 public sealed record SelfRefineResult(
     string Solution,
     string? Answer,
@@ -31,12 +34,12 @@ public sealed record SelfRefineResult(
     bool StoppedByFeedback,
     int Calls);
 
-/// <summary>A pure, synchronous reference implementation of one Self-Refine run (ALGORITHMS §4.5), for tests and as the grains' specification.</summary>
+/// <summary>A pure, synchronous reference implementation of one Self-Refine run (docs/algorithms.md), for tests and as the grains' specification.</summary>
 public static class SelfRefineProcess
 {
     /// <summary>
     /// Runs initial solution, then up to <see cref="SelfRefineOptions.MaxAttempts"/> rounds of feedback (stop on
-    /// "it is correct") and rewrite. <paramref name="generate"/> gets the prompt, the call kind and the round (0 for the
+    /// "it is correct") and rewrite: one call per round, or two in <see cref="SelfRefineForm.TwoCalls"/>. <paramref name="generate"/> gets the prompt, the call kind and the round (0 for the
     /// initial call) and returns the reply text.
     /// </summary>
     public static SelfRefineResult Run(
@@ -53,6 +56,23 @@ public static class SelfRefineProcess
         var stopped = false;
         for (var round = 1; round <= options.MaxAttempts; round++)
         {
+            if (options.Form == SelfRefineForm.OneCall)
+            {
+                var reply = SelfRefineReply.Parse(generate(SelfRefinePrompt.BuildCombined(question, history, current), SelfRefineCall.FeedbackAndRewrite, round));
+                calls++;
+                if (SelfRefineRules.ShouldStop(reply.Feedback))
+                {
+                    stopped = true;
+                    break;
+                }
+
+                // A reply without a rewrite leaves the solution as it was; the round still cost its call.
+                var next = reply.Rewrite ?? current;
+                history.Add(new SelfRefineTurn(current, reply.Feedback, next));
+                current = next;
+                continue;
+            }
+
             var feedback = ReviewParser.Parse(
                 generate(SelfRefinePrompt.BuildFeedback(question, history, current), SelfRefineCall.Feedback, round)).Feedback;
             calls++;

@@ -6,17 +6,31 @@ using Microsoft.Extensions.AI;
 namespace Agents.Core.SelfRefine;
 
 /// <summary>
-/// Builds the Self-Refine feedback and refine prompts (ALGORITHMS §4.5) for natural-language CoT with a boxed answer. The
+/// Builds the Self-Refine prompts (docs/algorithms.md) for natural-language CoT with a boxed answer. The
 /// history of earlier rounds is replayed as user/assistant exchanges before the current solution, so each round sees every
 /// (solution, feedback, rewrite) before it.
 /// </summary>
 /// <remarks>
-/// The official GSM task asks for feedback and rewrite in one call; we split them into a feedback call and a refine call
-/// (as in Self-Refine's other tasks) so the stop rule is tested before any rewrite is generated. The blocks reuse the
-/// <see cref="PromptMarkers"/> headings so the simulated model answers them as reviewer and refiner prompts.
+/// The official GSM task asks for feedback and rewrite in one call (<see cref="BuildCombined"/>, the default form); the
+/// two-call form splits them into a feedback call and a refine call (as in Self-Refine's other tasks). The blocks reuse
+/// the <see cref="PromptMarkers"/> headings so the simulated model answers them as reviewer and refiner prompts.
 /// </remarks>
 public static class SelfRefinePrompt
 {
+    /// <summary>
+    /// The one-call round on <paramref name="currentSolution"/>: earlier rounds as few-shot exchanges (solution → feedback
+    /// and rewrite), then the current solution; the reply is the feedback, then the rewrite under the revised-solution
+    /// heading (<see cref="SelfRefineReply.Parse"/>).
+    /// </summary>
+    public static IList<ChatMessage> BuildCombined(string question, IReadOnlyList<SelfRefineTurn> history, string currentSolution)
+    {
+        ArgumentNullException.ThrowIfNull(currentSolution);
+        var messages = Preamble(PromptTemplates.Current.Render("self-refine.system"), question, history);
+        messages.Add(new ChatMessage(ChatRole.User, PromptMarkers.FeedbackThenRewrite + "\n\n" + Block(question, currentSolution)));
+        messages.Add(new ChatMessage(ChatRole.Assistant, ReviewerPrompt.FeedbackHeading));
+        return messages;
+    }
+
     /// <summary>The prompt of the feedback call on <paramref name="currentSolution"/> after the rounds in <paramref name="history"/>.</summary>
     public static IList<ChatMessage> BuildFeedback(string question, IReadOnlyList<SelfRefineTurn> history, string currentSolution)
     {

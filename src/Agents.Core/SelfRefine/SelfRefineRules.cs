@@ -2,13 +2,13 @@ using Agents.Core.Voting;
 
 namespace Agents.Core.SelfRefine;
 
-/// <summary>Self-Refine's stopping and aggregation rules (ALGORITHMS §4.5).</summary>
+/// <summary>Self-Refine's stopping and aggregation rules (docs/algorithms.md §4.5).</summary>
 public static class SelfRefineRules
 {
     /// <summary>The phrase that ends the loop.</summary>
     public const string StopPhrase = "it is correct";
 
-    /// <summary>True when the feedback contains "it is correct" (case-insensitive), as in <c>src/gsm/run.py</c>.</summary>
+    /// <summary>True when the feedback contains "it is correct" (case-insensitive), as in the official loop (docs/algorithms.md §4.5).</summary>
     public static bool ShouldStop(string? feedback) =>
         feedback is not null && feedback.Contains(StopPhrase, StringComparison.OrdinalIgnoreCase);
 

@@ -249,9 +249,9 @@ public sealed partial class SimulatedModel
         return judged;
     }
 
-    [GeneratedRegex(@"^### CoT (?<n>[0-9]{1,6}):", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^### CoT (?<n>[0-9]{1,6}):", RegexOptions.Multiline, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex CotHeadingLine();
 
-    [GeneratedRegex(@"Step (?<k>[0-9]{1,4}) (?:is incorrect|is missing|computes correctly, but)")]
+    [GeneratedRegex(@"Step (?<k>[0-9]{1,4}) (?:is incorrect|is missing|computes correctly, but)", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex FlaggedStepText();
 }

@@ -266,6 +266,6 @@ public sealed partial class SimulatedModel
 
     private static string StripLabel(string step) => StepLabelPrefix().Replace(step.Trim(), string.Empty);
 
-    [GeneratedRegex(@"^Step[ \t]+[0-9]+[ \t]*:[ \t]*")]
+    [GeneratedRegex(@"^Step[ \t]+[0-9]+[ \t]*:[ \t]*", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex StepLabelPrefix();
 }

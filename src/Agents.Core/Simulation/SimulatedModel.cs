@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Agents.Core.Answers;
 using Agents.Core.Prompts;
+using Agents.Core.Refining;
+using Agents.Core.SelfRefine;
 using Agents.Core.Solving;
 using Microsoft.Extensions.AI;
 
@@ -50,6 +52,11 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
             var question = ReadQuestion(all, solutionAt);
             var solution = ReadSection(all, solutionAt + PromptMarkers.CurrentSolution.Length);
             var feedbackAt = all.IndexOf(PromptMarkers.TeacherFeedback, solutionAt, StringComparison.Ordinal);
+            if (feedbackAt < 0 && messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text.Contains(PromptMarkers.FeedbackThenRewrite, StringComparison.Ordinal) == true)
+            {
+                return FeedbackAndRewrite(question, solution, temperature, seed);
+            }
+
             return feedbackAt >= 0
                 ? Refine(question, solution, temperature, seed, ReadSection(all, feedbackAt + PromptMarkers.TeacherFeedback.Length))
                 : ReadSteps(solution).Scores.Any(s => s is not null)
@@ -70,6 +77,21 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
 
         var solverQuestion = SolverPrompt.TryReadQuestion(user);
         return solverQuestion is null ? PromptMarkers.CannotSolve : Solve(solverQuestion, temperature, seed);
+    }
+
+    /// <summary>
+    /// Self-Refine's one-call round: the same feedback <see cref="SelfReview"/> writes, then, unless it says the solution
+    /// is correct, the revised-solution heading and the rewrite <see cref="Refine"/> writes from that feedback.
+    /// </summary>
+    public string FeedbackAndRewrite(string question, string solution, double temperature, long seed)
+    {
+        var feedback = SelfReview(question, solution, temperature, seed);
+        if (feedback == PromptMarkers.CannotSolve || SelfRefineRules.ShouldStop(feedback))
+        {
+            return feedback;
+        }
+
+        return $"{feedback.TrimEnd()}\n\n{RefinerPrompt.RevisedSolutionHeading}\n{Refine(question, solution, temperature, seed, feedback)}";
     }
 
     /// <summary>Writes a solver chain "Step 1: …\nStep n: …\nThe answer is \boxed{N}." with slips; cannot-solve text for unknown questions.</summary>
@@ -270,7 +292,7 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
         || feedback.Contains("has no steps", StringComparison.Ordinal) || feedback.Contains("should be removed", StringComparison.Ordinal)
         || feedback.Contains("final count it states is wrong", StringComparison.Ordinal);
 
-    [GeneratedRegex(@"Step (?<n>\d+) is incorrect")]
+    [GeneratedRegex(@"Step (?<n>\d+) is incorrect", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex ClaimedStep();
 
     /// <summary>
@@ -453,9 +475,9 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
         return (end.Success ? text[start..end.Index] : text[start..]).Trim();
     }
 
-    [GeneratedRegex(@"^###[ \t]", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^###[ \t]", RegexOptions.Multiline, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex NextHeading();
 
-    [GeneratedRegex(@"[ \t]*\(Score:[ \t]*(?<n>[0-9]+)(?:\.[0-9]+)?[ \t]*/[ \t]*10\)")]
+    [GeneratedRegex(@"[ \t]*\(Score:[ \t]*(?<n>[0-9]+)(?:\.[0-9]+)?[ \t]*/[ \t]*10\)", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex ScoreAnnotation();
 }

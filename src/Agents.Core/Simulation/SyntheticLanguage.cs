@@ -191,23 +191,23 @@ public static partial class SyntheticLanguage
         return -1;
     }
 
-    [GeneratedRegex(@"(?<=[.?])\s+")]
+    [GeneratedRegex(@"(?<=[.?])\s+", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex SentenceBreak();
 
-    [GeneratedRegex(@"^(?<name>[A-Z][a-z]+) has (?<n>[0-9]+) (?<items>[a-z]+)\.$")]
+    [GeneratedRegex(@"^(?<name>[A-Z][a-z]+) has (?<n>[0-9]+) (?<items>[a-z]+)\.$", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex StartPattern();
 
-    [GeneratedRegex(@"^How many (?<items>[a-z]+) does (?<name>[A-Z][a-z]+) have now\?$")]
+    [GeneratedRegex(@"^How many (?<items>[a-z]+) does (?<name>[A-Z][a-z]+) have now\?$", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex AskPattern();
 
     [GeneratedRegex(
         @"^Then (?<name>[A-Z][a-z]+) (?:(?<gain>gets|buys|finds) (?<k>[0-9]+) more (?<items>[a-z]+)" +
         @"|(?<loss>gives away|loses|sells) (?<k>[0-9]+) (?<items>[a-z]+)" +
         @"|(?<mul>swaps) each one for a box that holds (?<k>[0-9]+) (?<items>[a-z]+)" +
-        @"|(?<div>shares) the (?<items>[a-z]+) equally among (?<k>[0-9]+) friends and keeps one share)\.$")]
+        @"|(?<div>shares) the (?<items>[a-z]+) equally among (?<k>[0-9]+) friends and keeps one share)\.$", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex OperationPattern();
 
-    [GeneratedRegex(@"(?<a>[-−]?[0-9]+(?:\.[0-9]+)?)\s*(?<op>[-+*/×÷−])\s*(?<b>[0-9]+)\s*=\s*(?<c>[-−]?[0-9]+(?:\.[0-9]+)?)(?!\.?[0-9])")]
+    [GeneratedRegex(@"(?<a>[-−]?[0-9]+(?:\.[0-9]+)?)\s*(?<op>[-+*/×÷−])\s*(?<b>[0-9]+)\s*=\s*(?<c>[-−]?[0-9]+(?:\.[0-9]+)?)(?!\.?[0-9])", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex EquationPattern();
 }
 

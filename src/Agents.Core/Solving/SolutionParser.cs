@@ -37,6 +37,6 @@ public static partial class SolutionParser
         return new Solution(text, steps.ToImmutable(), AnswerExtractor.Extract(text));
     }
 
-    [GeneratedRegex(@"^[ \t]*Step[ \t]+\d+[ \t]*:[ \t]*", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^[ \t]*Step[ \t]+\d+[ \t]*:[ \t]*", RegexOptions.Multiline, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex StepLabel();
 }

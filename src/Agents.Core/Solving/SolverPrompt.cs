@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 
 namespace Agents.Core.Solving;
 
-/// <summary>Builds the zero-shot solver prompt (ALGORITHMS §1.5), template <c>solver.user</c>: the question, then the boxed-answer instruction.</summary>
+/// <summary>Builds the zero-shot solver prompt (docs/algorithms.md §1.5), template <c>solver.user</c>: the question, then the boxed-answer instruction.</summary>
 public static class SolverPrompt
 {
     /// <summary>The chat messages sent to the model for one solver call.</summary>

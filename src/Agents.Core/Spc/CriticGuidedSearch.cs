@@ -7,14 +7,14 @@ namespace Agents.Core.Spc;
 /// <summary>What the search does when a step's resample budget (or the total budget) is spent and the critic still rejects it.</summary>
 public enum ExhaustedAction
 {
-    /// <summary>Accept the last proposal and go on (ALGORITHMS §3.7: "else accept it and continue"; default).</summary>
+    /// <summary>Accept the last proposal and go on (docs/algorithms.md §3.7: "else accept it and continue"; default).</summary>
     AcceptLast,
 
     /// <summary>Stop the chain without an answer.</summary>
     GiveUp,
 }
 
-/// <summary>The budgets of critic-guided search (ALGORITHMS §3.7; all unknown in the paper, so options).</summary>
+/// <summary>The budgets of critic-guided search (docs/algorithms.md §3.7; all unknown in the paper, so options).</summary>
 public sealed record SpcSearchOptions
 {
     /// <summary>Configuration section the options bind from.</summary>
@@ -102,7 +102,7 @@ public sealed record SearchResult(string? Answer, ImmutableArray<SearchChain> Ch
 }
 
 /// <summary>
-/// Critic-guided search (ALGORITHMS §3.7) as a pure driver: the solver proposes one step at a time, the critic judges it,
+/// Critic-guided search (docs/algorithms.md §3.7) as a pure driver: the solver proposes one step at a time, the critic judges it,
 /// a rejected step is resampled within the budgets, and k &gt; 1 chains are voted by majority.
 /// </summary>
 public static class CriticGuidedSearch

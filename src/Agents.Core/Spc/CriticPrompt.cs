@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 
 namespace Agents.Core.Spc;
 
-/// <summary>A step critic's verdict on the last step (ALGORITHMS §3.4): correct (+1), incorrect (−1), or invalid output.</summary>
+/// <summary>A step critic's verdict on the last step (docs/algorithms.md §3.4): correct (+1), incorrect (−1), or invalid output.</summary>
 public enum CriticVerdict
 {
     /// <summary>The output had no verdict tag, or the tag held neither "Correct" nor "Incorrect"; counted, never thrown.</summary>
@@ -23,12 +23,12 @@ public enum CriticVerdict
 public sealed record CriticRequest(string Problem, ImmutableArray<string> PreviousSteps, string LastStep);
 
 /// <summary>
-/// Builds the SPC step critic's prompt in the exact interface of ALGORITHMS §3.4 and parses its verdict from the first
+/// Builds the SPC step critic's prompt in the exact interface of docs/algorithms.md §3.4 and parses its verdict from the first
 /// <c>&lt;Answer&gt;…&lt;/Answer&gt;</c>.
 /// </summary>
 public static class CriticPrompt
 {
-    /// <summary>The joiner between previous steps in the partial solution (a blank line; ALGORITHMS §5.5, recorded in game records).</summary>
+    /// <summary>The joiner between previous steps in the partial solution (a blank line; docs/algorithms.md §5.5, recorded in game records).</summary>
     public const string StepJoiner = "\n\n";
 
     /// <summary>

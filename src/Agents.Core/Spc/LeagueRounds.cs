@@ -3,7 +3,7 @@ using Agents.Contracts.SelfPlay;
 namespace Agents.Core.Spc;
 
 /// <summary>
-/// A league round's bookkeeping (ALGORITHMS §3): which games to launch so that W are in flight without passing G valid games,
+/// A league round's bookkeeping (docs/algorithms.md §3): which games to launch so that W are in flight without passing G valid games,
 /// when the round barrier may close, and what recording a game or a failed attempt does to the round's counters.
 /// </summary>
 public static class LeagueRounds

@@ -34,9 +34,9 @@ public static partial class NextStepParser
         return new StepProposal(text, text.Length == 0 || AnswerExtractor.LastBoxed(text) is not null);
     }
 
-    [GeneratedRegex(@"^Step[ \t]+[0-9]+[ \t]*:[ \t]*")]
+    [GeneratedRegex(@"^Step[ \t]+[0-9]+[ \t]*:[ \t]*", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex LeadingLabel();
 
-    [GeneratedRegex(@"(?m)^[ \t]*Step[ \t]+[0-9]+[ \t]*:")]
+    [GeneratedRegex(@"(?m)^[ \t]*Step[ \t]+[0-9]+[ \t]*:", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex LaterLabel();
 }

@@ -3,7 +3,7 @@ namespace Agents.Core.Spc;
 /// <summary>A critic's verdict on the last of the given steps: (problem, previous steps, last step) → verdict.</summary>
 public delegate CriticVerdict StepCritic(string problem, IReadOnlyList<string> previousSteps, string lastStep);
 
-/// <summary>Which steps SPC's step-level variant turns into items (ALGORITHMS §3.8; unknown in the paper).</summary>
+/// <summary>Which steps SPC's step-level variant turns into items (docs/algorithms.md §3.8; unknown in the paper).</summary>
 public enum StepLevelScope
 {
     /// <summary>Steps before the first error (label +1) and the first error (−1); correct solutions give all steps (+1). Default: only labelled steps.</summary>
@@ -22,8 +22,8 @@ public enum StepLevelScope
 /// <param name="InvalidVerdicts">Outputs without a valid verdict (treated as acceptance).</param>
 public sealed record FirstErrorPrediction(string ProblemId, string Subset, int Label, int Predicted, int Calls, int InvalidVerdicts);
 
-/// <summary>The official ProcessBench score of a subset (QwenLM/ProcessBench code/run_eval.py), as fractions in [0, 1].</summary>
-/// <param name="Subset">The subset ("all" for every item).</param>
+/// <summary>The official ProcessBench score of a subset (docs/algorithms.md §3.8), as fractions in [0, 1].</summary>
+/// <param name="Subset">The subset, or "pooled" (every item together) or "all" (the mean over subsets).</param>
 /// <param name="Erroneous">Items with an error.</param>
 /// <param name="Correct">Items without an error.</param>
 /// <param name="ErroneousAccuracy">Share of erroneous items whose first error was predicted exactly.</param>
@@ -39,7 +39,7 @@ public sealed record OfficialScore(string Subset, int Erroneous, int Correct, do
 /// <param name="Label">+1 right, −1 wrong.</param>
 public sealed record StepItem(string ProblemId, string Subset, int StepIndex, int Label);
 
-/// <summary>SPC's step-level score of a subset (ALGORITHMS §3.8), fractions in [0, 1].</summary>
+/// <summary>SPC's step-level score of a subset (docs/algorithms.md §3.8), fractions in [0, 1].</summary>
 /// <param name="Subset">The subset ("average" for the mean over subsets).</param>
 /// <param name="Items">Step items.</param>
 /// <param name="Accuracy">Share of items whose verdict matches the label (invalid verdicts count as wrong).</param>
@@ -83,15 +83,27 @@ public static class ProcessBenchEvaluation
         return new FirstErrorPrediction(problem.Id, SubsetOf(problem), problem.FirstErrorStep ?? -1, predicted, calls, invalid);
     }
 
-    /// <summary>The official scores per subset (in order of first appearance), then "all".</summary>
+    /// <summary>The subset name of the row scored over every item pooled together.</summary>
+    public const string PooledRow = "pooled";
+
+    /// <summary>The subset name of the summary row: the mean of the subsets' scores, as ProcessBench's table reports it.</summary>
+    public const string AllRow = "all";
+
+    /// <summary>
+    /// The official scores per subset (in order of first appearance), then <see cref="PooledRow"/> (accuracies and F1 over
+    /// every item pooled together), then <see cref="AllRow"/>: the arithmetic mean of the subsets' accuracies and F1
+    /// scores (the paper's average column), with item and call totals.
+    /// </summary>
     public static ImmutableArray<OfficialScore> Official(IReadOnlyCollection<FirstErrorPrediction> predictions)
     {
         ArgumentNullException.ThrowIfNull(predictions);
-        return
-        [
-            .. predictions.GroupBy(p => p.Subset).Select(g => OfficialOf(g.Key, [.. g])),
-            OfficialOf("all", [.. predictions]),
-        ];
+        var subsets = predictions.GroupBy(p => p.Subset).Select(g => OfficialOf(g.Key, [.. g])).ToArray();
+        var all = subsets.Length == 0
+            ? new OfficialScore(AllRow, 0, 0, 0, 0, 0, 0)
+            : new OfficialScore(
+                AllRow, subsets.Sum(s => s.Erroneous), subsets.Sum(s => s.Correct), subsets.Average(s => s.ErroneousAccuracy),
+                subsets.Average(s => s.CorrectAccuracy), subsets.Average(s => s.F1), subsets.Sum(s => s.Calls));
+        return [.. subsets, OfficialOf(PooledRow, [.. predictions]), all];
     }
 
     /// <summary>The step items of one problem (problems without a label give none).</summary>

@@ -41,7 +41,7 @@ public sealed record SneakyAttack(AttackParseStatus Status, string? ErrorType, s
 public sealed record SneakyRequest(string Problem, ImmutableArray<string> PreviousSteps, string CorrectStep, ImmutableArray<string> ErrorTypes);
 
 /// <summary>
-/// Builds the SPC sneaky generator's prompt (problem, partial solution, the correct step, the error types; ALGORITHMS §3.3)
+/// Builds the SPC sneaky generator's prompt (problem, partial solution, the correct step, the error types; docs/algorithms.md §3.3)
 /// and parses its output: "Error Type: …", a plan, then "Modified Step: …".
 /// </summary>
 public static partial class SneakyGeneratorPrompt
@@ -126,9 +126,9 @@ public static partial class SneakyGeneratorPrompt
         return new SneakyAttack(status, errorType is "" ? null : errorType, step);
     }
 
-    [GeneratedRegex(@"^[ \t]*\**[ \t]*Error[ \t]+Type(?:[ \t]*[0-9]+)?[ \t]*\**[ \t]*:[ \t]*\**(?<type>[^\r\n*]*)", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^[ \t]*\**[ \t]*Error[ \t]+Type(?:[ \t]*[0-9]+)?[ \t]*\**[ \t]*:[ \t]*\**(?<type>[^\r\n*]*)", RegexOptions.Multiline | RegexOptions.IgnoreCase, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex ErrorTypeLine();
 
-    [GeneratedRegex(@"^[0-9]+\.[ \t]*")]
+    [GeneratedRegex(@"^[0-9]+\.[ \t]*", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex ListNumber();
 }

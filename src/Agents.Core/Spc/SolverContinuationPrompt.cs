@@ -13,7 +13,7 @@ public sealed record ContinuationRequest(string Question, ImmutableArray<string>
 
 /// <summary>
 /// Builds the solver prompts that start from given steps: a full continuation (SPC attack validation: N completions from
-/// the original and from the modified step) and a single next step (critic-guided search, ALGORITHMS §3.7).
+/// the original and from the modified step) and a single next step (critic-guided search, docs/algorithms.md §3.7).
 /// </summary>
 public static class SolverContinuationPrompt
 {

@@ -54,7 +54,7 @@ public sealed record PreferencePair(TrainingSample Chosen, TrainingSample Reject
 /// <param name="Pairs">Preference pairs (<see cref="SpcDataset.PreferencePairs"/>).</param>
 public sealed record RoundDataset(ImmutableArray<TrainingSample> Samples, ImmutableArray<PreferencePair> Pairs);
 
-/// <summary>Assembles, balances and exports a round's training data (ALGORITHMS §3.6: filter → balance → publish).</summary>
+/// <summary>Assembles, balances and exports a round's training data (docs/algorithms.md §3.6: filter → balance → publish).</summary>
 public static class SpcDataset
 {
     /// <summary>The training samples of the records: every turn with a reward, in record and turn order.</summary>
@@ -132,7 +132,7 @@ public static class SpcDataset
     }
 
     /// <summary>
-    /// The dataset a round barrier publishes (ALGORITHMS §3.6: filter → balance → publish): the records' samples balanced per
+    /// The dataset a round barrier publishes (docs/algorithms.md §3.6: filter → balance → publish): the records' samples balanced per
     /// player with the league's options and seed, and the preference pairs of all the round's records.
     /// </summary>
     public static RoundDataset Publish(IReadOnlyCollection<GameRecord> records, SpcOptions? options, long seed)

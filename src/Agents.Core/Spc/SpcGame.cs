@@ -2,7 +2,7 @@ using Agents.Core.Simulation;
 
 namespace Agents.Core.Spc;
 
-/// <summary>The outcome of validating an attack by solver completions (ALGORITHMS §3.3).</summary>
+/// <summary>The outcome of validating an attack by solver completions (docs/algorithms.md §3.3).</summary>
 /// <param name="OriginalSuccessRate">r_orig: share of completions from the original step that reach the gold answer.</param>
 /// <param name="SneakySuccessRate">r_sneaky: the same from the modified step.</param>
 /// <param name="Valid">True when r_orig ≥ MinOriginalSuccessRate and r_orig − r_sneaky ≥ MinSuccessRateDrop.</param>
@@ -15,7 +15,7 @@ public sealed record AttackValidation(double OriginalSuccessRate, double SneakyS
 /// <param name="PairedCritic">The critic's reward on the paired original step (against the truth, not against the generator).</param>
 public sealed record GameRewards(int? Generator, int? Critic, int? PairedCritic);
 
-/// <summary>The pure rules of one SPC adversarial game (ALGORITHMS §3.3): step choice, attack validation, rewards.</summary>
+/// <summary>The pure rules of one SPC adversarial game (docs/algorithms.md §3.3): step choice, attack validation, rewards.</summary>
 public static class SpcGame
 {
     /// <summary>Reasons recorded for invalid attacks.</summary>

@@ -27,7 +27,7 @@ public enum SpcRole
     Solve,
 }
 
-/// <summary>One model request of a game, with its reproducible seed (ALGORITHMS §0).</summary>
+/// <summary>One model request of a game, with its reproducible seed (docs/algorithms.md §0).</summary>
 /// <param name="Role">Which call.</param>
 /// <param name="Index">0-based ordinal among this role's calls (completion n, critic retry n).</param>
 /// <param name="Messages">The prompt.</param>
@@ -67,7 +67,7 @@ public sealed record GameSetup(
     long Seed);
 
 /// <summary>
-/// The reference SPC game (ALGORITHMS §3.3), synchronous and pure apart from the model delegates and the clock: choose a
+/// The reference SPC game (docs/algorithms.md §3.3), synchronous and pure apart from the model delegates and the clock: choose a
 /// step, attack it, validate by N continuations per branch, judge (with retries on invalid output, and the paired
 /// original step), reward, record. Grains run the same phases asynchronously with checkpoints, using the same rules.
 /// </summary>
@@ -239,7 +239,7 @@ public static class SpcGameProcess
         var invalidOutputs = 0;
         for (var attempt = 0; attempt <= options.CriticRetriesOnInvalid; attempt++)
         {
-            // Greedy decoding repeats itself, so a retry samples (ALGORITHMS §3.4: invalid items are re-run).
+            // Greedy decoding repeats itself, so a retry samples (docs/algorithms.md §3.4: invalid items are re-run).
             var temperature = attempt == 0 ? options.CriticTemperature : Math.Max(options.CriticTemperature, 0.7);
             text = (await ledger.CallAsync(role, attempt, prompt, temperature)).Text;
             var verdict = CriticPrompt.Parse(text);

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Agents.Core.Spc;
 
-/// <summary>What the game does with an attack that failed validation (the generator's "reward from solver", ALGORITHMS §3.3 [U]).</summary>
+/// <summary>What the game does with an attack that failed validation (the generator's "reward from solver", docs/algorithms.md §3.3 [U]).</summary>
 public enum FailedAttackRule
 {
     /// <summary>The generator gets a −1 record; the critic does not play (default).</summary>
@@ -12,7 +12,7 @@ public enum FailedAttackRule
     Discard,
 }
 
-/// <summary>How a round's records are balanced per player before publishing (the "balancing game", ALGORITHMS §3.6 [U]).</summary>
+/// <summary>How a round's records are balanced per player before publishing (the "balancing game", docs/algorithms.md §3.6 [U]).</summary>
 public enum BalanceMode
 {
     /// <summary>Keep every record.</summary>
@@ -22,7 +22,7 @@ public enum BalanceMode
     Downsample,
 }
 
-/// <summary>Where a game's correct solution comes from (ALGORITHMS §3.3: "Solver: Solve(problem p) → steps, final answer (correct)").</summary>
+/// <summary>Where a game's correct solution comes from (docs/algorithms.md §3.3: "Solver: Solve(problem p) → steps, final answer (correct)").</summary>
 public enum SolutionSource
 {
     /// <summary>The solver model samples up to SolveAttempts solutions; the first whose answer is equivalent to the gold answer is played (default).</summary>
@@ -33,7 +33,7 @@ public enum SolutionSource
 }
 
 /// <summary>
-/// The SPC game's switches (ALGORITHMS §3.3–3.6): the values the paper leaves open, named and with documented defaults
+/// The SPC game's switches (docs/algorithms.md §3.3–3.6): the values the paper leaves open, named and with documented defaults
 /// (docs/spc.md).
 /// </summary>
 public sealed record SpcOptions
@@ -70,6 +70,11 @@ public sealed record SpcOptions
     /// <summary>Temperature of the critic (greedy, as the released evaluation).</summary>
     [Range(0.0, 2.0)]
     public double CriticTemperature { get; init; }
+
+    /// <summary>Tokens a critic may decode (its analysis then the verdict tag); the same in games, search and evaluation,
+    /// so a long critique is not cut off into an invalid verdict.</summary>
+    [Range(1, 100_000)]
+    public int CriticMaxTokens { get; init; } = 2048;
 
     /// <summary>Extra critic calls (with new seeds, at temperature ≥ 0.7) when its output has no valid verdict (the authors re-run invalid items).</summary>
     [Range(0, 10)]

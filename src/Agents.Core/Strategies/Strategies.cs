@@ -7,28 +7,28 @@ namespace Agents.Core.Strategies;
 /// <summary>The strategy names of the command-line contract and which of them this build can run.</summary>
 public static class StrategyNames
 {
-    /// <summary>Chain-of-thought, greedy, one call (ALGORITHMS §4.1).</summary>
+    /// <summary>Chain-of-thought, greedy, one call (docs/algorithms.md §4.1).</summary>
     public const string Cot = "cot";
 
-    /// <summary>Self-consistency: k samples, majority vote (ALGORITHMS §4.2).</summary>
+    /// <summary>Self-consistency: k samples, majority vote (docs/algorithms.md §4.2).</summary>
     public const string SelfConsistency = "sc";
 
-    /// <summary>Best-of-k by outcome reward (ALGORITHMS §4.3).</summary>
+    /// <summary>Best-of-k by outcome reward (docs/algorithms.md §4.3).</summary>
     public const string BestOfK = "bok";
 
-    /// <summary>Reward-model-weighted vote, no refinement (ALGORITHMS §4.4).</summary>
+    /// <summary>Reward-model-weighted vote, no refinement (docs/algorithms.md §4.4).</summary>
     public const string RewardVote = "rmv";
 
-    /// <summary>Self-Refine: feedback and rewrite rounds (ALGORITHMS §4.5).</summary>
+    /// <summary>Self-Refine: feedback and rewrite rounds (docs/algorithms.md §4.5).</summary>
     public const string SelfRefine = "self-refine";
 
-    /// <summary>MAgICoRe (ALGORITHMS §1).</summary>
+    /// <summary>MAgICoRe (docs/algorithms.md §1).</summary>
     public const string Magicore = "magicore";
 
-    /// <summary>IoRT: meta-thought, reflection, the consistency gate and the Instructor (ALGORITHMS §2).</summary>
+    /// <summary>IoRT: meta-thought, reflection, the consistency gate and the Instructor (docs/algorithms.md §2).</summary>
     public const string Iort = "iort";
 
-    /// <summary>SPC critic-guided search: step-by-step solving with a step critic, resampling rejected steps (ALGORITHMS §3.7).</summary>
+    /// <summary>SPC critic-guided search: step-by-step solving with a step critic, resampling rejected steps (docs/algorithms.md §3.7).</summary>
     public const string SpcSearch = "spc-search";
 
     /// <summary>Every strategy name of the command-line contract; all of them run.</summary>
@@ -54,7 +54,7 @@ public static class StrategyDefaults
     /// <summary>Completion token cap per sample (MAgICoRe: 1000).</summary>
     public const int MaxTokens = 1000;
 
-    /// <summary>MAgICoRe's k and T (ALGORITHMS §1.7).</summary>
+    /// <summary>MAgICoRe's k and T (docs/algorithms.md §1.7).</summary>
     public const int MagicoreK = 40;
 
     /// <summary>MAgICoRe's maximum refinement iterations.</summary>
@@ -63,10 +63,10 @@ public static class StrategyDefaults
     /// <summary>Self-Refine's maximum rounds (max_attempts).</summary>
     public const int SelfRefineRounds = 4;
 
-    /// <summary>IoRT's N, the cap on reflection iterations (ALGORITHMS §2.5).</summary>
+    /// <summary>IoRT's N, the cap on reflection iterations (docs/algorithms.md §2.5).</summary>
     public const int IortRounds = 4;
 
-    /// <summary>IoRT's temperature for every role (ALGORITHMS §2.5).</summary>
+    /// <summary>IoRT's temperature for every role (docs/algorithms.md §2.5).</summary>
     public const double IortTemperature = 0.3;
 
     /// <summary>

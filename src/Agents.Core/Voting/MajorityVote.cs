@@ -1,6 +1,6 @@
 namespace Agents.Core.Voting;
 
-/// <summary>Plain-count majority vote over extracted answers (self-consistency, ALGORITHMS §4.2).</summary>
+/// <summary>Plain-count majority vote over extracted answers (self-consistency, docs/algorithms.md §4.2).</summary>
 public static class MajorityVote
 {
     /// <summary>

@@ -1,6 +1,6 @@
 namespace Agents.Core.Voting;
 
-/// <summary>Reward-weighted vote: MAgICoRe's coarse aggregator (ALGORITHMS §1.4, §4.4).</summary>
+/// <summary>Reward-weighted vote: MAgICoRe's coarse aggregator (docs/algorithms.md §1.4, §4.4).</summary>
 public static class WeightedVote
 {
     /// <summary>

@@ -1,4 +1,5 @@
 using Agents.Core.Jobs;
+using Agents.Inference;
 using Agents.Grains.Runs;
 
 namespace Agents.Grains.Jobs;
@@ -17,6 +18,7 @@ namespace Agents.Grains.Jobs;
 public sealed partial class BatchJobGrain(
     [PersistentState("job", StorageNames.Agents)] IPersistentState<BatchJobState> state,
     [PersistentState("job-rejected", StorageNames.Agents)] IPersistentState<JobRejectedState> rejected,
+    ModelAllowList models,
     ILogger<BatchJobGrain> logger) : Grain, IBatchJobGrain, IRemindable
 {
     /// <summary>Rejected rows whose reasons the job keeps (all are counted).</summary>
@@ -36,6 +38,10 @@ public sealed partial class BatchJobGrain(
 
     public async Task CreateAsync(JobSpec spec)
     {
+        // The grain is the authority on what runs: ranges and sizes, then the models the cluster lists, before anything starts.
+        JobSpecRules.Check(spec);
+        models.CheckModels(spec.Strategy.Model, spec.Strategy.Options.GetValueOrDefault(Runs.Strategies.IortStrategy.InstructorModelOption));
+        models.CheckReward(spec.Strategy.Reward);
         if (state.State.Spec is { } existing)
         {
             if (!JobSpecs.AreSame(existing, spec))

@@ -5,7 +5,8 @@ namespace Agents.Grains.Jobs;
 
 /// <summary>
 /// Runs one phase of one problem on its run grain (key = "{job}/{problem}") with the job's retry rules: a failure uses
-/// up an attempt, a cluster fault (the run's silo is gone and not yet declared dead) does not, for a while.
+/// up an attempt, a cluster fault (the run's silo is gone and not yet declared dead, the store is unreachable) does not,
+/// for a while.
 /// </summary>
 internal static partial class ProblemRunner
 {
@@ -44,8 +45,11 @@ internal static partial class ProblemRunner
         return new PhaseResult(problem.Id, phase, null, FailedRun.For(problem, spec.Strategy.Name, phase, lastError));
     }
 
+    // A silo gone, or the store (Redis) restarting or unreachable: either way the run resumes from its last checkpoint once
+    // the cluster recovers.
     private static bool IsClusterFault(Exception ex) =>
-        ex is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException or ConnectionFailedException;
+        ex is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException or ConnectionFailedException
+        || StoreFaults.IsTransient(ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: run of {ProblemId} unreachable ({Fault}); retrying while the cluster recovers")]
     private static partial void LogClusterFault(ILogger logger, string jobId, string problemId, string fault);

@@ -60,4 +60,15 @@ public sealed class RefinerGrain(
         var text = RefinementParser.Clean(raw);
         return new AgentReply(text, raw, usage, text.Length == 0 ? "Empty" : null);
     }
+
+    public async Task<AgentReply> FeedbackAndRewriteAsync(SelfRefineRequest request, CancellationToken cancellationToken)
+    {
+        var history = request.History.Select(t => new SelfRefineTurn(t.Solution, t.Feedback, t.Rewrite)).ToList();
+        var (raw, usage) = await ModelCalls.CompleteAsync(
+            ModelCalls.Resolve(models, defaultModel, request.Call.Model),
+            SelfRefinePrompt.BuildCombined(request.Question, history, request.CurrentSolution),
+            request.Call, ModelRoles.Refiner, cancellationToken);
+        var reply = SelfRefineReply.Parse(raw);
+        return new AgentReply(reply.Rewrite ?? "", raw, usage, reply.Rewrite is null ? "NoRewrite" : null);
+    }
 }

@@ -19,7 +19,7 @@ public sealed partial class ProblemRunGrain(
 {
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
-        var phases = RunStrategies.For(request.Strategy.Name).Phases(request.Strategy);
+        var phases = RunStrategies.Phases(request.Strategy);
         PhaseResult? last = null;
         for (var phase = 0; phase < phases; phase++)
         {
@@ -41,7 +41,7 @@ public sealed partial class ProblemRunGrain(
             return finished;
         }
 
-        var strategy = RunStrategies.For(request.Strategy.Name);
+        var strategy = RunStrategies.For(ServiceProvider, request.Strategy.Name);
         if (request.Stats is { } stats)
         {
             state.State.PhaseStats[request.Phase] = stats;
@@ -75,6 +75,8 @@ public sealed partial class ProblemRunGrain(
         }
     }
 
+    public Task<RunResult?> GetResultAsync() => Task.FromResult(state.State.Result);
+
     public Task<ImmutableArray<TranscriptEntry>> GetTranscriptAsync() => Task.FromResult(state.State.Transcript.ToImmutableArray());
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -107,28 +109,30 @@ public sealed partial class ProblemRunGrain(
     private static partial void LogFinished(ILogger logger, string problemId, string? answer, bool? correct);
 }
 
-/// <summary>The strategies run grains can drive, by name.</summary>
-internal static class RunStrategies
+/// <summary>The strategies run grains drive, as keyed services named after the strategies.</summary>
+public static class RunStrategies
 {
-    private static readonly Dictionary<string, IRunStrategy> ByName = new(StringComparer.Ordinal)
+    /// <summary>Registers every strategy's loop under its name (<see cref="StrategyNames"/>).</summary>
+    public static IServiceCollection AddRunStrategies(this IServiceCollection services)
     {
-        [StrategyNames.Cot] = new SamplingStrategy(),
-        [StrategyNames.SelfConsistency] = new SamplingStrategy(),
-        [StrategyNames.BestOfK] = new RewardStrategy(weightedVote: false),
-        [StrategyNames.RewardVote] = new RewardStrategy(weightedVote: true),
-        [StrategyNames.SelfRefine] = new SelfRefineStrategy(),
-        [StrategyNames.Magicore] = new MagicoreStrategy(),
-        [StrategyNames.Iort] = new IortStrategy(),
-        [StrategyNames.SpcSearch] = new SpcSearchStrategy(),
-    };
-
-    /// <summary>The strategy for a name; unknown names fail with the list of runnable ones.</summary>
-    public static IRunStrategy For(string name) =>
-        ByName.TryGetValue(name, out var strategy) ? strategy
-        : throw new ArgumentException(StrategyNames.Validate(name) ?? $"strategy '{name}' has no run implementation");
+        services.AddKeyedSingleton<IRunStrategy, SamplingStrategy>(StrategyNames.Cot);
+        services.AddKeyedSingleton<IRunStrategy, SamplingStrategy>(StrategyNames.SelfConsistency);
+        services.AddKeyedSingleton<IRunStrategy>(StrategyNames.BestOfK, new RewardStrategy(weightedVote: false));
+        services.AddKeyedSingleton<IRunStrategy>(StrategyNames.RewardVote, new RewardStrategy(weightedVote: true));
+        services.AddKeyedSingleton<IRunStrategy, SelfRefineStrategy>(StrategyNames.SelfRefine);
+        services.AddKeyedSingleton<IRunStrategy, MagicoreStrategy>(StrategyNames.Magicore);
+        services.AddKeyedSingleton<IRunStrategy, IortStrategy>(StrategyNames.Iort);
+        services.AddKeyedSingleton<IRunStrategy, SpcSearchStrategy>(StrategyNames.SpcSearch);
+        return services;
+    }
 
     /// <summary>Phases of a spec's strategy (1, or T + 1 for MAgICoRe's dataset barriers).</summary>
-    public static int Phases(StrategySpec spec) => For(spec.Name).Phases(spec);
+    public static int Phases(StrategySpec spec) => StrategyCatalog.Phases(spec);
+
+    /// <summary>The loop of a strategy; unknown names fail with the list of runnable ones.</summary>
+    internal static IRunStrategy For(IServiceProvider services, string name) =>
+        services.GetKeyedService<IRunStrategy>(name)
+        ?? throw new ArgumentException(StrategyNames.Validate(name) ?? $"strategy '{name}' has no run implementation");
 }
 
 /// <summary>A run's persisted state: memoized agent calls, per-phase outcomes, the transcript and the result.</summary>

@@ -58,14 +58,26 @@ internal sealed class RunContext(
         return value;
     }
 
+    /// <summary>
+    /// Books usage to the ledger once under <paramref name="key"/> without making a call: a pass the reference code runs
+    /// separately whose result this run reuses (MAgICoRe code mode's second PRM pass over refined chains).
+    /// </summary>
+    public void Book(string key, int round, string role, TokenUsage usage)
+    {
+        if (!state.Steps.ContainsKey(key))
+        {
+            state.Steps[key] = new RunStep { Round = round, Usage = ImmutableDictionary<string, TokenUsage>.Empty.Add(role, usage) };
+        }
+    }
+
     /// <summary>The recorded value of a step, or null when it has not run.</summary>
     public T? Peek<T>(string key)
         where T : class => state.Steps.TryGetValue(key, out var done) ? done.Value as T : null;
 
-    /// <summary>Adds an agent message to the transcript.</summary>
-    public void Record(string from, string to, string kind, int round, string text, TokenUsage? usage = null) =>
+    /// <summary>Adds an agent message to the transcript, with its machine-readable data (Agents.Core's TraceData) if any.</summary>
+    public void Record(string from, string to, string kind, int round, string text, TokenUsage? usage = null, string? data = null) =>
         state.Transcript.Add(new TranscriptEntry(
-            state.Transcript.Count, from, to, kind, text, usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0, time.GetUtcNow(), round));
+            state.Transcript.Count, from, to, kind, text, usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0, time.GetUtcNow(), round, data));
 
     /// <summary>Persists the run's state (finished steps survive a lost silo).</summary>
     public Task CheckpointAsync() => checkpoint();
@@ -115,12 +127,12 @@ internal sealed record StrategyOutcome(
 /// <summary>What one phase produced: the barrier value for the job and, after the last phase, the outcome.</summary>
 internal sealed record PhaseOutcome(double? BarrierValue, StrategyOutcome? Final);
 
-/// <summary>A method's loop over agent grains; the decision rules it applies live in Agents.Core.</summary>
+/// <summary>
+/// A method's loop over agent grains, registered as a keyed service under its strategy name; the decision rules it
+/// applies live in Agents.Core, its options and phase count in <see cref="Core.Strategies.StrategyCatalog"/>.
+/// </summary>
 internal interface IRunStrategy
 {
-    /// <summary>How many phases (dataset barriers + 1) the strategy needs.</summary>
-    int Phases(StrategySpec spec);
-
     /// <summary>Runs phases 0..<paramref name="phase"/> (earlier phases replay from memoized steps).</summary>
     Task<PhaseOutcome> RunAsync(RunContext context, int phase, CancellationToken cancellationToken);
 }

@@ -64,7 +64,7 @@ public sealed class GameGrain(
             _ => (ModelRoles.Solver, spec.SolverModel),
         };
         var request = new SpcTurnRequest(role, model, [.. call.Messages.Select(m => new SpcMessage(m.Role.Value, m.Text))],
-            call.Temperature, MaxTokens, call.Seed);
+            call.Temperature, role == ModelRoles.Critic ? SpcOptions.Default.CriticMaxTokens : MaxTokens, call.Seed);
         var reply = await GrainFactory.GetGrain<ISpcPlayerGrain>(0).PlayTurnAsync(request, cancellationToken);
         state.State.Calls[key] = reply;
         await state.WriteStateAsync(cancellationToken);

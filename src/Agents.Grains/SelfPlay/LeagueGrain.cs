@@ -1,5 +1,6 @@
 using Agents.Contracts.SelfPlay;
 using Agents.Core.Spc;
+using Agents.Inference;
 
 namespace Agents.Grains.SelfPlay;
 
@@ -14,6 +15,7 @@ namespace Agents.Grains.SelfPlay;
 public sealed class LeagueGrain(
     [PersistentState("spc-league", StorageNames.Agents)] IPersistentState<LeagueState> state,
     TimeProvider time,
+    ModelAllowList models,
     ILogger<LeagueGrain> logger) : Grain, ILeagueGrain, IRemindable
 {
     private const string KeepAlive = "spc-pump";
@@ -33,7 +35,9 @@ public sealed class LeagueGrain(
 
     public async Task StartAsync(LeagueSpec spec)
     {
+        // The grain is the authority: ranges and sizes (Core), then the models the cluster lists, before any game starts.
         spec = LeagueSpecs.Canonical(spec);
+        models.CheckModels(spec.GeneratorModel, spec.CriticModel, spec.SolverModel);
         if (state.State.Spec is { } existing && existing != spec)
         {
             throw new InvalidOperationException($"league '{spec.League}' already exists with different settings");
@@ -68,6 +72,12 @@ public sealed class LeagueGrain(
 
     public async Task SetModelsAsync(string generatorModel, string criticModel)
     {
+        if ((Agents.Core.Jobs.JobSpecRules.Spec("generator model", generatorModel) ?? Agents.Core.Jobs.JobSpecRules.Spec("critic model", criticModel)) is { } error)
+        {
+            throw new ArgumentException($"league models refused: {error}");
+        }
+
+        models.CheckModels(generatorModel, criticModel);
         state.State.SetModels(generatorModel, criticModel);
         await SaveAsync();
     }

@@ -7,10 +7,10 @@ namespace Agents.Inference.Embeddings;
 public sealed class SimilarityRegistry(IEmbeddingGenerator<string, Embedding<float>> embeddings)
 {
     /// <summary>Cosine similarity of MiniLM sentence embeddings (the default).</summary>
-    public const string MiniLm = "minilm";
+    public const string MiniLm = IortRunOptions.MiniLm;
 
     /// <summary>Token Jaccard similarity (no model).</summary>
-    public const string Lexical = "lexical";
+    public const string Lexical = IortRunOptions.Lexical;
 
     /// <summary>Every name <see cref="Get"/> accepts.</summary>
     public static readonly IReadOnlyList<string> Names = [MiniLm, Lexical];

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Agents.Core.Problems;
 using Agents.Inference.Sampling;
 using Agents.Inference.Simulation;
 
@@ -14,6 +15,9 @@ public sealed class ReplayChatClient : MultiChoiceChatClientBase
     private readonly Dictionary<(string Request, string Sample), ReplayRecord> _records = [];
     private readonly ChatClientMetadata _metadata;
 
+    /// <summary>The longest record line read (characters): a file without newlines fails at this length, not when memory runs out.</summary>
+    public const int MaxLineLength = 16_000_000;
+
     /// <summary>Loads a record file; throws <see cref="FileNotFoundException"/> or <see cref="InvalidDataException"/> naming the file and line.</summary>
     public ReplayChatClient(string path)
     {
@@ -24,10 +28,14 @@ public sealed class ReplayChatClient : MultiChoiceChatClientBase
             throw new FileNotFoundException($"replay: record file '{Path}' does not exist.", Path);
         }
 
-        var line = 0;
-        foreach (var text in File.ReadLines(Path))
+        foreach (var bounded in BoundedLines.ReadFile(Path, MaxLineLength))
         {
-            line++;
+            var line = bounded.Number;
+            if (bounded.Text is not { } text)
+            {
+                throw new InvalidDataException($"replay: {Path}: {BoundedLines.TooLongMessage(bounded, MaxLineLength)}; not a record file.");
+            }
+
             if (string.IsNullOrWhiteSpace(text))
             {
                 continue;

@@ -12,7 +12,7 @@ namespace Agents.Inference.Rewards;
 /// Reward models served over vLLM's pooling API (<c>vllm serve … --task reward</c>), with retries through
 /// <see cref="ModelRetryPipeline"/>. The shapes it targets (field names as in vLLM's <c>PoolingRequest</c>/<c>PoolingResponse</c>):
 /// <para>PRM: <c>POST {URL}/{PoolingPath}</c> with <c>{"model": MODEL, "input": "QUESTION STEP1 ки\nSTEP2 ки…"}</c> (the input of
-/// ALGORITHMS §1.6; "model" omitted when the spec names none). The answer's <c>data[0].data</c> must hold exactly one entry per
+/// docs/algorithms.md §1.6; "model" omitted when the spec names none). The answer's <c>data[0].data</c> must hold exactly one entry per
 /// step: either P("+") as a number, or a vector from the STEP pooler (<c>--override-pooler-config '{"pooling_type":"STEP",
 /// "step_tag_id":12902,"returned_token_ids":[648,387]}'</c>) whose element <see cref="HttpRewardOptions.PlusIndex"/> is P("+").</para>
 /// <para>ORM: <c>POST {OrmEndpoint ?? URL}/{PoolingPath}</c> with <c>{"model": ORM, "messages": [{"role":"user","content":QUESTION},

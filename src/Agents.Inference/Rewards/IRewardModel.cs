@@ -17,7 +17,7 @@ public enum RewardParts
     Both = Outcome | Process,
 }
 
-/// <summary>One chain to score (ALGORITHMS §1.4).</summary>
+/// <summary>One chain to score (docs/algorithms.md §1.4).</summary>
 /// <param name="Question">The problem statement.</param>
 /// <param name="Chain">The chain as stored (for the solver: "Step 1:" + completion).</param>
 /// <param name="Steps">The chain cut into steps (see <see cref="StepSegmentation"/>); the PRM returns one score per step.</param>
@@ -69,7 +69,7 @@ public sealed record RewardScores(double Outcome, ImmutableArray<double> StepSco
         ScoredChain.Create(text, answer, Outcome, StepScores.IsDefault ? [] : StepScores, round, index);
 }
 
-/// <summary>The chain-score formulas of ALGORITHMS §1.4.</summary>
+/// <summary>The chain-score formulas of docs/algorithms.md §1.4.</summary>
 public static class ChainScore
 {
     /// <summary><c>s</c>: the product of the step scores, or 0 for an answerless chain (PRM not run) or no steps.</summary>
@@ -98,7 +98,7 @@ public static class ChainScore
     public static double Sigmoid(double raw) => 1.0 / (1.0 + Math.Exp(-raw));
 }
 
-/// <summary>An outcome and process reward model behind one interface (ALGORITHMS §1.4).</summary>
+/// <summary>An outcome and process reward model behind one interface (docs/algorithms.md §1.4).</summary>
 public interface IRewardModel
 {
     /// <summary>How many requests <see cref="ScoreManyAsync"/> scores at once by default.</summary>

@@ -92,9 +92,9 @@ public static partial class JudgePrompt
     private const string ScorePattern =
         @"[ \t]*(?:[^\d\n]*?\bscore\b[ \t]*(?:is|of|=|:)?[ \t]*)?(?<num>(?>\d+(?:\.\d+)?|\.\d+))(?:[ \t]*/[ \t]*(?<den>10|100|1)\b|(?<pct>%))?(?![ \t]*[-+*×x=/][ \t]*\d)";
 
-    [GeneratedRegex(@"^[\W_]*step[ \t]*(?<n>\d+)[ \t]*\**[ \t]*[:=\-–—][\*]*" + ScorePattern, RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^[\W_]*step[ \t]*(?<n>\d+)[ \t]*\**[ \t]*[:=\-–—][\*]*" + ScorePattern, RegexOptions.IgnoreCase, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex StepLine();
 
-    [GeneratedRegex(@"^[\W_]*(?:overall|final|outcome|answer)(?:[ \t]+(?:score|answer))?[ \t]*\**[ \t]*[:=\-–—][\*]*" + ScorePattern, RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^[\W_]*(?:overall|final|outcome|answer)(?:[ \t]+(?:score|answer))?[ \t]*\**[ \t]*[:=\-–—][\*]*" + ScorePattern, RegexOptions.IgnoreCase, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex OverallLine();
 }

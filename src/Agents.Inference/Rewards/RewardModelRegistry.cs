@@ -25,14 +25,19 @@ public sealed class RewardModelRegistry(
 {
     private readonly ConcurrentDictionary<string, Lazy<IRewardModel>> _models = new(StringComparer.Ordinal);
     private volatile bool _disposed;
+    private ModelAllowList? _allowList;
+
+    private ModelAllowList AllowList => _allowList ??=
+        services.GetService<ModelAllowList>() ?? new ModelAllowList(services.GetService<IOptions<ModelOptions>>()?.Value ?? new ModelOptions(), rewards.Value);
 
     /// <inheritdoc/>
     public IRewardModel Default => Resolve(rewards.Value.Default);
 
     /// <inheritdoc/>
+    /// <remarks>The spec is checked against the silo's <see cref="ModelAllowList"/> first; a name stands for the spec it lists.</remarks>
     public IRewardModel Resolve(string spec)
     {
-        var parsed = RewardSpec.Parse(spec);
+        var parsed = AllowList.ResolveReward(spec);
         ObjectDisposedException.ThrowIf(_disposed, this);
         return _models.GetOrAdd(parsed.Text, _ => new Lazy<IRewardModel>(() => Create(parsed), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
     }

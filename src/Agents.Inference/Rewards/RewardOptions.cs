@@ -12,6 +12,9 @@ public sealed class RewardOptions
     [Required]
     public string Default { get; set; } = "sim";
 
+    /// <summary>Reward backends clients may name (<c>Agents:Rewards:Named:NAME = SPEC</c>); see <see cref="ModelAllowList"/>.</summary>
+    public Dictionary<string, string> Named { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>How many chains <see cref="IRewardModel.ScoreManyAsync"/> scores at once.</summary>
     [Range(1, 1024)]
     public int MaxParallelism { get; set; } = IRewardModel.DefaultParallelism;

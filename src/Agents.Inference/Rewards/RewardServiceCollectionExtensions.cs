@@ -20,6 +20,7 @@ public static class RewardServiceCollectionExtensions
             .Bind(configuration.GetSection(RewardOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(o => RewardSpec.TryParse(o.Default, out _), $"{RewardOptions.SectionName}:Default is not a valid reward spec; accepted forms: {RewardSpec.AcceptedForms}")
+            .Validate(o => o.Named.Values.All(spec => RewardSpec.TryParse(spec, out _)), $"{RewardOptions.SectionName}:Named: a reward spec is invalid; accepted forms: {RewardSpec.AcceptedForms}")
             .ValidateOnStart();
         services.AddOptions<ModelRetryOptions>()
             .Bind(configuration.GetSection(ModelRetryOptions.SectionName))

@@ -204,6 +204,14 @@ public sealed partial class SimServer : IAsyncDisposable
         }
 
         _stats.CountCompleted(result.Texts.Count, result.PromptTokens, result.CompletionTokens);
+        var id = "chatcmpl-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        if (request.Stream)
+        {
+            await StreamAsync(context.Response, id, created, request, result, context.RequestAborted).ConfigureAwait(false);
+            return Results.Empty;
+        }
+
         var choices = new JsonArray();
         for (var i = 0; i < result.Texts.Count; i++)
         {
@@ -218,9 +226,9 @@ public sealed partial class SimServer : IAsyncDisposable
 
         return Json(new JsonObject
         {
-            ["id"] = "chatcmpl-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
+            ["id"] = id,
             ["object"] = "chat.completion",
-            ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["created"] = created,
             ["model"] = request.Model,
             ["choices"] = choices,
             ["usage"] = new JsonObject
@@ -230,6 +238,31 @@ public sealed partial class SimServer : IAsyncDisposable
                 ["total_tokens"] = result.PromptTokens + result.CompletionTokens,
             },
         });
+    }
+
+    // The generated texts as OpenAI streams them: a role chunk, the text in word-sized pieces, a finish chunk per
+    // choice, the usage chunk when asked for, then [DONE]. The simulated model answers whole, so the pieces follow it.
+    private static async Task StreamAsync(HttpResponse response, string id, long created, ChatRequest request, MultiChoice result, CancellationToken cancellationToken)
+    {
+        using var stream = new OpenAIStream(response);
+        stream.Start();
+        for (var i = 0; i < result.Texts.Count; i++)
+        {
+            await stream.DataAsync(OpenAIStream.Chunk(id, created, request.Model, i, new JsonObject { ["role"] = "assistant", ["content"] = "" }, null, request.IncludeUsage), cancellationToken).ConfigureAwait(false);
+            foreach (var piece in OpenAIStream.Pieces(result.Texts[i]))
+            {
+                await stream.DataAsync(OpenAIStream.Chunk(id, created, request.Model, i, new JsonObject { ["content"] = piece }, null, request.IncludeUsage), cancellationToken).ConfigureAwait(false);
+            }
+
+            await stream.DataAsync(OpenAIStream.Chunk(id, created, request.Model, i, [], "stop", request.IncludeUsage), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (request.IncludeUsage)
+        {
+            await stream.DataAsync(OpenAIStream.UsageChunk(id, created, request.Model, result.PromptTokens, result.CompletionTokens), cancellationToken).ConfigureAwait(false);
+        }
+
+        await stream.DoneAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<MultiChoice> GenerateAsync(ChatRequest request, CancellationToken cancellationToken)
@@ -302,7 +335,8 @@ public sealed partial class SimServer : IAsyncDisposable
     private sealed record MultiChoice(IReadOnlyList<string> Texts, long PromptTokens, long CompletionTokens);
 
     private sealed record ChatRequest(
-        string Model, IReadOnlyList<ChatMessage> Messages, int N, long? Seed, double? Temperature, double? TopP, int? MaxTokens)
+        string Model, IReadOnlyList<ChatMessage> Messages, int N, long? Seed, double? Temperature, double? TopP, int? MaxTokens,
+        bool Stream, bool IncludeUsage)
     {
         public static ChatRequest Parse(JsonElement root, SimServerOptions options)
         {
@@ -311,11 +345,9 @@ public sealed partial class SimServer : IAsyncDisposable
                 throw new FormatException("the body must be a JSON object");
             }
 
-            if (root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True)
-            {
-                throw new FormatException("streaming not supported");
-            }
-
+            var stream = root.TryGetProperty("stream", out var streamElement) && streamElement.ValueKind == JsonValueKind.True;
+            var includeUsage = root.TryGetProperty("stream_options", out var streamOptions) && streamOptions.ValueKind == JsonValueKind.Object
+                && streamOptions.TryGetProperty("include_usage", out var usageElement) && usageElement.ValueKind == JsonValueKind.True;
             var model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String && m.GetString() is { Length: > 0 } name
                 ? name
                 : options.ModelName;
@@ -341,7 +373,7 @@ public sealed partial class SimServer : IAsyncDisposable
                 throw new FormatException("'max_tokens' must be positive");
             }
 
-            return new ChatRequest(model, messages, n, seed, OptionalDouble(root, "temperature"), OptionalDouble(root, "top_p"), maxTokens);
+            return new ChatRequest(model, messages, n, seed, OptionalDouble(root, "temperature"), OptionalDouble(root, "top_p"), maxTokens, stream, includeUsage);
         }
 
         private static ChatMessage ParseMessage(JsonElement element)

@@ -62,11 +62,14 @@ public sealed class CriticEvalTests(ITestOutputHelper log) : IDisposable
         Assert.InRange(all.ErroneousAccuracy, 0.3, 1.0);
         Assert.InRange(all.CorrectAccuracy, 0.3, 1.0);
         Assert.InRange(all.F1, 0.3, 1.0);
-        Assert.Equal(3, report.Official.Length);
+        Assert.Equal(["synth-short", "synth-long", "pooled", "all"], report.Official.Select(s => s.Subset));
+        Assert.Equal(report.Official[..2].Average(s => s.F1), all.F1, 12);
         Assert.Equal(["synth-short", "synth-long", "average"], report.StepLevel.Select(s => s.Subset));
         Assert.All(report.StepLevel, s => Assert.InRange(s.Accuracy, 0.5, 1.0));
         var text = _out.ToString();
         Assert.Contains("F1", text, StringComparison.Ordinal);
+        Assert.Contains("all (mean of subset scores)", text, StringComparison.Ordinal);
+        Assert.Contains("pooled (every item together)", text, StringComparison.Ordinal);
         Assert.Contains("step-level", text, StringComparison.Ordinal);
         Assert.Contains(report.Calls.ToString(CultureInfo.InvariantCulture) + " critic calls", text, StringComparison.Ordinal);
     }

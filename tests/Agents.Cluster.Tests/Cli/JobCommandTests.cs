@@ -125,7 +125,7 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(ExitCodes.Interrupted, exit);
         Assert.Contains(BatchRunner.DetachMessage("job-sigint", cluster), stderr, StringComparison.Ordinal);
         var detached = OutputFile.ReadAndRepair(results).Count;
-        using (var summary = JsonDocument.Parse(await File.ReadAllTextAsync(BatchRunner.SidePath(results, ".summary.json"))))
+        using (var summary = JsonDocument.Parse(await File.ReadAllTextAsync(ResumableOutput.SidePath(results, ".summary.json"))))
         {
             // The interrupted run's summary counts the rows it appended.
             Assert.Equal(detached, summary.RootElement.GetProperty("new_runs").GetInt32());
@@ -187,7 +187,7 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
         var redis = await RedisServer.StartAsync();
         var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 1500 });
         var server = await SimServer.StartAsync(new SimServerOptions { Port = FreePort.Next() }, SimulatedBackend.Create(latency: latency));
-        var silo = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" });
+        var silo = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" }, [SiloProcess.ListModel(server.ModelSpec)]);
         return new SlowCluster(redis, latency, server, silo);
     }
 

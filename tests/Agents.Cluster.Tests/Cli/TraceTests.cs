@@ -13,7 +13,7 @@ public sealed class MagicoreRunFixture : IAsyncLifetime
 
     public string Output => Path.Combine(_dir.FullName, "r.jsonl");
 
-    public string Transcripts => BatchRunner.SidePath(Output, ".transcripts.jsonl");
+    public string Transcripts => ResumableOutput.SidePath(Output, ".transcripts.jsonl");
 
     internal List<OutputRow> Rows { get; private set; } = [];
 
@@ -97,6 +97,27 @@ public sealed class TraceTests(MagicoreRunFixture run) : IClassFixture<MagicoreR
         Assert.Equal((stored.Job, stored.ProblemId), (printed.Job, printed.ProblemId));
         Assert.Equal(stored.Messages, printed.Messages);
         Assert.Equal(JsonDocument.Parse(line).RootElement.GetProperty("messages").GetArrayLength(), printed.Messages.Count);
+    }
+
+    [Fact]
+    public async Task Trace_Json_MessagesCarryMachineReadableData()
+    {
+        var refined = run.Rows.First(r => r.Rounds > 0);
+
+        var exit = await new TraceRunner(Console, _json, _errors).RunAsync(new TraceSettings(refined.Id, Transcripts: run.Transcripts, Json: true), CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        var messages = JsonDocument.Parse(_json.ToString()).RootElement.GetProperty("messages").EnumerateArray().ToList();
+        var data = messages.Where(m => m.GetProperty("data").ValueKind == JsonValueKind.Object).Select(m => m.GetProperty("data")).ToList();
+        var scores = data.Where(d => d.TryGetProperty("scores", out _)).Select(d => d.GetProperty("scores").GetProperty("chains")).ToList();
+        Assert.Equal(4, scores[0].GetArrayLength());
+        Assert.Equal(1 + refined.Rounds, scores.Count);
+        var classifications = data.Where(d => d.TryGetProperty("classification", out _)).Select(d => d.GetProperty("classification")).ToList();
+        Assert.Equal([1, 2], classifications.Select(c => c.GetProperty("iteration").GetInt32()));
+        Assert.Equal(refined.Rounds, classifications.Count(c => c.GetProperty("hard").GetBoolean()));
+        var decisions = data.Where(d => d.TryGetProperty("decision", out _)).Select(d => d.GetProperty("decision").GetProperty("answer").GetString()).ToList();
+        Assert.Equal(refined.RoundAnswers, decisions);
+        Assert.Equal(refined.Answer, decisions[^1]);
     }
 
     [Fact]

@@ -39,6 +39,36 @@ public sealed class ClassifierTests
     }
 
     [Fact]
+    public void Classify_EmptyMajorityCodeRule_Cond1OverTheAnswerlessChains()
+    {
+        // M is the empty answer (two of five chains have none, the others differ). The code's equivalence says "none ≡ none": Q averages the
+        // z of the two answerless chains (c = 0.1 → z = -1.8), cond1 fails and the spread answers make the problem hard.
+        var pool = new[] { Chains.Of(null, 0.1, 0.9), Chains.Of(null, 0.1, 0.9), Chains.Of("2", 0.1, 0.1), Chains.Of("3", 0.1, 0.1), Chains.Of("4", 0.1, 0.1) };
+        var majority = MagicoreClassifier.PlainMajority(pool);
+
+        var code = MagicoreClassifier.Classify(pool, majority, Stats, MagicoreOptions.Code);
+
+        Assert.Null(majority);
+        Assert.Equal(2, code.Matching);
+        Assert.Equal(-1.8, code.Q, 12);
+        Assert.False(code.Cond1);
+        Assert.True(code.Hard);
+    }
+
+    [Fact]
+    public void Classify_EmptyMajorityPaperRule_NoChainMatchesAndEasy()
+    {
+        var pool = new[] { Chains.Of(null, 0.1, 0.9), Chains.Of(null, 0.1, 0.9), Chains.Of("2", 0.1, 0.1), Chains.Of("3", 0.1, 0.1), Chains.Of("4", 0.1, 0.1) };
+
+        var paper = MagicoreClassifier.Classify(pool, null, Stats, MagicoreOptions.Paper);
+
+        Assert.Equal(0, paper.Matching);
+        Assert.True(double.IsNaN(paper.Q));
+        Assert.True(paper.Cond1);
+        Assert.False(paper.Hard);
+    }
+
+    [Fact]
     public void Confidence_UniformOverThreeKeys_EntropyLn3AndConfidenceExactlyHalf()
     {
         var (h, confidence) = MagicoreClassifier.Confidence([("1", 1), ("2", 1), (null, 1)]);

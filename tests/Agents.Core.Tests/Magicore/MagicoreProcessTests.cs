@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Agents.Contracts.Problems;
 using Agents.Core.Answers;
 using Agents.Core.Magicore;
@@ -65,7 +66,46 @@ public sealed class MagicoreProcessTests
         Assert.Equal(expected.StdDev, run.Statistics.StdDev, 12);
     }
 
-    private sealed class CallCounter
+    [Fact]
+    public void Run_CodeMode_NextIterationWorksOnTheRefinedChainsAndReportsTopK()
+    {
+        // Iteration 1's refinements of C are poor ("11".."14", c = 0.25): the top k keeps three old chains, so the answer
+        // reported after iteration 1 is still "1". Iteration 2 classifies the four refined chains, none equal to M = "1",
+        // so C is easy and reports their vote ("11"); iteration 3 reverts to the iteration-0 chains and refines them.
+        var run = MagicoreProcess.Run(Dataset, MagicoreOptions.Code with { K = K }, new CallCounter(poorFirstRefinement: true).Calls());
+
+        var c = run.Problems[2];
+        Assert.Equal([true, true, false, true], c.Rounds.Select(r => r.Hard));
+        Assert.Equal(["1", "1", "11", "9"], c.Rounds.Select(r => r.Chosen));
+        Assert.Equal("1 2 3 11", string.Join(' ', c.Rounds[1].PoolAnswers));
+        Assert.Equal(0, c.Rounds[2].Classification.Matching);
+        Assert.Equal("11 12 13 14", string.Join(' ', c.Rounds[2].PoolAnswers));
+        Assert.Equal("1", c.Rounds[3].Classification.Majority);
+        Assert.Equal(2, c.RefinedRounds);
+    }
+
+    [Fact]
+    public void Run_PaperMode_TopKCarriedAndStatisticsFromADrawnChainOfEveryPool()
+    {
+        var run = MagicoreProcess.Run(Dataset, MagicoreOptions.Paper with { K = K }, new CallCounter(poorFirstRefinement: true).Calls(), seed: 3);
+
+        var c = run.Problems[2];
+        Assert.Equal([true, true, true, false], c.Rounds.Select(r => r.Hard));
+        Assert.Equal(["1", "1", "9", "9"], c.Rounds.Select(r => r.Chosen));
+
+        // Before iteration 2 every problem is represented by a chain drawn from its current pool, refined (C) or not.
+        ImmutableArray<ScoredChain> carried =
+        [
+            ScoredChain.Create("", "1", 0.2, [0.1], 0, 0), ScoredChain.Create("", "2", 0.2, [0.1], 0, 1),
+            ScoredChain.Create("", "3", 0.2, [0.1], 0, 2), ScoredChain.Create("", "11", 0.15, [0.1], 1, 0),
+        ];
+        var expected = DatasetStatistics.FromScores([1.8, 1.6, MagicorePools.StatisticsChain(carried, "C", 2, 3).Combined]);
+        Assert.Equal(expected.Mean, run.IterationStatistics[1].Mean, 12);
+        Assert.Equal(expected.StdDev, run.IterationStatistics[1].StdDev, 12);
+        Assert.Equal(run.Statistics, run.IterationStatistics[0]);
+    }
+
+    private sealed class CallCounter(bool poorFirstRefinement = false)
     {
         public int Solves { get; private set; }
 
@@ -95,7 +135,9 @@ public sealed class MagicoreProcessTests
             (problem, annotated, feedback, round, j) =>
             {
                 Refines++;
-                return "Step 1: compute again.\nThe answer is \\boxed{9}.";
+                return poorFirstRefinement && round == 1
+                    ? $"Step 1: compute again.\nThe answer is \\boxed{{{11 + j}}}."
+                    : "Step 1: compute again.\nThe answer is \\boxed{9}.";
             });
     }
 }

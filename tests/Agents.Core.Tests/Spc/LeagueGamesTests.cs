@@ -57,9 +57,9 @@ public sealed class LeagueGamesTests
         Assert.Equal(SpcOptionsText.KeyNames.Count, canonical.Options.Length);
         Assert.Contains("games_per_problem=2", canonical.Options);
         Assert.Equal(canonical, LeagueSpecs.Canonical(canonical));
-        Assert.Throws<ArgumentOutOfRangeException>(() => LeagueSpecs.Canonical(Spec with { GamesPerRound = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => LeagueSpecs.Canonical(Spec with { Rounds = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => LeagueSpecs.Canonical(Spec with { Concurrency = 0 }));
+        Assert.Throws<ArgumentException>(() => LeagueSpecs.Canonical(Spec with { GamesPerRound = 0 }));
+        Assert.Throws<ArgumentException>(() => LeagueSpecs.Canonical(Spec with { Rounds = 0 }));
+        Assert.Throws<ArgumentException>(() => LeagueSpecs.Canonical(Spec with { Concurrency = 0 }));
     }
 
     // GameSpec's arrays compare by reference; its content compares here.

@@ -58,13 +58,15 @@ public sealed class ProcessBenchEvaluationTests
         var correct = problems.Length - erroneous;
         var errorAtZero = problems.Count(p => p.FirstErrorStep == 0);
 
-        var alwaysCorrect = ProcessBenchEvaluation.Official([.. problems.Select(p => ProcessBenchEvaluation.PredictFirstError(p, (_, _, _) => CriticVerdict.Correct))])[^1];
-        var wrongAtZero = ProcessBenchEvaluation.Official([.. problems.Select(p => ProcessBenchEvaluation.PredictFirstError(p, (_, _, _) => CriticVerdict.Incorrect))])[^1];
+        // The pooled row: every item together.
+        var alwaysCorrect = ProcessBenchEvaluation.Official([.. problems.Select(p => ProcessBenchEvaluation.PredictFirstError(p, (_, _, _) => CriticVerdict.Correct))])[^2];
+        var wrongAtZero = ProcessBenchEvaluation.Official([.. problems.Select(p => ProcessBenchEvaluation.PredictFirstError(p, (_, _, _) => CriticVerdict.Incorrect))])[^2];
 
         Assert.Equal((0.0, 1.0, 0.0), (alwaysCorrect.ErroneousAccuracy, alwaysCorrect.CorrectAccuracy, alwaysCorrect.F1));
         Assert.Equal(problems.Sum(p => p.Steps.Length), alwaysCorrect.Calls);
         Assert.Equal((erroneous, correct), (alwaysCorrect.Erroneous, alwaysCorrect.Correct));
         Assert.Equal((double)errorAtZero / erroneous, wrongAtZero.ErroneousAccuracy, 12);
+        Assert.Equal("pooled", wrongAtZero.Subset);
         Assert.Equal((0.0, 0.0), (wrongAtZero.CorrectAccuracy, wrongAtZero.F1));
         Assert.Equal(problems.Length, wrongAtZero.Calls);
 
@@ -85,6 +87,28 @@ public sealed class ProcessBenchEvaluationTests
     }
 
     [Fact]
+    public void Official_AllRow_ArithmeticMeanOfSubsetF1NotHarmonicGeometricMinimumOrPooled()
+    {
+        // Subset a: 1 erroneous (found), 9 correct (1 passed) → accuracies 1 and 1/9, F1 0.2. Subset b: 10 + 10 items, 8 right
+        // of each → F1 0.8. Mean 0.5; harmonic 0.32, geometric 0.4, minimum 0.2; pooled: 9/11 and 9/19 → F1 0.6.
+        var predictions = new List<FirstErrorPrediction> { new("a-0", "a", 2, 2, 3, 0) };
+        predictions.AddRange(Enumerable.Range(1, 9).Select(i => new FirstErrorPrediction($"a-{i}", "a", -1, i == 1 ? -1 : 0, 1, 0)));
+        predictions.AddRange(Enumerable.Range(0, 10).Select(i => new FirstErrorPrediction($"b-{i}", "b", 1, i < 8 ? 1 : 0, 2, 0)));
+        predictions.AddRange(Enumerable.Range(10, 10).Select(i => new FirstErrorPrediction($"b-{i}", "b", -1, i < 18 ? -1 : 3, 4, 0)));
+
+        var scores = ProcessBenchEvaluation.Official(predictions);
+
+        Assert.Equal(["a", "b", "pooled", "all"], scores.Select(s => s.Subset));
+        Assert.Equal(0.2, scores[0].F1, 12);
+        Assert.Equal(0.8, scores[1].F1, 12);
+        Assert.Equal(0.6, scores[2].F1, 12);
+        var all = scores[3];
+        Assert.Equal(0.5, all.F1, 12);
+        Assert.Equal(((1 + 0.8) / 2, ((1.0 / 9) + 0.8) / 2), (all.ErroneousAccuracy, all.CorrectAccuracy));
+        Assert.Equal((11, 19, 3 + 9 + 20 + 40), (all.Erroneous, all.Correct, all.Calls));
+    }
+
+    [Fact]
     public void Official_FixtureMixedCritic_HandComputedScores()
     {
         // Predicts step 1 for every item: right only for math-1 among the erroneous, wrong for every correct item.
@@ -96,8 +120,9 @@ public sealed class ProcessBenchEvaluationTests
         var math = scores[1];
         Assert.Equal(("gsm8k", 2, 1, 0.0, 0.0), (gsm8k.Subset, gsm8k.Erroneous, gsm8k.Correct, gsm8k.ErroneousAccuracy, gsm8k.CorrectAccuracy));
         Assert.Equal(("math", 1.0, 0.0, 0.0), (math.Subset, math.ErroneousAccuracy, math.CorrectAccuracy, math.F1));
-        Assert.Equal(1.0 / 3, scores[2].ErroneousAccuracy, 12);
+        Assert.Equal(("pooled", 1.0 / 3), (scores[2].Subset, scores[2].ErroneousAccuracy));
         Assert.Equal(2 + 2 + 2 + 2 + 2, scores[2].Calls);
+        Assert.Equal(("all", 0.5, 0.0), (scores[3].Subset, scores[3].ErroneousAccuracy, scores[3].F1));
     }
 
     [Fact]

@@ -23,6 +23,12 @@ public sealed class SpcOptionsTextTests
     }
 
     [Fact]
+    public void Defaults_CriticDecodesUpTo2048Tokens()
+    {
+        Assert.Equal(2048, SpcOptions.Default.CriticMaxTokens);
+    }
+
+    [Fact]
     public void Canonical_Defaults_EveryKeySortedAndRoundTrips()
     {
         var canonical = SpcOptionsText.Canonical(["max_game_attempts=7"]);

@@ -16,7 +16,9 @@ public sealed class RecordReplayTests : IDisposable
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        // The test is the operator: it records from a server it started and replays its own file.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings)
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Agents:Models:AllowClientSpecs"] = "true" }).Build();
         return new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddModelBackends(configuration).BuildServiceProvider();
     }
 

@@ -87,6 +87,7 @@ public sealed class JudgeRewardModelTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Agents:Models:Retry:MaxRetryAttempts"] = "0",
+            ["Agents:Models:AllowClientSpecs"] = "true", // the test is the operator of its judge server
         }).Build();
         return new ServiceCollection().AddModelBackends(configuration).AddRewardModels(configuration).BuildServiceProvider(validateScopes: true);
     }

@@ -81,7 +81,8 @@ public sealed class RewardSpecTests
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings)
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Agents:Models:AllowClientSpecs"] = "true" }).Build();
         return new ServiceCollection().AddModelBackends(configuration).AddRewardModels(configuration).BuildServiceProvider(validateScopes: true);
     }
 }

@@ -70,7 +70,7 @@ public sealed class TelemetryInstrumentsTests
     [Fact]
     public void Registry_ResolvedClient_DescribesItsModelForTelemetry()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>()).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Agents:Models:AllowClientSpecs"] = "true" }).Build();
         using var services = new ServiceCollection().AddModelBackends(configuration).BuildServiceProvider();
 
         var metadata = services.GetRequiredService<IModelRegistry>().Resolve("openai:http://127.0.0.1:9/v1#served").GetService<ChatClientMetadata>();

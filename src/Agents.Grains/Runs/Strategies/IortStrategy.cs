@@ -3,6 +3,7 @@ using Agents.Contracts.Instructing;
 using Agents.Contracts.Refining;
 using Agents.Core.Answers;
 using Agents.Core.Iort;
+using Agents.Core.Tracing;
 using Agents.Grains.Instructing;
 using Agents.Inference.Embeddings;
 using Agents.Inference.Sampling;
@@ -10,13 +11,13 @@ using Agents.Inference.Sampling;
 namespace Agents.Grains.Runs.Strategies;
 
 /// <summary>
-/// <c>iort</c> (ALGORITHMS §2.3): <see cref="IortProcess.RunAsync"/> over the IoRT agent grains, every call a memoized
+/// <c>iort</c> (docs/algorithms.md §2.3): <see cref="IortProcess.RunAsync"/> over the IoRT agent grains, every call a memoized
 /// step <c>iort/{call}/{iteration}/{index}</c> (a reactivated run replays recorded texts and the driver takes the same
 /// branches), the meta-memory a <see cref="IMetaMemoryGrain"/>. One phase; round = iteration (0 = meta-thought and initial
 /// response). Ledger roles: meta-thinker, generator, reflector, instructor.
 /// </summary>
 /// <remarks>
-/// Options (<see cref="StrategySpec.Options"/>): <c>instructor_model</c> (model spec of the Meta-Thinker and Instructor;
+/// Options (<see cref="StrategySpec.Options"/>, read through <see cref="IortRunOptions.Codec"/>): <c>instructor_model</c> (model spec of the Meta-Thinker and Instructor;
 /// absent = the run's model), <c>meta_memory</c> (memory grain name; absent = the job id), <c>meta_memory_policy</c>
 /// (<c>snapshot</c>, the default: problems only read the memory, order-independent; <c>shared-growing</c>: each valid
 /// meta-thought is appended, so what a problem sees depends on which problems finished before it),
@@ -27,31 +28,22 @@ namespace Agents.Grains.Runs.Strategies;
 /// </remarks>
 internal sealed class IortStrategy : IRunStrategy
 {
-    /// <summary>Option: model spec of the Meta-Thinker and Instructor.</summary>
+    /// <summary>Detail key: model spec of the Meta-Thinker and Instructor.</summary>
     public const string InstructorModelOption = "instructor_model";
 
-    /// <summary>Option: the meta-memory grain's name.</summary>
+    /// <summary>Detail key: the meta-memory grain's name.</summary>
     public const string MemoryOption = "meta_memory";
 
-    /// <summary>Option: snapshot | shared-growing.</summary>
-    public const string PolicyOption = "meta_memory_policy";
-
-    /// <summary>Option: meta-thought retrieval similarity, minilm (default) | lexical.</summary>
-    public const string SimilarityOption = "meta_memory_similarity";
-
     private const int ReasonExcerpt = 160;
-
-    public int Phases(StrategySpec spec) => 1;
 
     public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
     {
         var spec = ctx.Spec;
-        var options = Options(spec);
-        var policy = MetaMemoryPolicies.Parse(spec.Options.GetValueOrDefault(PolicyOption) ?? MetaMemoryPolicies.Name(MetaMemoryPolicy.Snapshot));
-        var memoryName = spec.Options.GetValueOrDefault(MemoryOption) is { Length: > 0 } name ? name : ctx.JobId;
-        var similarity = spec.Options.GetValueOrDefault(SimilarityOption) is { Length: > 0 } s ? s : SimilarityRegistry.MiniLm;
-        var memory = new MetaMemoryGrainAccess(ctx.Grains.GetGrain<IMetaMemoryGrain>(memoryName), policy, similarity);
-        var instructorModel = spec.Options.GetValueOrDefault(InstructorModelOption) is { Length: > 0 } m ? m : spec.Model;
+        var run = IortRunOptions.Codec.Read(spec.Options);
+        var options = run.For(spec.Rounds, spec.Temperature);
+        var memoryName = run.Memory ?? ctx.JobId;
+        var memory = new MetaMemoryGrainAccess(ctx.Grains.GetGrain<IMetaMemoryGrain>(memoryName), run.Policy, run.Similarity);
+        var instructorModel = run.InstructorModel ?? spec.Model;
         var agent = ctx.Grains.GetGrain<IIortAgentGrain>(0);
         var freshInstructions = new Dictionary<int, TokenUsage>();
         var stopRecorded = false;
@@ -86,7 +78,8 @@ internal sealed class IortStrategy : IRunStrategy
                 ctx.Record(IortRoleNames.Instructor, "run", "instruction", iteration.Iteration,
                     $"{IortRoleNames.Instruction(iteration.Instruction)} (answers {(iteration.AnswersAgreed ? "agree" : "differ")}: " +
                     $"'{iteration.AnswerBefore}' vs '{iteration.ReflectiveAnswer}'; keeps CoT {iteration.OutputNumber} = '{iteration.AnswerAfter}'). " +
-                    $"Reason: {iteration.Reason}", usage);
+                    $"Reason: {iteration.Reason}", usage,
+                    TraceData.Instruction(IortRoleNames.Instruction(iteration.Instruction), iteration.AnswersAgreed));
                 stopRecorded = iteration.Instruction == IortInstruction.Stop;
             }
             else if (iteration.Instruction == IortInstruction.CopiedForward && stopRecorded)
@@ -100,47 +93,12 @@ internal sealed class IortStrategy : IRunStrategy
         ctx.Record("run", "run", "decision", result.IterationsRun,
             $"IoRT: {result.IterationsRun} of {options.MaxIterations} iteration(s) run " +
             $"({string.Join(", ", result.Iterations.Select(i => IortRoleNames.Instruction(i.Instruction)))}); " +
-            $"initial '{result.InitialAnswer}', final '{result.FinalAnswer}' (CoT {result.Iterations.LastOrDefault()?.OutputNumber ?? 0})");
+            $"initial '{result.InitialAnswer}', final '{result.FinalAnswer}' (CoT {result.Iterations.LastOrDefault()?.OutputNumber ?? 0})",
+            data: TraceData.Decision(result.FinalAnswer));
         return new PhaseOutcome(null, new StrategyOutcome(
             result.FinalAnswer, result.IterationsRun, [.. result.AnswersByIteration], Details(result, memoryName, instructorModel, spec),
             SampleBatch.MethodParallel));
     }
-
-    /// <summary>IoRT options from a spec: N = rounds (default 4), the spec's temperature, and the switches in its options.</summary>
-    public static IortOptions Options(StrategySpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        var o = spec.Options;
-        var d = IortOptions.Default;
-        return new IortOptions
-        {
-            MaxIterations = spec.Rounds > 0 ? spec.Rounds : d.MaxIterations,
-            Temperature = spec.Temperature,
-            MetaExamples = o.TryGetValue("meta_examples", out var k) ? int.Parse(k, CultureInfo.InvariantCulture) : d.MetaExamples,
-            ConsistencyGate = Flag(o, "consistency_gate", d.ConsistencyGate),
-            RefreshThenReflect = Flag(o, "refresh_then_reflect", d.RefreshThenReflect),
-            MissingAnswersEqual = Flag(o, "missing_answers_equal", d.MissingAnswersEqual),
-            UseMetaThought = Flag(o, "use_meta_thought", d.UseMetaThought),
-            RefreshOnLastIteration = Flag(o, "refresh_on_last_iteration", d.RefreshOnLastIteration),
-            InvalidAgreementFallback = o.GetValueOrDefault("invalid_agreement_fallback") switch
-            {
-                null => d.InvalidAgreementFallback,
-                "stop" => IortInstruction.Stop,
-                "refresh" => IortInstruction.Refresh,
-                var v => throw new ArgumentException($"invalid_agreement_fallback must be stop or refresh, got '{v}'"),
-            },
-            GateEquivalence = o.TryGetValue("gate_equivalence", out var g) ? EquivalenceModes.Parse(g) : d.GateEquivalence,
-        };
-    }
-
-    private static bool Flag(ImmutableDictionary<string, string> options, string name, bool fallback) =>
-        options.GetValueOrDefault(name) switch
-        {
-            null => fallback,
-            "on" or "true" => true,
-            "off" or "false" => false,
-            var v => throw new ArgumentException($"{name} must be on or off, got '{v}'"),
-        };
 
     private static Task<AgentReply> SendAsync(IIortAgentGrain agent, IortCall call, ModelCall settings, CancellationToken ct)
     {

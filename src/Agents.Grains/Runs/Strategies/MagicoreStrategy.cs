@@ -1,16 +1,19 @@
 using System.Globalization;
 using Agents.Contracts.Refining;
+using Agents.Contracts.Scoring;
 using Agents.Core.Answers;
 using Agents.Core.Magicore;
+using Agents.Core.Tracing;
 using Agents.Core.Voting;
 using Agents.Inference;
 
 namespace Agents.Grains.Runs.Strategies;
 
 /// <summary>
-/// <c>magicore</c> (ALGORITHMS §1.3–1.4) for one problem, one phase per dataset barrier: phase 0 draws and scores k
+/// <c>magicore</c> (docs/algorithms.md) for one problem, one phase per dataset barrier: phase 0 draws and scores k
 /// chains; phase t (1..T) classifies the pool with the μ, σ the job computed over every problem, and if hard has all
-/// k chains annotated with their step scores, reviewed, refined and re-scored, keeping the top k of old ∪ new.
+/// k chains annotated with their step scores, reviewed, refined and re-scored; what the next phase works on and what
+/// it reports follow <see cref="MagicorePools"/>.
 /// Earlier phases replay from the run's memoized steps; the rules (classification, pool, vote) are Agents.Core's.
 /// </summary>
 internal sealed class MagicoreStrategy : IRunStrategy
@@ -18,8 +21,7 @@ internal sealed class MagicoreStrategy : IRunStrategy
     /// <summary>Options from a spec: mode preset, then k, T, sampling, vote key and equivalence from the spec.</summary>
     public static MagicoreOptions OptionsFor(StrategySpec spec)
     {
-        var mode = spec.Options.GetValueOrDefault("mode", "paper") == "code" ? MagicoreMode.Code : MagicoreMode.Paper;
-        return MagicoreOptions.For(mode) with
+        return MagicoreOptions.For(MagicoreRunOptions.Codec.Read(spec.Options).Mode) with
         {
             K = spec.K,
             Iterations = spec.Rounds,
@@ -30,8 +32,6 @@ internal sealed class MagicoreStrategy : IRunStrategy
             Equivalence = EquivalenceModes.Parse(spec.Equivalence),
         };
     }
-
-    public int Phases(StrategySpec spec) => spec.Rounds + 1;
 
     public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
     {
@@ -47,45 +47,52 @@ internal sealed class MagicoreStrategy : IRunStrategy
         var refined = 0;
         for (var t = 1; t <= phase; t++)
         {
-            // Code mode classifies every iteration with iteration 0's statistics and majority (§1.10 item 4).
+            // Code mode classifies every iteration with iteration 0's statistics and majority; paper mode recomputes both.
             var stats = ctx.PhaseStats[options.RecomputeStatsEachIteration ? t : 1];
             if (options.RecomputeStatsEachIteration && t > 1)
             {
                 majority = MagicoreClassifier.PlainMajority(classifyPool, options.VoteKey);
             }
 
-            var classification = MagicoreClassifier.Classify(classifyPool, majority, new DatasetStatistics(stats.Mean, stats.StdDev), options.Equivalence);
+            var statistics = new DatasetStatistics(stats.Mean, stats.StdDev);
+            var classification = MagicoreClassifier.Classify(classifyPool, majority, statistics, options);
             details[$"round{t}"] = Describe(classification, stats);
             if (t == phase)
             {
-                ctx.Record("run", "run", "classification", t, $"iteration {t}: {details[$"round{t}"]}");
+                ctx.Record("run", "run", "classification", t, $"iteration {t}: {details[$"round{t}"]}",
+                    data: TraceData.Classification(t, classification, statistics));
             }
 
+            PoolStep step;
             if (classification.Easy)
             {
-                reportPool = classifyPool;
-                classifyPool = options.CarryLatestPool ? classifyPool : initial;
+                step = MagicorePools.AfterEasy(options, initial, classifyPool);
             }
             else
             {
                 var fresh = await RefineAsync(ctx, options, classifyPool, t, ct);
                 refined++;
-                var next = PoolSelection.TopK(classifyPool, fresh, options.K);
-                reportPool = classifyPool = next;
+                step = MagicorePools.AfterRefinement(options, classifyPool, fresh);
             }
 
+            classifyPool = step.Next;
+            reportPool = step.Reported;
             roundAnswers.Add(PoolSelection.Vote(reportPool, options.VoteKey).Answer);
         }
 
-        // The next barrier aggregates the first chain of every pool (iteration 0: the first sample; later: the top chain).
-        var barrier = classifyPool[0].Combined;
+        // The next barrier aggregates one chain of every problem's next pool (MagicorePools.StatisticsChain).
+        var barrier = MagicorePools.StatisticsChain(classifyPool, ctx.Problem.Id, phase + 1, ctx.Spec.Seed).Combined;
+        var vote = PoolSelection.Vote(reportPool, options.VoteKey);
         if (phase < options.Iterations)
         {
+            ctx.Record("run", "run", "decision", phase,
+                $"answer reported after iteration {phase}: '{vote.Answer}' (RM-weighted vote, weight {vote.Score:F3})", data: TraceData.Decision(vote.Answer));
             return new PhaseOutcome(barrier, null);
         }
 
-        var vote = PoolSelection.Vote(reportPool, options.VoteKey);
-        ctx.Record("run", "run", "decision", phase, $"RM-weighted vote over the final pool: '{vote.Answer}' (weight {vote.Score:F3}); refined in {refined} of {options.Iterations} iterations");
+        ctx.Record("run", "run", "decision", phase,
+            $"RM-weighted vote over the final pool: '{vote.Answer}' (weight {vote.Score:F3}); refined in {refined} of {options.Iterations} iterations",
+            data: TraceData.Decision(vote.Answer));
         foreach (var (name, value) in options.Switches())
         {
             details[name] = value;
@@ -116,6 +123,13 @@ internal sealed class MagicoreStrategy : IRunStrategy
         await ctx.CheckpointAsync();
         var solutions = refinements.Select(r => Core.Solving.SolutionParser.Parse(r.Text)).ToList();
         var fresh = await CommonSteps.ScoreAsync(ctx, $"score/{t}", t, solutions, true, options.RobustStepSegmentation, ct);
+        if (options.DuplicatePrmScoring && ctx.Peek<ScoreResult>($"score/{t}") is { } scored)
+        {
+            // The released code runs the PRM over each refined chain twice (to annotate it and to score it); one result
+            // serves both here, and code mode's ledger counts both passes.
+            ctx.Book($"prm-annotate/{t}", t, CommonSteps.Prm, scored.Prm);
+        }
+
         await ctx.CheckpointAsync();
         return fresh;
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Agents.Contracts.Scoring;
 using Agents.Core.Magicore;
 using Agents.Core.Strategies;
+using Agents.Core.Tracing;
 using Agents.Core.Voting;
 using Agents.Grains.Solving;
 
@@ -19,11 +20,11 @@ internal static class CommonSteps
     /// <summary>Ledger role of process reward passes.</summary>
     public const string Prm = "prm";
 
-    /// <summary>Draws the k samples of round 0 (memoized as one step).</summary>
-    public static Task<SolveResult> DrawAsync(RunContext ctx, int count, double temperature, double topP, CancellationToken ct)
+    /// <summary>Draws the k samples of round 0 (memoized as one step); <paramref name="maxTokens"/> defaults to the spec's.</summary>
+    public static Task<SolveResult> DrawAsync(RunContext ctx, int count, double temperature, double topP, CancellationToken ct, int? maxTokens = null)
     {
         var problem = ctx.Problem;
-        var request = new SolveRequest("", problem.Id, problem.Question, count, temperature, topP, ctx.Spec.MaxTokens, ctx.Spec.Model, 0, ctx.Spec.Seed);
+        var request = new SolveRequest("", problem.Id, problem.Question, count, temperature, topP, maxTokens ?? ctx.Spec.MaxTokens, ctx.Spec.Model, 0, ctx.Spec.Seed);
         return ctx.StepAsync("solve/0", SolverGrain.Role, 0,
             () => ctx.Grains.GetGrain<ISolverGrain>(0).SolveAsync(request, ct),
             r => r.Usage,
@@ -49,9 +50,13 @@ internal static class CommonSteps
             RewardUsage,
             r => ctx.Record(Scorer, "run", "scores", round,
                 string.Join('\n', r.Scores.Select((c, i) => $"chain {i}: orm={c.Outcome:F3} prm=[{string.Join(", ", c.StepScores.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))}]")),
-                r.Orm + r.Prm));
-        return [.. solutions.Select((s, i) => ScoredChain.Create(s.Text, s.Answer, result.Scores[i].Outcome, result.Scores[i].StepScores, round, i))];
+                r.Orm + r.Prm,
+                TraceData.Scores(Chains(solutions, r, round))));
+        return Chains(solutions, result, round);
     }
+
+    private static ImmutableArray<ScoredChain> Chains(IReadOnlyList<Solution> solutions, ScoreResult result, int round) =>
+        [.. solutions.Select((s, i) => ScoredChain.Create(s.Text, s.Answer, result.Scores[i].Outcome, result.Scores[i].StepScores, round, i))];
 
     /// <summary>The ledger roles of a scoring call: ORM and PRM passes are booked separately.</summary>
     public static ImmutableDictionary<string, TokenUsage> RewardUsage(ScoreResult result) =>
@@ -91,22 +96,18 @@ internal static class CommonSteps
 /// <summary><c>cot</c> and <c>sc</c>: one draw, then the greedy answer or the majority vote.</summary>
 internal sealed class SamplingStrategy : IRunStrategy
 {
-    public int Phases(StrategySpec spec) => 1;
-
     public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
     {
         var draw = await CommonSteps.DrawAsync(ctx, ctx.Spec.K, ctx.Spec.Temperature, ctx.Spec.TopP, ct);
         var decision = StrategyDecisions.Decide(ctx.Spec, [.. draw.Samples.Select(s => s.Solution)]);
-        ctx.Record("run", "run", "decision", 0, decision.Explanation);
+        ctx.Record("run", "run", "decision", 0, decision.Explanation, data: TraceData.Decision(decision.Answer));
         return new PhaseOutcome(null, new StrategyOutcome(decision.Answer, 0, [decision.Answer], ImmutableDictionary<string, string>.Empty, draw.SamplingMethod));
     }
 }
 
-/// <summary><c>bok</c> (best of k by ORM, ALGORITHMS §4.3) and <c>rmv</c> (RM-weighted vote, §4.4).</summary>
+/// <summary><c>bok</c> (best of k by ORM, docs/algorithms.md §4.3) and <c>rmv</c> (RM-weighted vote, §4.4).</summary>
 internal sealed class RewardStrategy(bool weightedVote) : IRunStrategy
 {
-    public int Phases(StrategySpec spec) => 1;
-
     public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
     {
         var draw = await CommonSteps.DrawAsync(ctx, ctx.Spec.K, ctx.Spec.Temperature, ctx.Spec.TopP, ct);
@@ -120,12 +121,12 @@ internal sealed class RewardStrategy(bool weightedVote) : IRunStrategy
         }
         else
         {
-            // Ties go to the first chain (ALGORITHMS §4.3).
+            // Ties go to the first chain (docs/algorithms.md §4.3).
             var best = pool.Select((c, i) => (c, i)).OrderByDescending(x => x.c.Orm).ThenBy(x => x.i).First();
             (answer, explanation) = (best.c.Answer, $"best of {pool.Length} by ORM: chain {best.i} (o = {best.c.Orm:F3}) answers '{best.c.Answer}'");
         }
 
-        ctx.Record("run", "run", "decision", 0, explanation);
+        ctx.Record("run", "run", "decision", 0, explanation, data: TraceData.Decision(answer));
         return new PhaseOutcome(null, new StrategyOutcome(answer, 0, [answer], ImmutableDictionary<string, string>.Empty, draw.SamplingMethod));
     }
 }

@@ -1,27 +1,32 @@
 using Agents.Contracts.Refining;
 using Agents.Core.Answers;
 using Agents.Core.SelfRefine;
+using Agents.Core.Tracing;
 using Agents.Core.Voting;
 using Agents.Inference;
 
 namespace Agents.Grains.Runs.Strategies;
 
 /// <summary>
-/// <c>self-refine</c> (ALGORITHMS §4.5, natural-language variant): k independent runs, each an initial solution then up
-/// to four feedback/rewrite rounds that stop when the feedback says "it is correct"; the final answer is the majority
-/// over the runs' last answers. Runs advance in lockstep so each round is one checkpoint.
+/// <c>self-refine</c> (docs/algorithms.md, natural-language variant): k independent runs, each an initial solution
+/// (greedy when k = 1, at most 300 tokens) then up to four rounds at T = 0.7 (at most 600 tokens) that stop when the
+/// feedback says "it is correct"; one call per round (feedback then rewrite, the official loop) or, with the
+/// <c>form=two-call</c> option, a feedback call and a rewrite call. The final answer is the majority over the runs' last
+/// answers. Runs advance in lockstep so each round is one checkpoint.
 /// </summary>
 internal sealed class SelfRefineStrategy : IRunStrategy
 {
-    public int Phases(StrategySpec spec) => 1;
+    /// <summary>The options of a spec: the official defaults with the <c>form</c> option.</summary>
+    public static SelfRefineOptions OptionsFor(StrategySpec spec) =>
+        SelfRefineOptions.Default with { Form = SelfRefineRunOptions.Codec.Read(spec.Options).Form };
 
     public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
     {
-        var options = SelfRefineOptions.Default;
+        var options = OptionsFor(ctx.Spec);
         var runs = Math.Max(1, ctx.Spec.K);
         var rounds = ctx.Spec.Rounds > 0 ? ctx.Spec.Rounds : options.MaxAttempts;
         // One run starts greedy as the paper; k independent runs need diverse starts, so they sample.
-        var draw = await CommonSteps.DrawAsync(ctx, runs, runs == 1 ? options.InitialTemperature : ctx.Spec.Temperature, ctx.Spec.TopP, ct);
+        var draw = await CommonSteps.DrawAsync(ctx, runs, runs == 1 ? options.InitialTemperature : ctx.Spec.Temperature, ctx.Spec.TopP, ct, options.InitialMaxTokens);
         await ctx.CheckpointAsync();
         var current = draw.Samples.Select(s => s.Solution.Text).ToArray();
         var stopped = new bool[runs];
@@ -33,32 +38,19 @@ internal sealed class SelfRefineStrategy : IRunStrategy
         {
             performed = round;
             var active = Enumerable.Range(0, runs).Where(i => !stopped[i]).ToArray();
-            var feedback = await Task.WhenAll(active.Select(i => ctx.StepAsync($"feedback/{round}/{i}", ModelRoles.Reviewer, round,
-                () => ctx.Grains.GetGrain<IReviewerGrain>(0).CritiqueAsync(Request(ctx, history[i], current[i], "", ModelRoles.Reviewer, round, i, options), ct),
-                r => r.Usage,
-                r => ctx.Record(ModelRoles.Reviewer, "run", "feedback", round, $"run {i}: {r.Text}", r.Usage))));
-            var toRewrite = new List<(int Run, string Feedback)>();
-            for (var a = 0; a < active.Length; a++)
+            var outcomes = options.Form == SelfRefineForm.OneCall
+                ? await OneCallRoundAsync(ctx, options, history, current, active, round, ct)
+                : await TwoCallRoundAsync(ctx, options, history, current, active, round, ct);
+            foreach (var (run, feedback, rewrite) in outcomes)
             {
-                if (SelfRefineRules.ShouldStop(feedback[a].Text))
+                if (rewrite is null)
                 {
-                    stopped[active[a]] = true;
+                    stopped[run] = true;
+                    continue;
                 }
-                else
-                {
-                    toRewrite.Add((active[a], feedback[a].Text));
-                }
-            }
 
-            var rewrites = await Task.WhenAll(toRewrite.Select(x => ctx.StepAsync($"rewrite/{round}/{x.Run}", ModelRoles.Refiner, round,
-                () => ctx.Grains.GetGrain<IRefinerGrain>(0).RewriteAsync(Request(ctx, history[x.Run], current[x.Run], x.Feedback, ModelRoles.Refiner, round, x.Run, options), ct),
-                r => r.Usage,
-                r => ctx.Record(ModelRoles.Refiner, "run", "rewrite", round, $"run {x.Run}: {r.Text}", r.Usage))));
-            for (var j = 0; j < toRewrite.Count; j++)
-            {
-                var run = toRewrite[j].Run;
-                history[run].Add(new SelfRefineTurnRecord(current[run], toRewrite[j].Feedback, rewrites[j].Text));
-                current[run] = rewrites[j].Text;
+                history[run].Add(new SelfRefineTurnRecord(current[run], feedback, rewrite));
+                current[run] = rewrite;
             }
 
             roundAnswers.Add(Majority(current, key));
@@ -67,12 +59,62 @@ internal sealed class SelfRefineStrategy : IRunStrategy
 
         var answer = roundAnswers[^1];
         ctx.Record("run", "run", "decision", performed,
-            $"{runs} Self-Refine run(s); {stopped.Count(s => s)} stopped on \"it is correct\"; majority of final answers: '{answer}'");
+            $"{runs} Self-Refine run(s); {stopped.Count(s => s)} stopped on \"it is correct\"; majority of final answers: '{answer}'",
+            data: TraceData.Decision(answer));
         var details = ImmutableDictionary<string, string>.Empty
             .Add("runs", runs.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .Add("stopped_by_feedback", stopped.Count(s => s).ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .Add("max_attempts", rounds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            .Add("max_attempts", rounds.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Add("form", SelfRefineOptions.FormName(options.Form));
         return new PhaseOutcome(null, new StrategyOutcome(answer, performed, [.. roundAnswers], details, draw.SamplingMethod));
+    }
+
+    // One completion per active run: its feedback, then (unless it says "it is correct") the rewrite; no rewrite keeps the solution.
+    private static async Task<List<(int Run, string Feedback, string? Rewrite)>> OneCallRoundAsync(
+        RunContext ctx, SelfRefineOptions options, ImmutableArray<SelfRefineTurnRecord>.Builder[] history, string[] current, int[] active, int round, CancellationToken ct)
+    {
+        var replies = await Task.WhenAll(active.Select(i => ctx.StepAsync($"feedback-rewrite/{round}/{i}", ModelRoles.Refiner, round,
+            () => ctx.Grains.GetGrain<IRefinerGrain>(0).FeedbackAndRewriteAsync(Request(ctx, history[i], current[i], "", ModelRoles.Refiner, round, i, options), ct),
+            r => r.Usage,
+            r => ctx.Record(ModelRoles.Refiner, "run", "feedback-rewrite", round, $"run {i}: {r.Raw}", r.Usage))));
+        var outcomes = new List<(int, string, string?)>(active.Length);
+        for (var a = 0; a < active.Length; a++)
+        {
+            var reply = SelfRefineReply.Parse(replies[a].Raw);
+            outcomes.Add((active[a], reply.Feedback, SelfRefineRules.ShouldStop(reply.Feedback) ? null : reply.Rewrite ?? current[active[a]]));
+        }
+
+        return outcomes;
+    }
+
+    // A feedback call per active run, then a rewrite call for each run whose feedback did not say "it is correct".
+    private static async Task<List<(int Run, string Feedback, string? Rewrite)>> TwoCallRoundAsync(
+        RunContext ctx, SelfRefineOptions options, ImmutableArray<SelfRefineTurnRecord>.Builder[] history, string[] current, int[] active, int round, CancellationToken ct)
+    {
+        var feedback = await Task.WhenAll(active.Select(i => ctx.StepAsync($"feedback/{round}/{i}", ModelRoles.Reviewer, round,
+            () => ctx.Grains.GetGrain<IReviewerGrain>(0).CritiqueAsync(Request(ctx, history[i], current[i], "", ModelRoles.Reviewer, round, i, options), ct),
+            r => r.Usage,
+            r => ctx.Record(ModelRoles.Reviewer, "run", "feedback", round, $"run {i}: {r.Text}", r.Usage))));
+        var outcomes = new List<(int Run, string Feedback, string? Rewrite)>(active.Length);
+        var toRewrite = new List<(int Run, string Feedback)>();
+        for (var a = 0; a < active.Length; a++)
+        {
+            if (SelfRefineRules.ShouldStop(feedback[a].Text))
+            {
+                outcomes.Add((active[a], feedback[a].Text, null));
+            }
+            else
+            {
+                toRewrite.Add((active[a], feedback[a].Text));
+            }
+        }
+
+        var rewrites = await Task.WhenAll(toRewrite.Select(x => ctx.StepAsync($"rewrite/{round}/{x.Run}", ModelRoles.Refiner, round,
+            () => ctx.Grains.GetGrain<IRefinerGrain>(0).RewriteAsync(Request(ctx, history[x.Run], current[x.Run], x.Feedback, ModelRoles.Refiner, round, x.Run, options), ct),
+            r => r.Usage,
+            r => ctx.Record(ModelRoles.Refiner, "run", "rewrite", round, $"run {x.Run}: {r.Text}", r.Usage))));
+        outcomes.AddRange(toRewrite.Select((x, j) => (x.Run, x.Feedback, (string?)rewrites[j].Text)));
+        return outcomes;
     }
 
     private static string? Majority(IEnumerable<string> texts, VoteKey key) =>

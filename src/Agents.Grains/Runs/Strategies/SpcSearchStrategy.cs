@@ -1,6 +1,7 @@
 using System.Globalization;
 using Agents.Contracts.Critiquing;
 using Agents.Core.Spc;
+using Agents.Core.Tracing;
 using Agents.Core.Voting;
 using Agents.Grains.Solving;
 using Agents.Inference;
@@ -8,7 +9,7 @@ using Agents.Inference;
 namespace Agents.Grains.Runs.Strategies;
 
 /// <summary>
-/// <c>spc-search</c> (ALGORITHMS §3.7): the Solver writes one step at a time, the SPC critic judges each, a rejected step
+/// <c>spc-search</c> (docs/algorithms.md §3.7): the Solver writes one step at a time, the SPC critic judges each, a rejected step
 /// is resampled within the budgets of <see cref="SpcSearchOptions"/>; k &gt; 1 chains are majority-voted ("SC + SPC").
 /// The state machine is <see cref="CriticGuidedSearch.RunAsync"/>; every call is a memoized step
 /// (<c>spc/{chain}/{step}/{attempt}</c>, <c>critic/{chain}/{step}/{attempt}</c>). Chains run one after another so that
@@ -16,8 +17,6 @@ namespace Agents.Grains.Runs.Strategies;
 /// </summary>
 internal sealed class SpcSearchStrategy : IRunStrategy
 {
-    public int Phases(StrategySpec spec) => 1;
-
     public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
     {
         var options = SpcSearchSpec.Options(ctx.Spec);
@@ -55,12 +54,13 @@ internal sealed class SpcSearchStrategy : IRunStrategy
                     criticFresh = false;
                     var verdict = await ctx.StepAsync($"critic/{c}/{steps.Count}/{attempt}", ModelRoles.Critic, 0,
                         () => ctx.Grains.GetGrain<ICriticGrain>(0).JudgeStepAsync(
-                            new StepJudgeRequest(ctx.Problem.Question, [.. steps], step, ctx.Call(ModelRoles.Critic, 0, Index(c, steps.Count, attempt), SpcOptions.Default.CriticTemperature, ctx.Spec.MaxTokens)), token),
+                            new StepJudgeRequest(ctx.Problem.Question, [.. steps], step, ctx.Call(ModelRoles.Critic, 0, Index(c, steps.Count, attempt), SpcOptions.Default.CriticTemperature, SpcOptions.Default.CriticMaxTokens)), token),
                         v => v.Usage,
                         v =>
                         {
                             criticFresh = true;
-                            ctx.Record(ModelRoles.Critic, SolverGrain.Role, "verdict", 0, $"chain {c} step {steps.Count + 1} attempt {attempt}: {Verdict(v.Label)}\n{v.Raw}", v.Usage);
+                            ctx.Record(ModelRoles.Critic, SolverGrain.Role, "verdict", 0, $"chain {c} step {steps.Count + 1} attempt {attempt}: {Verdict(v.Label)}\n{v.Raw}", v.Usage,
+                                TraceData.Verdict(steps.Count + 1, VerdictName(v.Label)));
                         });
                     if (verdict.Label == 0)
                     {
@@ -91,7 +91,8 @@ internal sealed class SpcSearchStrategy : IRunStrategy
         var answer = CriticGuidedSearch.Vote(all, VoteKeys.Parse(ctx.Spec.VoteKey));
         ctx.Record("run", "run", "decision", 0,
             $"{all.Length} verified chain(s), {resamples} resample(s), {all.Sum(x => x.Rejections)} rejection(s), {invalid} invalid verdict(s); " +
-            (all.Length == 1 ? $"the chain's answer: '{answer}'" : $"majority of chain answers [{string.Join(", ", all.Select(x => x.Answer ?? "-"))}]: '{answer}'"));
+            (all.Length == 1 ? $"the chain's answer: '{answer}'" : $"majority of chain answers [{string.Join(", ", all.Select(x => x.Answer ?? "-"))}]: '{answer}'"),
+            data: TraceData.Decision(answer));
         var details = ImmutableDictionary<string, string>.Empty
             .Add("chains", Text(all.Length))
             .Add("resamples", Text(resamples))
@@ -115,6 +116,13 @@ internal sealed class SpcSearchStrategy : IRunStrategy
         > 0 => CriticVerdict.Correct,
         < 0 => CriticVerdict.Incorrect,
         _ => CriticVerdict.Invalid,
+    };
+
+    private static string VerdictName(int label) => label switch
+    {
+        > 0 => "correct",
+        < 0 => "incorrect",
+        _ => "invalid",
     };
 
     private static string DecisionKind(SearchDecision decision) => decision switch

@@ -6,13 +6,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Agents.Cli.Hosting;
+namespace Agents.Client;
 
 /// <summary>
-/// Where the CLI's grain calls go: an in-process silo (embedded mode, the default) or a Redis-backed cluster
+/// Where a client's grain calls go: an in-process silo (embedded mode, the default) or a Redis-backed cluster
 /// reached through its gateways (<c>--cluster redis://HOST:PORT</c>).
 /// </summary>
-internal sealed class AgentsConnection(IHost host, bool embedded, string description) : IAsyncDisposable
+public sealed class AgentsConnection(IHost host, bool embedded, string description) : IAsyncDisposable
 {
     /// <summary>Grain factory of the embedded silo or of the cluster client.</summary>
     public IGrainFactory Grains { get; } = host.Services.GetRequiredService<IGrainFactory>();
@@ -23,14 +23,13 @@ internal sealed class AgentsConnection(IHost host, bool embedded, string descrip
     /// <summary>"embedded" or the cluster's Redis endpoint, for summaries.</summary>
     public string Description { get; } = description;
 
-    /// <summary>Starts an embedded silo or connects to the cluster.</summary>
-    public static async Task<AgentsConnection> OpenAsync(
-        string? cluster, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds an embedded silo (no <paramref name="cluster"/>; localhost clustering on free ports) or a client of the cluster's
+    /// gateways to a host: the one composition the CLI's connection and the HTTP host share.
+    /// </summary>
+    public static void Compose(IHostApplicationBuilder builder, string? cluster)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        // Agents__Models__Default, Agents__Sim__..., Agents__Cluster__ClusterId and the like come from the environment.
-        builder.Configuration.AddEnvironmentVariables();
-        builder.Configuration.AddInMemoryCollection(settings);
+        ArgumentNullException.ThrowIfNull(builder);
         if (string.IsNullOrWhiteSpace(cluster))
         {
             // Free ports, so several embedded runs (and tests) can share a machine.
@@ -38,6 +37,9 @@ internal sealed class AgentsConnection(IHost host, bool embedded, string descrip
             {
                 [$"{AgentsClusterOptions.SectionName}:SiloPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
                 [$"{AgentsClusterOptions.SectionName}:GatewayPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
+                // The embedded silo's client is its operator: the command line is the silo's configuration, so any valid
+                // --model / --reward spec runs (a cluster's silos accept only the models they list).
+                ["Agents:Models:AllowClientSpecs"] = "true",
             });
             builder.UseOrleans(silo => silo.UseAgentsClustering().AddAgents());
         }
@@ -49,7 +51,17 @@ internal sealed class AgentsConnection(IHost host, bool embedded, string descrip
             });
             builder.UseOrleansClient(client => client.AddAgentsClient());
         }
+    }
 
+    /// <summary>Starts an embedded silo or connects to the cluster.</summary>
+    public static async Task<AgentsConnection> OpenAsync(
+        string? cluster, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // Agents__Models__Default, Agents__Sim__..., Agents__Cluster__ClusterId and the like come from the environment.
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddInMemoryCollection(settings);
+        Compose(builder, cluster);
         builder.AddAgentsTelemetry("agents-cli");
         var host = builder.Build();
         // A client whose cluster never answers (wrong address, silos down, TLS on one side only) gets a clear error in bounded time.
@@ -80,6 +92,7 @@ internal sealed class AgentsConnection(IHost host, bool embedded, string descrip
         return new AgentsConnection(host, string.IsNullOrWhiteSpace(cluster), string.IsNullOrWhiteSpace(cluster) ? "embedded" : cluster!);
     }
 
+    /// <summary>Stops the embedded silo or the cluster client (bounded to 10 s).</summary>
     public async ValueTask DisposeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -95,7 +108,7 @@ internal sealed class AgentsConnection(IHost host, bool embedded, string descrip
 }
 
 /// <summary>Free loopback ports for the embedded silo.</summary>
-internal static class Ports
+public static class Ports
 {
     /// <summary>Asks the OS for a free TCP port on 127.0.0.1.</summary>
     public static int Free()

@@ -2,10 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Agents.Contracts.Runs;
 
-namespace Agents.Cli.Batch;
+namespace Agents.Client;
 
 /// <summary>One line of a batch's output JSONL (the ARCHITECTURE output contract, snake_case).</summary>
-internal sealed record OutputRow(
+public sealed record OutputRow(
     string Id,
     string Strategy,
     string? Answer,
@@ -48,10 +48,10 @@ internal sealed record OutputRow(
 }
 
 /// <summary>One ledger line of an output row: calls, samples and tokens of a role in a round.</summary>
-internal sealed record LedgerRow(string Role, int Round, int Calls, int Samples, long PromptTokens, long CompletionTokens);
+public sealed record LedgerRow(string Role, int Round, int Calls, int Samples, long PromptTokens, long CompletionTokens);
 
 /// <summary>Reads and appends the output JSONL; a rerun resumes by skipping the ids already there.</summary>
-internal static class OutputFile
+public static class OutputFile
 {
     /// <summary>Rows already written; a torn last line (the process died mid-write) is cut off first.</summary>
     public static List<OutputRow> ReadAndRepair(string path)
@@ -62,16 +62,9 @@ internal static class OutputFile
             return rows;
         }
 
-        var text = File.ReadAllText(path);
-        var keep = text.Length;
-        if (text.Length > 0 && text[^1] != '\n')
-        {
-            keep = text.LastIndexOf('\n') + 1;
-            File.WriteAllText(path, text[..keep]);
-        }
-
+        TruncateTornTail(path);
         var lineNumber = 0;
-        foreach (var line in text[..keep].Split('\n'))
+        foreach (var line in File.ReadLines(path))
         {
             lineNumber++;
             if (line.Length == 0)
@@ -91,5 +84,41 @@ internal static class OutputFile
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// Cuts a torn last line (no closing newline: the process died mid-write) off in place, at the last newline: only the
+    /// file's tail is read and the file is truncated, never rewritten. Returns the bytes cut.
+    /// </summary>
+    public static long TruncateTornTail(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        var length = file.Length;
+        var buffer = new byte[64 * 1024];
+        var end = length;
+        while (end > 0)
+        {
+            var start = Math.Max(0, end - buffer.Length);
+            var count = (int)(end - start);
+            file.Position = start;
+            file.ReadExactly(buffer, 0, count);
+            var newline = Array.LastIndexOf(buffer, (byte)'\n', count - 1, count);
+            if (newline >= 0)
+            {
+                var keep = start + newline + 1;
+                if (keep < length)
+                {
+                    file.SetLength(keep);
+                }
+
+                return length - keep;
+            }
+
+            end = start;
+        }
+
+        // No newline at all: the only line is torn.
+        file.SetLength(0);
+        return length;
     }
 }
