@@ -10,7 +10,7 @@ namespace Agents.Benchmarks;
 internal static class GradingBenchmark
 {
     // A mix of the shapes real outputs take: GSM8K and Minerva endings, boxed fractions, sets, tuples, intervals, matrices,
-    // relations, expressions, units and thousands separators; about half of them are wrong.
+    // relations, expressions, units and thousands separators; two of them are wrong (15 for 16, 5.01 for 5).
     private static readonly (string Response, string Gold)[] Pairs =
     [
         ("Natalia sold 48/2 = <<48/2=24>>24 clips in May.\nNatalia sold 48+24 = <<48+24=72>>72 clips altogether.\n#### 72", "72"),
@@ -44,6 +44,8 @@ internal static class GradingBenchmark
         var wrong = verdicts.Count(v => !v);
         var workers = Environment.ProcessorCount;
         var counts = new long[workers];
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
         {
@@ -58,8 +60,17 @@ internal static class GradingBenchmark
 
             counts[w] = n;
         });
-        var rate = counts.Sum() / clock.Elapsed.TotalSeconds;
-        log.WriteLine($"   {counts.Sum()} pairs in {clock.Elapsed.TotalSeconds:F1} s on {workers} workers; {Pairs.Length - wrong}/{Pairs.Length} of the mix graded equal");
-        return new() { ["grading_pairs_per_second"] = Math.Round(rate, 0) };
+        var wall = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        var rate = counts.Sum() / wall;
+
+        // On a shared host the wall-clock rate reflects the other load; pairs per CPU-second is what one core does.
+        log.WriteLine($"   {counts.Sum()} pairs in {wall:F1} s on {workers} workers ({cpu:F2} CPU-seconds); {Pairs.Length - wrong}/{Pairs.Length} of the mix graded equal");
+        return new()
+        {
+            ["grading_pairs_per_second"] = Math.Round(rate, 0),
+            ["grading_pairs_per_cpu_second"] = Math.Round(cpu > 0 ? counts.Sum() / cpu : 0, 0),
+        };
     }
 }

@@ -13,13 +13,58 @@ internal static partial class MathNormalizer
     /// <summary>Runs every step; <paramref name="trace"/> (when given) receives each step's name and output.</summary>
     public static string Normalize(string answer, List<(string Step, string Text)>? trace = null)
     {
-        var s = answer;
+        var s = answer.Trim();
+        if (trace is null && IsPlainNumber(s))
+        {
+            // Fast path: a bare number (the common GSM8K case) needs none of the steps.
+            return s;
+        }
+
         s = Step("delimiters", Delimiters(s), trace);
-        s = Step("macros", Macros(s), trace);
-        s = Step("words", Words(s), trace);
-        s = Step("units", Units(s), trace);
-        s = Step("numbers", Numbers(s), trace);
+        s = Step("macros", s.AsSpan().IndexOfAny(MacroChars) >= 0 ? Macros(s) : s, trace);
+        s = Step("words", HasLetterOrPercent(s) ? Words(s) : s, trace);
+        s = Step("units", HasLetterOrPercent(s) ? Units(s) : s, trace);
+        s = Step("numbers", s.AsSpan().IndexOfAny(',', '.') >= 0 ? Numbers(s) : s, trace);
         return s;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> MacroChars = System.Buffers.SearchValues.Create("\\{~°≤≥≠−×÷·≈");
+
+    private static bool IsPlainNumber(string s)
+    {
+        if (s.Length == 0 || s.Length > 30)
+        {
+            return false;
+        }
+
+        var digits = 0;
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+            }
+            else if (!(c == '-' && i == 0) && !(c == '.' && i > 0 && i < s.Length - 1 && char.IsAsciiDigit(s[i - 1]) && char.IsAsciiDigit(s[i + 1])))
+            {
+                return false;
+            }
+        }
+
+        return digits > 0 && s.Count(c => c == '.') <= 1;
+    }
+
+    private static bool HasLetterOrPercent(string s)
+    {
+        foreach (var c in s)
+        {
+            if (char.IsLetter(c) || c == '%')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Step(string name, string text, List<(string Step, string Text)>? trace)
@@ -32,6 +77,12 @@ internal static partial class MathNormalizer
     internal static string Delimiters(string s)
     {
         s = s.Trim();
+        if (s.AsSpan().IndexOfAny('\\', '$') < 0)
+        {
+            s = s.TrimEnd('.', ',', ';').Trim();
+            return WholeDecimalComma().IsMatch(s) ? s.Replace(',', '.') : s;
+        }
+
         if (!s.Contains("\\begin", StringComparison.Ordinal))
         {
             // Answers copied with doubled backslashes (\\frac) read as single ones.

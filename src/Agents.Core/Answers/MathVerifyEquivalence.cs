@@ -56,6 +56,11 @@ internal static class MathVerifyEquivalence
             return new(string.Equals(prediction.Trim(), gold.Trim(), StringComparison.Ordinal), "too-large");
         }
 
+        if (predTrace is null && string.Equals(prediction.Trim(), gold.Trim(), StringComparison.Ordinal))
+        {
+            return new(true, "string");
+        }
+
         var p = MathNormalizer.Normalize(prediction, predTrace);
         var g = MathNormalizer.Normalize(gold, goldTrace);
         if (p.Length == 0)
@@ -511,7 +516,8 @@ internal static class MathVerifyEquivalence
                 }
 
                 var key = nonConstant[0];
-                eval = (node, t) => node.ToString() == key ? t : MathEval.Eval(node, null);
+                var keyed = r.Operands.Where(o => o.ToString() == key).ToHashSet(ReferenceEqualityComparer.Instance);
+                eval = (node, t) => keyed.Contains(node) ? t : MathEval.Eval(node, null);
             }
 
             return t =>
