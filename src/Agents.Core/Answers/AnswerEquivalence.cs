@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Agents.Core.Answers;
 
-/// <summary>Decides whether a predicted answer string is equivalent to a gold answer string (ALGORITHMS §5.2).</summary>
+/// <summary>Decides whether a predicted answer string is equivalent to a gold answer string (docs/algorithms.md §5.2).</summary>
 /// <remarks>
 /// <para><see cref="EquivalenceMode.Numeric"/> follows MAgICoRe <c>is_math_correct</c>: true when the Hendrycks
 /// normalisations match, or when, after stripping presentation (<c>$</c>, <c>\%</c>, <c>\text{units}</c>, <c>^\circ</c>,

@@ -7,7 +7,7 @@ namespace Agents.Core.Answers;
 /// <param name="Rule">The rule: minerva, boxed, final-answer, answer-is, gsm8k, answer-label, inline-math, last-number, whole.</param>
 public sealed record Extraction(string Answer, string Rule);
 
-/// <summary>Pulls the final answer out of a model response or a reference solution (ALGORITHMS §5).</summary>
+/// <summary>Pulls the final answer out of a model response or a reference solution (docs/algorithms.md §5).</summary>
 public static partial class AnswerExtractor
 {
     /// <summary>Responses longer than this are read from their last this-many characters.</summary>

@@ -1,6 +1,6 @@
 namespace Agents.Core.Answers;
 
-/// <summary>Which answer-equivalence rule grades a prediction against a gold answer (ALGORITHMS §5.2).</summary>
+/// <summary>Which answer-equivalence rule grades a prediction against a gold answer (docs/algorithms.md §5.2).</summary>
 public enum EquivalenceMode
 {
     /// <summary>MAgICoRe <c>is_math_correct</c>-style: Hendrycks match, or equal values within tolerance.</summary>
