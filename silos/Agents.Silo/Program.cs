@@ -14,7 +14,7 @@ if (!dashboard.Enabled)
 
 var web = WebApplication.CreateBuilder(args);
 web.AddAgentsTelemetry("agents-silo").UseOrleans(silo => silo.UseAgentsClustering().AddAgents().AddDashboard());
-web.WebHost.UseUrls(dashboard.Url);
+web.WebHost.UseUrls(dashboard.CheckedUrl());
 var app = web.Build();
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 await app.RunAsync();
