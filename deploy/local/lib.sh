@@ -9,7 +9,8 @@ ours() {
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
   case "$(basename "$pidfile")" in
     redis.pid)
-      [ "$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null)")" = "redis-server" ] \
+      # The binary redis-server resolves to (Debian links it to redis-check-rdb), serving our data directory.
+      [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$(command -v redis-server)")" ] \
         && [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$(cd "$data" 2>/dev/null && pwd -P)" ] ;;
     *)
       tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$run/bin/Agents.Silo.dll" ;;

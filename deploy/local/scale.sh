@@ -28,6 +28,9 @@ done
 
 "$here/start.sh" --silos 2 --redis-port "$redis_port"
 trap '"$here/stop.sh" >/dev/null' EXIT
+# The client needs the generated Redis password (never on a command line).
+# shellcheck source=/dev/null
+. "$run/env"
 echo "building the client..."
 dotnet build "$root/clients/Agents.Cli/Agents.Cli.csproj" -c Release --nologo -v q -o "$run/cli" >"$run/cli-build.log" 2>&1 \
   || { echo "client build failed; see $run/cli-build.log" >&2; exit 1; }

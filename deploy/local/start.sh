@@ -2,9 +2,10 @@
 # Starts redis-server (durable: AOF under deploy/local/data/, a generated password) and N Agents silos on loopback;
 # prints the connection string (CONN) and writes it with the password to deploy/local/run/env (mode 600) for clients:
 #   source deploy/local/run/env && agents batch ... --cluster "$CONN"
-# Usage: deploy/local/start.sh [--silos N] [--gpu-silos N] [--redis-port P] [--dashboard PORT] [--fsync everysec|always] [--fresh]
+# Usage: deploy/local/start.sh [--silos N] [--gpu-silos N] [--redis-port P] [--dashboard PORT] [--fsync everysec|always] [--fresh] [--no-build]
 # A second start reuses the data (jobs, leagues, reminders) and the password; --fresh deletes both first.
 # --fsync always: Redis syncs every write (no write lost on a power cut; slower); default everysec (at most ~1 s lost).
+# --no-build: reuse the silo build already in deploy/local/run/bin (a restart after a crash).
 # --dashboard PORT: silo 1 serves the Orleans Dashboard on http://127.0.0.1:PORT/dashboard/ (loopback only).
 # Pid files and logs go to deploy/local/run/; deploy/local/stop.sh stops exactly these processes.
 set -euo pipefail
@@ -18,6 +19,7 @@ redis_port=6390
 dashboard_port=0
 fsync=everysec
 fresh=0
+build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --silos) silos="$2"; shift 2 ;;
@@ -26,7 +28,8 @@ while [ $# -gt 0 ]; do
     --dashboard) dashboard_port="$2"; shift 2 ;;
     --fsync) fsync="$2"; shift 2 ;;
     --fresh) fresh=1; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --no-build) build=0; shift ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -63,9 +66,13 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null; then
   echo "port $redis_port is already in use by another process; choose another with --redis-port" >&2; exit 1
 fi
 
-echo "building the silo..."
-dotnet build "$root/silos/Agents.Silo/Agents.Silo.csproj" -c Release --nologo -v q -o "$run/bin" >"$run/build.log" 2>&1 \
-  || { echo "build failed; see $run/build.log" >&2; exit 1; }
+if [ "$build" -eq 1 ]; then
+  echo "building the silo..."
+  dotnet build "$root/silos/Agents.Silo/Agents.Silo.csproj" -c Release --nologo -v q -o "$run/bin" >"$run/build.log" 2>&1 \
+    || { echo "build failed; see $run/build.log" >&2; exit 1; }
+elif [ ! -f "$run/bin/Agents.Silo.dll" ]; then
+  echo "--no-build: no silo build in $run/bin; start once without --no-build" >&2; exit 1
+fi
 
 # Configuration file (mode 600): the password stays out of the process list.
 cat >"$run/redis.conf" <<EOF

@@ -41,7 +41,7 @@ if (dashboard.Enabled && health.Enabled && dashboard.Port == health.Port)
 
 var web = WebApplication.CreateBuilder(args);
 web.AddAgentsTelemetry("agents-silo").UseOrleans(ConfigureSilo);
-web.WebHost.UseUrls([.. new[] { dashboard.Enabled ? dashboard.Url : null, health.Enabled ? health.Url : null }.OfType<string>()]);
+web.WebHost.UseUrls([.. new[] { dashboard.Enabled ? dashboard.CheckedUrl() : null, health.Enabled ? health.Url : null }.OfType<string>()]);
 var app = web.Build();
 if (dashboard.Enabled)
 {

@@ -79,6 +79,38 @@ public sealed class TrustNoClientTests(ITestOutputHelper output) : IDisposable
         Assert.True(server.Stats.Completed >= 3, $"server answered {server.Stats.Completed}");
     }
 
+    [Theory]
+    [InlineData("127.0.0.1:6379,password=hunter2")]
+    [InlineData("redis://:hunter2@127.0.0.1:6379")]
+    [InlineData("redis://127.0.0.1:6379?password=hunter2")]
+    public void RedisConnectionString_CarryingAPassword_RefusedWithoutRepeatingIt(string connection)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Agents.Hosting.AgentsClusterOptions.ToEndpoint(connection));
+
+        Assert.Contains("AGENTS_REDIS_PASSWORD", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RedisConnectionString_Rediss_MeansTls()
+    {
+        Assert.Equal("10.0.0.9:6380,ssl=true", Agents.Hosting.AgentsClusterOptions.ToEndpoint("rediss://10.0.0.9:6380"));
+        Assert.Equal("10.0.0.9:6379", Agents.Hosting.AgentsClusterOptions.ToEndpoint("redis://10.0.0.9"));
+    }
+
+    [Fact]
+    public void Dashboard_NonLoopbackAddress_RefusedUnlessAllowed()
+    {
+        var open = new Agents.Hosting.AgentsDashboardOptions { Port = 8088, Address = "0.0.0.0" };
+
+        var ex = Assert.Throws<InvalidOperationException>(() => open.CheckedUrl());
+
+        Assert.StartsWith("Agents:Dashboard:Address 0.0.0.0 is not a loopback address", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("http://127.0.0.1:8088", new Agents.Hosting.AgentsDashboardOptions { Port = 8088 }.CheckedUrl());
+        open.AllowNonLoopback = true;
+        Assert.Equal("http://0.0.0.0:8088", open.CheckedUrl());
+    }
+
     private string WriteProblems(int count)
     {
         var input = Path.Combine(_dir.FullName, "s.jsonl");

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Agents.Core.Solving;
 using Agents.Inference.Gguf;
 using Agents.Inference.Sampling;
@@ -71,11 +72,13 @@ public sealed class GgufChatClientTests : IDisposable
     [GgufModelFact]
     public async Task Registry_GgufSpec_LoadsOnceAndSamplesThroughN()
     {
+        var spec = "gguf:" + GgufModelFactAttribute.ModelPath;
+        // The silo lists its GGUF file; a client could not name one of its own.
         using var provider = new ServiceCollection()
-            .AddModelBackends(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build())
+            .AddModelBackends(new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["Agents:Models:Named:tiny"] = spec }).Build())
             .BuildServiceProvider();
         var registry = provider.GetRequiredService<IModelRegistry>();
-        var spec = "gguf:" + GgufModelFactAttribute.ModelPath;
 
         var client = registry.Resolve(spec);
         var batch = await client.SampleAsync(Prompt, new ChatOptions { Temperature = 0.8f, MaxOutputTokens = 20 }, 3, baseSeed: 5, preferN: true, default);
