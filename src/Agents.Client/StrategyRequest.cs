@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
@@ -56,8 +57,15 @@ public sealed record StrategyRequest
         $"{System.IO.Path.GetFileName(file)}#{XxHash64.HashToUInt64(content).ToString("x16", CultureInfo.InvariantCulture)}";
 
     /// <summary>Same input, strategy and settings give the same job id, so a rerun asks the same questions (same seeds).</summary>
-    public static string DeriveJobId(string inputKey, StrategySpec spec) =>
-        "job-" + XxHash64.HashToUInt64(Encoding.UTF8.GetBytes($"{inputKey}|{spec}")).ToString("x16", CultureInfo.InvariantCulture);
+    public static string DeriveJobId(string inputKey, StrategySpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        // A record prints its dictionary's type name, not its entries: the options are spelled out, in key order, so two
+        // specs that differ only in an option (paper vs code mode) get different jobs.
+        var options = string.Join(";", spec.Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}"));
+        var key = $"{inputKey}|{spec with { Options = ImmutableDictionary<string, string>.Empty }}|{options}";
+        return "job-" + XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(key)).ToString("x16", CultureInfo.InvariantCulture);
+    }
 
     /// <summary>The spec; <see cref="ArgumentException"/> names the first setting that is not valid.</summary>
     public StrategySpec ToSpec()

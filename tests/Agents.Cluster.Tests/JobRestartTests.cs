@@ -33,11 +33,7 @@ public sealed class JobRestartTests(ITestOutputHelper output)
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(text), Interactive = InteractionSupport.No });
 
         var batch = new BatchRunner(console, text).RunAsync(settings, CancellationToken.None);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((File.Exists(results) ? File.ReadAllLines(results).Length : 0) < 5 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(() => (File.Exists(results) ? File.ReadAllLines(results).Length : 0) >= 5, TimeSpan.FromSeconds(60), "5 rows written before the restart");
 
         var atStop = File.ReadAllLines(results).Length;
         await Task.WhenAll(first.Select(s => s.StopAsync(TimeSpan.FromSeconds(30))));

@@ -74,26 +74,18 @@ public sealed class LeagueRestartTests
     }
 
     // Status calls also restart the league's pump after its silo is gone, so polling drives the recovery.
-    private static async Task<LeagueStatus> WaitAsync(ILeagueGrain league, Func<LeagueStatus, bool> done, TimeSpan limit)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
-        {
-            try
+    private static async Task<LeagueStatus> WaitAsync(ILeagueGrain league, Func<LeagueStatus, bool> done, TimeSpan limit) =>
+        (await Eventually.UntilAsync(
+            async () =>
             {
-                var status = await league.GetStatusAsync();
-                if (done(status))
+                try
                 {
-                    return status;
+                    return await league.GetStatusAsync();
                 }
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                // Silos are restarting; ask again.
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "league did not get there in time");
-            await Task.Delay(100);
-        }
-    }
+                catch (Exception)
+                {
+                    return null; // silos are restarting; ask again
+                }
+            },
+            s => s is not null && done(s), limit, "league state", TimeSpan.FromMilliseconds(100)))!;
 }

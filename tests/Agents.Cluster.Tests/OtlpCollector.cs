@@ -40,18 +40,15 @@ internal sealed class OtlpCollector : IAsyncDisposable
     public async Task<bool> WaitForAsync(string path, string text, TimeSpan limit)
     {
         var needle = System.Text.Encoding.UTF8.GetBytes(text);
-        var deadline = DateTime.UtcNow + limit;
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (_requests.Any(r => r.Path == path && r.Body.AsSpan().IndexOf(needle) >= 0))
-            {
-                return true;
-            }
-
-            await Task.Delay(200);
+            await Eventually.UntilAsync(() => _requests.Any(r => r.Path == path && r.Body.AsSpan().IndexOf(needle) >= 0), limit, $"{text} at {path}", TimeSpan.FromMilliseconds(200));
+            return true;
         }
-
-        return false;
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     public async ValueTask DisposeAsync()

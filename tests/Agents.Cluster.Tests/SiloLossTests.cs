@@ -48,11 +48,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
 
         var batch = new BatchRunner(console, text).RunAsync(settings, CancellationToken.None);
         // Kill once the first refinement round is under way (reviewer/refiner requests are n = 1, the solver's are n = k).
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (server.Stats.Recent.Count(r => r.N == 1) < 4 && DateTime.UtcNow < deadline && !batch.IsCompleted)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(() => server.Stats.Recent.Count(r => r.N == 1) >= 4 || batch.IsCompleted, TimeSpan.FromSeconds(60), "the first refinement round under way");
 
         // Runs in flight at the kill (every silo's; an upper bound on those the killed silo held).
         var inFlightAtKill = (await observer.Grains.GetGrain<IBatchJobGrain>("job-loss").GetProgressAsync()).InFlight;

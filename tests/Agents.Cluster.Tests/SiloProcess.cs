@@ -90,7 +90,16 @@ internal sealed class SiloProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var exited = process.WaitForExitAsync();
-        var first = await Task.WhenAny(silo._started.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
+        Task first;
+        try
+        {
+            first = await Task.WhenAny(silo._started.Task, exited).WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            first = Task.CompletedTask;
+        }
+
         if (first != silo._started.Task)
         {
             var log = silo.Log;

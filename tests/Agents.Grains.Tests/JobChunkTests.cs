@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Xunit.Abstractions;
+using Agents.Testing;
 
 namespace Agents.Grains.Tests;
 
@@ -50,13 +51,7 @@ public sealed class JobChunkTests(ClusterFixture fixture, ITestOutputHelper outp
         }
 
         await job.StartAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        var progress = await job.GetProgressAsync();
-        while (progress.Completed < 50 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-            progress = await job.GetProgressAsync();
-        }
+        var progress = await Eventually.UntilAsync(job.GetProgressAsync, p => p.Completed >= 50, TimeSpan.FromSeconds(60), "50 results before the deactivation", TimeSpan.FromMilliseconds(20));
 
         await fixture.Cluster.DeactivateAsync(job);
         var completion = await job.DrainAsync();

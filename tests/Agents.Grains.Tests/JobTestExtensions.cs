@@ -1,6 +1,7 @@
 using Agents.Contracts.Jobs;
 using Agents.Contracts.Problems;
 using Agents.Contracts.Runs;
+using Agents.Testing;
 
 namespace Agents.Grains.Tests;
 
@@ -22,18 +23,13 @@ internal static class JobTestExtensions
     {
         var results = new List<RunResult>();
         var next = 0;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        while (true)
+        await Eventually.UntilAsync(async () =>
         {
             var page = await job.GetResultsAsync(next, 50);
             results.AddRange(page.Results);
             next = page.Next;
-            if (page.Finished)
-            {
-                return results;
-            }
-
-            await Task.Delay(20, timeout.Token);
-        }
+            return page.Finished;
+        }, TimeSpan.FromSeconds(120), "the job's last result page", TimeSpan.FromMilliseconds(20));
+        return results;
     }
 }

@@ -5,6 +5,7 @@ using Agents.Inference.Backends;
 using Agents.Inference.Serving;
 using Microsoft.Extensions.AI;
 using Xunit.Abstractions;
+using Agents.Testing;
 
 namespace Agents.Grains.Tests;
 
@@ -124,9 +125,9 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
         };
         var league = fixture.Client.GetGrain<ILeagueGrain>("lg-dead");
         await league.StartAsync(spec);
-        var status = await WaitAsync(league, s => s.State == LeagueStates.Paused);
-        await Task.Delay(500);
-        var later = await league.GetStatusAsync();
+        await WaitAsync(league, s => s.State == LeagueStates.Paused);
+        var settled = await WaitAsync(league, s => s.InFlight == 0); // the other game in flight may fail too before the pause lands
+        var later = await DriveAsync(league);
 
         var round = Assert.Single(later.Rounds);
         output.WriteLine(later.PauseReason);
@@ -134,7 +135,7 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
         Assert.StartsWith("3 games in a row failed after 1 attempt(s) each; last error: ", later.PauseReason, StringComparison.Ordinal);
         Assert.Contains("127.0.0.1:9", later.PauseReason, StringComparison.Ordinal);
         Assert.InRange(round.FailedGames, 3, 4); // the other game in flight may fail too before the pause lands
-        Assert.Equal(round.FailedGames, later.Rounds[0].FailedGames);
+        Assert.Equal(settled.Rounds[0].FailedGames, round.FailedGames);
         Assert.Equal(0, round.ValidGames);
 
         await league.ResumeAsync();
@@ -222,8 +223,7 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
         await league.PauseAsync();
         var paused = await WaitAsync(league, s => s.InFlight == 0);
         Assert.Equal(LeagueStates.Paused, paused.State);
-        await Task.Delay(300);
-        var still = await league.GetStatusAsync();
+        var still = await DriveAsync(league);
         Assert.Equal(paused.Rounds.Single().Games, still.Rounds.Single().Games);
         Assert.InRange(still.Rounds.Single().ValidGames, 0, 29);
 
@@ -258,18 +258,13 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
                 : base.GetResponseAsync(messages, options, cancellationToken);
     }
 
-    private static async Task<LeagueStatus> WaitAsync(ILeagueGrain league, Func<LeagueStatus, bool> done)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (true)
-        {
-            var status = await league.GetStatusAsync();
-            if (done(status) || DateTime.UtcNow > deadline)
-            {
-                return status;
-            }
+    private static Task<LeagueStatus> WaitAsync(ILeagueGrain league, Func<LeagueStatus, bool> done) =>
+        Eventually.UntilAsync(league.GetStatusAsync, done, TimeSpan.FromSeconds(90), "league state", TimeSpan.FromMilliseconds(100));
 
-            await Task.Delay(100);
-        }
+    // What would launch games if anything could: the keep-alive reminder's tick, delivered now, then a status query.
+    private static async Task<LeagueStatus> DriveAsync(ILeagueGrain league)
+    {
+        await league.AsReference<IRemindable>().ReceiveReminder("keep-alive", new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(1), DateTime.UtcNow));
+        return await league.GetStatusAsync();
     }
 }

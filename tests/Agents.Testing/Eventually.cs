@@ -1,21 +1,51 @@
 namespace Agents.Testing;
 
-/// <summary>The one polling helper of the tests: waits for a condition on a real process or file that raises no event.</summary>
+/// <summary>
+/// The one polling helper of the test projects: asks until a condition holds, failing with what was awaited and the
+/// last value seen once the bound passes. A test waits on an observable state with it, never on the clock; the only
+/// wait between two probes in test code is here.
+/// </summary>
 public static class Eventually
 {
-    /// <summary>Returns once <paramref name="condition"/> holds; fails with <paramref name="what"/> after <paramref name="timeout"/>.</summary>
-    public static async Task TrueAsync(Func<bool> condition, TimeSpan timeout, string what)
+    /// <summary>The wait between two probes unless a caller gives one.</summary>
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Probes until <paramref name="done"/> holds for the value and returns that value.</summary>
+    /// <exception cref="TimeoutException"><paramref name="timeout"/> passed first; the message names <paramref name="what"/> and the last value.</exception>
+    public static async Task<T> UntilAsync<T>(
+        Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what, TimeSpan? interval = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(probe);
+        ArgumentNullException.ThrowIfNull(done);
         var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
+        while (true)
         {
-            if (DateTime.UtcNow > deadline)
+            var value = await probe();
+            if (done(value))
             {
-                throw new TimeoutException($"not within {timeout.TotalSeconds:0} s: {what}");
+                return value;
             }
 
-            await Task.Delay(50);
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"{what}: not reached within {timeout.TotalSeconds:0.#} s; last value: {value}");
+            }
+
+            await Task.Delay(interval ?? DefaultInterval, cancellationToken);
         }
     }
+
+    /// <summary>Probes until <paramref name="condition"/> is true.</summary>
+    public static Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, TimeSpan? interval = null, CancellationToken cancellationToken = default) =>
+        UntilAsync(condition, b => b, timeout, what, interval, cancellationToken);
+
+    /// <summary>Checks until <paramref name="condition"/> is true.</summary>
+    public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what, TimeSpan? interval = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        return UntilAsync(() => Task.FromResult(condition()), b => b, timeout, what, interval, cancellationToken);
+    }
+
+    /// <summary>Checks until <paramref name="condition"/> is true (the form the fault tests use).</summary>
+    public static Task TrueAsync(Func<bool> condition, TimeSpan timeout, string what) => UntilAsync(condition, timeout, what);
 }

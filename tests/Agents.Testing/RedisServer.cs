@@ -1,6 +1,7 @@
 using Xunit;
 using System.Diagnostics;
 using System.Net.Sockets;
+using Agents.Testing;
 
 namespace Agents.Testing;
 
@@ -98,23 +99,28 @@ public sealed class RedisServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new RedisServer(process, port, password, dataDirectory);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            try
+            await Eventually.UntilAsync(async () =>
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port);
-                return server;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
+                try
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync("127.0.0.1", port);
+                    return true;
+                }
+                catch (SocketException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(10), $"redis-server listening on {port}");
+            return server;
         }
-
-        await server.DisposeAsync();
-        throw new TimeoutException($"redis-server did not listen on {port} within 10 s");
+        catch (TimeoutException)
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()

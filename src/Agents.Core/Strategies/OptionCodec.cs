@@ -69,10 +69,10 @@ public sealed class OptionCodec<T>(string owner, T defaults, IEnumerable<OptionK
     /// not checking ranges or combinations again (the spec was checked when it was made; e.g. a lone mu is ignored by
     /// whoever needs both); a recorded value that cannot be read throws <see cref="ArgumentException"/>.
     /// </summary>
-    public T Read(IReadOnlyDictionary<string, string> recorded)
+    public T Read(IReadOnlyDictionary<string, string> recorded, T? start = null)
     {
         ArgumentNullException.ThrowIfNull(recorded);
-        return Apply(recorded.Where(kv => Find(kv.Key) is not null).Select(kv => (kv.Key, (string?)kv.Value)), null, check: false);
+        return Apply(recorded.Where(kv => Find(kv.Key) is not null).Select(kv => (kv.Key, (string?)kv.Value)), start, check: false);
     }
 
     /// <summary>What a spec records: keys whose value differs from the default, and the keys written always.</summary>

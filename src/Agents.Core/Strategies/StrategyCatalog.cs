@@ -3,6 +3,7 @@ using Agents.Contracts.Runs;
 using Agents.Core.Iort;
 using Agents.Core.Magicore;
 using Agents.Core.SelfRefine;
+using Agents.Core.Spc;
 
 namespace Agents.Core.Strategies;
 
@@ -33,7 +34,7 @@ public static class StrategyCatalog
         new(StrategyNames.Magicore, "MAgICoRe: classify, then review and refine hard problems; one phase per dataset barrier",
             MagicoreRunOptions.Codec, spec => spec.Rounds + 1),
         new(StrategyNames.Iort, "IoRT: meta-thought, reflection, consistency gate and Instructor", IortRunOptions.Codec, _ => 1),
-        Plain(StrategyNames.SpcSearch, "SPC critic-guided search: steps checked by a step critic, rejected steps resampled"),
+        new(StrategyNames.SpcSearch, "SPC critic-guided search: steps checked by a step critic, rejected steps resampled", SpcSearchSpec.Codec, _ => 1),
     ];
 
     /// <summary>The strategy named <paramref name="name"/>; <see cref="ArgumentException"/> listing the known ones otherwise.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Agents.Cli.Batch;
+using Agents.Contracts.Jobs;
 using Agents.Core.Simulation;
 using Agents.Inference.Backends;
 using Agents.Inference.Serving;
@@ -88,7 +89,7 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
             _out.GetStringBuilder().Clear();
             Assert.Equal(ExitCodes.Ok, await tools.StatusAsync("job-cancel", cluster, CancellationToken.None));
             Assert.Contains("cancelled", _out.ToString(), StringComparison.Ordinal);
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            await SettledAsync(cluster, "job-cancel");
             var partial = Path.Combine(_dir.FullName, "export-cancel.jsonl");
             Assert.Equal(ExitCodes.Ok, await tools.ExportAsync("job-cancel", cluster, partial, "completion", CancellationToken.None));
             Assert.InRange(ExportedIds(partial).Count, 1, 23);
@@ -173,8 +174,8 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
         Assert.Contains("1 input row(s) were rejected before upload", status, StringComparison.Ordinal);
         Assert.Contains($"{input}:4:", status, StringComparison.Ordinal);
 
-        // Nothing new starts after the cancel: an export a little later holds fewer than all 40.
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // Nothing new starts after the cancel: once the runs in flight have finished, the export holds fewer than all 40.
+        await SettledAsync(cluster, "job-twice");
         var partial = Path.Combine(_dir.FullName, "export-twice.jsonl");
         Assert.Equal(ExitCodes.Ok, await new JobTools(Console, _errors).ExportAsync("job-twice", cluster, partial, "input", CancellationToken.None));
         Assert.InRange(ExportedIds(partial).Count, 3, 39);
@@ -204,23 +205,41 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
         }
     }
 
-    // Runs the real `agents batch` in its own process, presses Ctrl-C (SIGINT) once it has written 3 rows, 300 ms apart,
-    // and returns its exit code and stderr once it exits (killed after 30 s).
+    // Runs the real `agents batch` in its own process, presses Ctrl-C (SIGINT) once it has written 3 rows and again as
+    // soon as it asks for a second press, and returns its exit code and stderr once it exits (killed after 30 s).
     private async Task<(int Exit, string Stderr)> InterruptBatchAsync(string input, string results, string model, string cluster, string job, int presses)
     {
         using var cli = StartBatchProcess(input, results, model, cluster, job);
-        var stdout = cli.StandardOutput.ReadToEndAsync();
-        var stderr = cli.StandardError.ReadToEndAsync();
+        var stdout = new System.Text.StringBuilder();
+        var stderr = new System.Text.StringBuilder();
+        cli.OutputDataReceived += (_, e) => { lock (stdout) { stdout.AppendLine(e.Data); } };
+        cli.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
+        cli.BeginOutputReadLine();
+        cli.BeginErrorReadLine();
+        string Errors()
+        {
+            lock (stderr)
+            {
+                return stderr.ToString();
+            }
+        }
+
         try
         {
             await WaitForLinesAsync(results, 3, cli.WaitForExitAsync());
             for (var press = 0; press < presses; press++)
             {
-                await Task.Delay(press == 0 ? 0 : 300);
+                if (press > 0)
+                {
+                    // The barrier: the first press has been handled and the client waits for a second one.
+                    await Eventually.UntilAsync(() => Errors().Contains("press Ctrl-C again", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the CLI asks for a second Ctrl-C");
+                }
+
                 await SigIntAsync(cli.Id);
             }
 
             await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            cli.WaitForExit(); // drains the redirected output
         }
         finally
         {
@@ -230,9 +249,21 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
             }
         }
 
-        log.WriteLine(await stdout);
-        log.WriteLine(await stderr);
-        return (cli.ExitCode, await stderr);
+        lock (stdout)
+        {
+            log.WriteLine(stdout.ToString());
+        }
+
+        log.WriteLine(Errors());
+        return (cli.ExitCode, Errors());
+    }
+
+    // Waits until the job's runs in flight have finished (a cancelled job starts nothing new after that).
+    private static async Task<JobProgress> SettledAsync(string cluster, string jobId)
+    {
+        await using var connection = await AgentsConnection.OpenAsync(cluster, new Dictionary<string, string?>(), CancellationToken.None);
+        var job = connection.Grains.GetGrain<IBatchJobGrain>(jobId);
+        return await Eventually.UntilAsync(job.GetProgressAsync, p => p.InFlight == 0, TimeSpan.FromSeconds(60), $"job {jobId} without runs in flight");
     }
 
     // The real `agents batch` command in its own process (so a SIGINT reaches only it).
@@ -263,23 +294,17 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
     // Reads the output while the batch appends to it.
     private static async Task WaitForLinesAsync(string file, int lines, Task batch)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline && !batch.IsCompleted)
+        await Eventually.UntilAsync(async () =>
         {
-            if (File.Exists(file))
+            if (batch.IsCompleted || !File.Exists(file))
             {
-                await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var reader = new StreamReader(stream);
-                var text = await reader.ReadToEndAsync();
-                if (text.Count(c => c == '\n') >= lines)
-                {
-                    return;
-                }
+                return batch.IsCompleted;
             }
 
-            await Task.Delay(50);
-        }
-
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            return (await reader.ReadToEndAsync()).Count(c => c == '\n') >= lines;
+        }, TimeSpan.FromSeconds(60), $"{lines} rows in {file}");
         Assert.False(batch.IsCompleted, "the batch finished before it could be interrupted");
     }
 }

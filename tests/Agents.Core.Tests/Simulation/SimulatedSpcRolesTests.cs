@@ -38,7 +38,7 @@ public sealed class SimulatedSpcRolesTests(ITestOutputHelper output)
             stops += stop ? 1 : 0;
         }
 
-        Assert.InRange(stops, 100, 399);
+        Assert.Equal(315, stops); // the seeds fix every draw; about 80 % of them are whole and correct
     }
 
     [Fact]

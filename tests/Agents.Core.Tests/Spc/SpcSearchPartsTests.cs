@@ -72,7 +72,7 @@ public sealed class SpcSearchPartsTests
             var verdicts = SyntheticProblems.TryParse(p.Question)!.CheckSteps(p.Steps);
             Assert.Equal(Enumerable.Range(0, verdicts.Count).FirstOrDefault(i => !verdicts[i], -1), p.FirstErrorStep);
         });
-        Assert.InRange(items.Count(p => p.FirstErrorStep >= 0), 8, 16);
+        Assert.Equal(10, items.Count(p => p.FirstErrorStep >= 0)); // seed 5 fixes the draw
         Assert.Equal([SyntheticProcessBench.ShortSubset, SyntheticProcessBench.LongSubset], items.Select(ProcessBenchEvaluation.SubsetOf).Distinct());
         Assert.Equal(items.Select(SyntheticProcessBench.ToJson), SyntheticProcessBench.Generate(24, seed: 5).Select(SyntheticProcessBench.ToJson));
     }

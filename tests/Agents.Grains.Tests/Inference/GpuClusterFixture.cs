@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.TestingHost;
+using Agents.Testing;
 
 namespace Agents.Grains.Tests.Inference;
 
@@ -82,23 +83,13 @@ public sealed class GpuClusterFixture : IAsyncLifetime
     // The metadata cache fills asynchronously after membership changes; wait until every silo sees every silo's role.
     private async Task WaitForMetadataAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            var complete = Cluster.Silos.All(viewer =>
+        await Eventually.UntilAsync(
+            () => Cluster.Silos.All(viewer =>
             {
                 var cache = Cluster.GetSiloServiceProvider(viewer.SiloAddress).GetRequiredService<ISiloMetadataCache>();
                 return Cluster.Silos.All(s => cache.GetSiloMetadata(s.SiloAddress).Metadata.ContainsKey("gpu"));
-            });
-            if (complete)
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("Silo metadata did not propagate to every silo within 30 s.");
+            }),
+            TimeSpan.FromSeconds(30), "silo metadata on every silo");
     }
 }
 

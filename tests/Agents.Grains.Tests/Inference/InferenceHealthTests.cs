@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Agents.Contracts.Inference;
 using Agents.Inference.Backends;
 using Agents.Inference.Serving;
+using Agents.Testing;
 
 namespace Agents.Grains.Tests.Inference;
 
@@ -26,17 +27,5 @@ public sealed class InferenceHealthTests(GpuClusterFixture fixture)
         Assert.All(loads, l => Assert.True(l.Healthy));
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out: {what}.");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => Eventually.UntilAsync(condition, TimeSpan.FromSeconds(20), what);
 }

@@ -75,8 +75,6 @@ public sealed class ReplicaSelectorTests
 
         var picks = Enumerable.Range(0, 8).Select(_ => selector.Select(null, i => i == 3 ? 5 : 0)).ToArray();
 
-        Assert.DoesNotContain(3, picks);
-        Assert.Equal(picks.Length / 3, picks.Count(p => p == 0), 1.0);
-        Assert.All(new[] { 0, 1, 2 }, r => Assert.InRange(picks.Count(p => p == r), 2, 3));
+        Assert.Equal([0, 1, 2, 0, 1, 2, 0, 1], picks);
     }
 }
