@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Agents.Cli;
 using Agents.Cli.Commands;
-using Agents.Cli.Hosting;
 
 // Ctrl-C is handled here, not by System.CommandLine, so a second press can mean something (a cluster batch cancels
 // its job); the first press cancels the token every command gets.

@@ -43,13 +43,13 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
         Assert.Equal(2, rows.Select(r => r.Silo).Distinct().Count());
         Assert.All(rows, r => Assert.Equal(3, r.Samples));
 
-        var summary = JsonDocument.Parse(await File.ReadAllTextAsync(BatchRunner.SidePath(results, ".summary.json"))).RootElement;
+        var summary = JsonDocument.Parse(await File.ReadAllTextAsync(ResumableOutput.SidePath(results, ".summary.json"))).RootElement;
         Assert.Equal("cluster", summary.GetProperty("mode").GetString());
 
         var again = await new BatchRunner(console, text).RunAsync(settings, CancellationToken.None);
         Assert.Equal(ExitCodes.Ok, again);
         Assert.Equal(60, OutputFile.ReadAndRepair(results).Count);
-        summary = JsonDocument.Parse(await File.ReadAllTextAsync(BatchRunner.SidePath(results, ".summary.json"))).RootElement;
+        summary = JsonDocument.Parse(await File.ReadAllTextAsync(ResumableOutput.SidePath(results, ".summary.json"))).RootElement;
         Assert.Equal(0, summary.GetProperty("new_runs").GetInt32());
 
         var silos = await ClusterStatusAsync(redis.Endpoint, clusterId);

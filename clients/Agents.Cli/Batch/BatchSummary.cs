@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using Agents.Contracts.Runs;
 using Spectre.Console;
 
 namespace Agents.Cli.Batch;
@@ -42,6 +44,20 @@ internal sealed record BatchSummary(
             rows.Sum(r => r.PromptTokens) / (double)n, rows.Sum(r => r.CompletionTokens) / (double)n,
             rows.Sum(r => r.PromptTokens), rows.Sum(r => r.CompletionTokens), rows.Sum(r => r.Retries), wallSeconds, switches);
     }
+
+    /// <summary>The switches a summary records: the spec's options and its sampling, voting and grading settings.</summary>
+    public static Dictionary<string, string> SwitchesOf(StrategySpec spec) => new(spec.Options)
+    {
+        ["rounds"] = spec.Rounds.ToString(CultureInfo.InvariantCulture),
+        ["reward"] = string.IsNullOrEmpty(spec.Reward) ? "default" : spec.Reward,
+        ["k"] = spec.K.ToString(CultureInfo.InvariantCulture),
+        ["temperature"] = spec.Temperature.ToString(CultureInfo.InvariantCulture),
+        ["top_p"] = spec.TopP.ToString(CultureInfo.InvariantCulture),
+        ["seed"] = spec.Seed.ToString(CultureInfo.InvariantCulture),
+        ["vote_key"] = spec.VoteKey,
+        ["empty_answers"] = spec.DropEmpty ? "dropped" : "kept",
+        ["equivalence"] = spec.Equivalence,
+    };
 
     private static readonly JsonSerializerOptions Indented = new(OutputRow.Json) { WriteIndented = true };
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Agents.Cli.Batch;
-using Agents.Cli.Hosting;
 using Spectre.Console;
 
 namespace Agents.Cli.Commands;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Agents.Cli.Batch;
-using Agents.Cli.Hosting;
 using Agents.Contracts.Cluster;
 using Agents.Contracts.Inference;
 using Spectre.Console;

@@ -55,6 +55,9 @@ internal sealed class ExperimentRunner(IAnsiConsole console, TextWriter errors)
         }
 
         Directory.CreateDirectory(settings.OutputDirectory);
+        // One embedded silo (or one cluster client) serves every strategy: started once, not once per strategy.
+        await using var connection = await AgentsConnection.OpenAsync(settings.Batch.Cluster, new Dictionary<string, string?>(), cancellationToken);
+        var batches = new BatchRunner(console, errors);
         var results = new List<StrategyResult>();
         BudgetMatch? budget = null;
         var exit = ExitCodes.Ok;
@@ -82,7 +85,7 @@ internal sealed class ExperimentRunner(IAnsiConsole console, TextWriter errors)
                     Transcripts = Path.Combine(settings.OutputDirectory, "calibration-transcripts-self-refine.jsonl"),
                 };
                 console.Write(new Rule("[bold]self-refine calibration[/] k=1").LeftJustified());
-                if (await new BatchRunner(console, errors).RunAsync(calibration, cancellationToken) is ExitCodes.Error or ExitCodes.Interrupted)
+                if (await batches.RunAsync(calibration, connection, cancellationToken) is ExitCodes.Error or ExitCodes.Interrupted)
                 {
                     return ExitCodes.Error;
                 }
@@ -94,7 +97,7 @@ internal sealed class ExperimentRunner(IAnsiConsole console, TextWriter errors)
             }
 
             console.Write(new Rule($"[bold]{Markup.Escape(strategy)}[/]" + (batch.K is { } k ? $" k={k}" : "")).LeftJustified());
-            var code = await new BatchRunner(console, errors).RunAsync(batch, cancellationToken);
+            var code = await batches.RunAsync(batch, connection, cancellationToken);
             if (code is ExitCodes.Error or ExitCodes.Interrupted)
             {
                 await errors.WriteLineAsync($"experiment stopped at strategy '{strategy}'; finished strategies keep their results in {settings.OutputDirectory}; rerun to resume.");
@@ -103,7 +106,7 @@ internal sealed class ExperimentRunner(IAnsiConsole console, TextWriter errors)
 
             exit = Math.Max(exit, code);
             var rows = OutputFile.ReadAndRepair(batch.Output);
-            var batchSummary = JsonSerializer.Deserialize<BatchSummary>(File.ReadAllText(BatchRunner.SidePath(batch.Output, ".summary.json")), OutputRow.Json)
+            var batchSummary = JsonSerializer.Deserialize<BatchSummary>(File.ReadAllText(ResumableOutput.SidePath(batch.Output, ".summary.json")), OutputRow.Json)
                 ?? throw new InvalidDataException($"empty summary for {strategy}");
             var result = StrategyResult.From(strategy, rows, batchSummary, Path.GetFileName(batch.Output),
                 string.IsNullOrWhiteSpace(batch.Cluster) ? Path.GetFileName(batch.Transcripts!) : null);

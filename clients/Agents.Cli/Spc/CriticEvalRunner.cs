@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Agents.Cli.Batch;
-using Agents.Cli.Hosting;
 using Agents.Contracts.Critiquing;
 using Agents.Contracts.Problems;
 using Agents.Contracts.Refining;

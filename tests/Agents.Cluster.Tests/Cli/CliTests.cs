@@ -37,11 +37,11 @@ public sealed class CliTests : IDisposable
         Assert.Equal(30, rows.Count);
         Assert.All(rows, r => Assert.All(ContractFields, f => Assert.True(r.TryGetProperty(f, out _), $"missing {f}")));
         Assert.All(rows, r => Assert.Equal(3, r.GetProperty("samples").GetInt32()));
-        var summary = ReadJson(BatchRunner.SidePath(output, ".summary.json"));
+        var summary = ReadJson(ResumableOutput.SidePath(output, ".summary.json"));
         Assert.Equal(30, summary.GetProperty("problems").GetInt32());
         Assert.Equal(rows.Count(r => r.GetProperty("correct").GetBoolean()) / 30.0, summary.GetProperty("accuracy").GetDouble(), 6);
         Assert.Equal("raw", summary.GetProperty("switches").GetProperty("vote_key").GetString());
-        var transcripts = File.ReadAllLines(BatchRunner.SidePath(output, ".transcripts.jsonl"));
+        var transcripts = File.ReadAllLines(ResumableOutput.SidePath(output, ".transcripts.jsonl"));
         Assert.Equal(30, transcripts.Length);
         Assert.Equal(3, JsonDocument.Parse(transcripts[0]).RootElement.GetProperty("messages").EnumerateArray().Count(m => m.GetProperty("kind").GetString() == "sample"));
         Assert.Contains("accuracy", _out.ToString(), StringComparison.Ordinal);
@@ -50,7 +50,7 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(ExitCodes.Ok, again);
         Assert.Equal(30, File.ReadAllLines(output).Length);
-        Assert.Equal(0, ReadJson(BatchRunner.SidePath(output, ".summary.json")).GetProperty("new_runs").GetInt32());
+        Assert.Equal(0, ReadJson(ResumableOutput.SidePath(output, ".summary.json")).GetProperty("new_runs").GetInt32());
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class CliTests : IDisposable
         var ids = File.ReadAllLines(output).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()).ToList();
         Assert.Equal(12, ids.Count);
         Assert.Equal(12, ids.Distinct().Count());
-        Assert.Equal(7, ReadJson(BatchRunner.SidePath(output, ".summary.json")).GetProperty("new_runs").GetInt32());
+        Assert.Equal(7, ReadJson(ResumableOutput.SidePath(output, ".summary.json")).GetProperty("new_runs").GetInt32());
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class CliTests : IDisposable
         Assert.Contains("missing field 'question' or 'problem'", reported[1], StringComparison.Ordinal);
         Assert.Contains("duplicate id 'g1'", reported[3], StringComparison.Ordinal);
         Assert.Equal(["g1", "g2", "g3"], File.ReadAllLines(output).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()).Order());
-        Assert.Equal(4, ReadJson(BatchRunner.SidePath(output, ".summary.json")).GetProperty("rejected_rows").GetInt32());
+        Assert.Equal(4, ReadJson(ResumableOutput.SidePath(output, ".summary.json")).GetProperty("rejected_rows").GetInt32());
     }
 
     [Fact]

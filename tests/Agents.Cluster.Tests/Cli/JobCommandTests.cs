@@ -125,7 +125,7 @@ public sealed class JobCommandTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(ExitCodes.Interrupted, exit);
         Assert.Contains(BatchRunner.DetachMessage("job-sigint", cluster), stderr, StringComparison.Ordinal);
         var detached = OutputFile.ReadAndRepair(results).Count;
-        using (var summary = JsonDocument.Parse(await File.ReadAllTextAsync(BatchRunner.SidePath(results, ".summary.json"))))
+        using (var summary = JsonDocument.Parse(await File.ReadAllTextAsync(ResumableOutput.SidePath(results, ".summary.json"))))
         {
             // The interrupted run's summary counts the rows it appended.
             Assert.Equal(detached, summary.RootElement.GetProperty("new_runs").GetInt32());

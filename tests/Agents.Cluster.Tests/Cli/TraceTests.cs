@@ -13,7 +13,7 @@ public sealed class MagicoreRunFixture : IAsyncLifetime
 
     public string Output => Path.Combine(_dir.FullName, "r.jsonl");
 
-    public string Transcripts => BatchRunner.SidePath(Output, ".transcripts.jsonl");
+    public string Transcripts => ResumableOutput.SidePath(Output, ".transcripts.jsonl");
 
     internal List<OutputRow> Rows { get; private set; } = [];
 

@@ -2,10 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Agents.Contracts.Runs;
 
-namespace Agents.Cli.Batch;
+namespace Agents.Client;
 
 /// <summary>One line of a batch's output JSONL (the ARCHITECTURE output contract, snake_case).</summary>
-internal sealed record OutputRow(
+public sealed record OutputRow(
     string Id,
     string Strategy,
     string? Answer,
@@ -48,10 +48,10 @@ internal sealed record OutputRow(
 }
 
 /// <summary>One ledger line of an output row: calls, samples and tokens of a role in a round.</summary>
-internal sealed record LedgerRow(string Role, int Round, int Calls, int Samples, long PromptTokens, long CompletionTokens);
+public sealed record LedgerRow(string Role, int Round, int Calls, int Samples, long PromptTokens, long CompletionTokens);
 
 /// <summary>Reads and appends the output JSONL; a rerun resumes by skipping the ids already there.</summary>
-internal static class OutputFile
+public static class OutputFile
 {
     /// <summary>Rows already written; a torn last line (the process died mid-write) is cut off first.</summary>
     public static List<OutputRow> ReadAndRepair(string path)

@@ -6,13 +6,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Agents.Cli.Hosting;
+namespace Agents.Client;
 
 /// <summary>
-/// Where the CLI's grain calls go: an in-process silo (embedded mode, the default) or a Redis-backed cluster
+/// Where a client's grain calls go: an in-process silo (embedded mode, the default) or a Redis-backed cluster
 /// reached through its gateways (<c>--cluster redis://HOST:PORT</c>).
 /// </summary>
-internal sealed class AgentsConnection(IHost host, bool embedded, string description) : IAsyncDisposable
+public sealed class AgentsConnection(IHost host, bool embedded, string description) : IAsyncDisposable
 {
     /// <summary>Grain factory of the embedded silo or of the cluster client.</summary>
     public IGrainFactory Grains { get; } = host.Services.GetRequiredService<IGrainFactory>();
@@ -80,6 +80,7 @@ internal sealed class AgentsConnection(IHost host, bool embedded, string descrip
         return new AgentsConnection(host, string.IsNullOrWhiteSpace(cluster), string.IsNullOrWhiteSpace(cluster) ? "embedded" : cluster!);
     }
 
+    /// <summary>Stops the embedded silo or the cluster client (bounded to 10 s).</summary>
     public async ValueTask DisposeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -95,7 +96,7 @@ internal sealed class AgentsConnection(IHost host, bool embedded, string descrip
 }
 
 /// <summary>Free loopback ports for the embedded silo.</summary>
-internal static class Ports
+public static class Ports
 {
     /// <summary>Asks the OS for a free TCP port on 127.0.0.1.</summary>
     public static int Free()

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
-using Agents.Cli.Batch;
 
-namespace Agents.Cli.Hosting;
+namespace Agents.Cli;
 
 /// <summary>
 /// The process's Ctrl-C presses. The first cancels <see cref="Token"/> (every command stops; a cluster batch detaches).
