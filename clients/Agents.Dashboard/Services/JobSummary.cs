@@ -98,7 +98,7 @@ public sealed record JobSummary(
     public IEnumerable<(string Metric, string Value)> Rows()
     {
         var c = CultureInfo.InvariantCulture;
-        yield return ("accuracy", Accuracy is { } a ? string.Create(c, $"{a:P1} ({Correct}/{Graded})") : "-");
+        yield return ("accuracy", Accuracy is { } a ? string.Create(c, $"{a * 100:F1}% ({Correct}/{Graded})") : "-");
         yield return ("done", string.Create(c, $"{Done} / {Problems}"));
         yield return ("failed", Failed.ToString(c));
         yield return ("rejected input rows", Rejected.ToString(c));
@@ -110,6 +110,9 @@ public sealed record JobSummary(
         yield return ("retries", Retries.ToString(c));
         yield return ("wall time", string.Create(c, $"{ElapsedSeconds:F1} s"));
     }
+
+    /// <summary>A 0..1 share as a percentage with one decimal (<c>85.0%</c>), or <c>-</c>.</summary>
+    public static string Percent(double? share) => share is { } s ? string.Create(CultureInfo.InvariantCulture, $"{s * 100:F1}%") : "-";
 
     /// <summary>An ETA as the list shows it.</summary>
     public static string FormatEta(TimeSpan? eta) => eta switch
