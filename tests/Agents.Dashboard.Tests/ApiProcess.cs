@@ -35,6 +35,8 @@ public sealed class ApiProcess : IAsyncLifetime
             UseShellExecute = false,
         };
         start.Environment.Remove("AGENTS_API_KEYS");
+        // A more fallible simulated solver (declared simulation parameter), so MAgICoRe finds some of 20 problems hard and refines them.
+        start.Environment["Agents__Simulation__SlipBase"] = "0.3";
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data, listening);
