@@ -47,7 +47,7 @@ public sealed class RunTimelineTests
 
         Assert.Equal([0, 1], rounds.Select(r => r.Round));
         Assert.Equal([0, 1, 2], rounds[0].Messages.Select(m => m.Entry.Seq));
-        Assert.Equal(["solver", "scorer", "reviewer", "refiner", "run"], RunTimeline.Lanes(entries).ToArray());
+        Assert.Equal(["run", "solver", "scorer", "reviewer", "refiner"], RunTimeline.Lanes(entries).ToArray());
         Assert.Single(rounds[0].Messages[2].Scores);
         Assert.Equal("Step 1: 1 + 1 = 2. The answer is 2.", rounds[0].Messages[1].Excerpt);
     }

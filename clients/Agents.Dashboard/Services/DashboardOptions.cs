@@ -3,8 +3,8 @@ namespace Agents.Dashboard.Services;
 /// <summary>How the dashboard refreshes and what it accepts from the page.</summary>
 public sealed class DashboardOptions
 {
-    /// <summary>Configuration section (<c>Agents:Dashboard</c>).</summary>
-    public const string SectionName = "Agents:Dashboard";
+    /// <summary>Configuration section (<c>Agents:WebDashboard</c>; <c>Agents:Dashboard</c> is the silo's Orleans Dashboard).</summary>
+    public const string SectionName = "Agents:WebDashboard";
 
     /// <summary>How often a live page asks the grains again (the changes reach the browser over the Blazor circuit).</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMilliseconds(500);

@@ -26,9 +26,12 @@ public sealed record TimelineRound(int Round, IReadOnlyList<TimelineMessage> Mes
 /// </summary>
 public static partial class RunTimeline
 {
-    /// <summary>The lanes in the order they are drawn; agents not listed come after, in order of appearance.</summary>
+    /// <summary>
+    /// The lanes in the order they are drawn (the run itself first, so its requests, classifications and decisions span the
+    /// width); agents not listed come after, in order of appearance.
+    /// </summary>
     public static readonly ImmutableArray<string> LaneOrder =
-        ["solver", "scorer", "reviewer", "refiner", "instructor", "meta-thinker", "generator", "reflector", "critic", "run"];
+        ["run", "solver", "scorer", "reviewer", "refiner", "instructor", "meta-thinker", "generator", "reflector", "critic"];
 
     /// <summary>The lanes of a transcript: the senders, in <see cref="LaneOrder"/>.</summary>
     public static ImmutableArray<string> Lanes(IEnumerable<TranscriptEntry> entries)
