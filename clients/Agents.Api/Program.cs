@@ -2,7 +2,7 @@ try
 {
     // Settings (appsettings.json: served models, MAgICoRe's μ and σ) are read next to the binary, wherever it is started from.
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-    await using var app = builder.AddAgentsApi().Build().MapAgentsApi();
+    await using var app = builder.AddAgentsApi().AddAgentsDashboard().Build().MapAgentsApi().MapAgentsDashboard();
     await app.RunAsync();
     return 0;
 }

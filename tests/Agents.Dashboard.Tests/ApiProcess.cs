@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Agents.Testing;
+
+namespace Agents.Dashboard.Tests;
+
+/// <summary>
+/// The real <c>Agents.Api</c> host as a child process (embedded silo, simulated model) on a free loopback port; the
+/// browser tests drive its dashboard. Started once per test class.
+/// </summary>
+public sealed class ApiProcess : IAsyncLifetime
+{
+    private readonly List<string> _output = [];
+    private Process? _process;
+
+    /// <summary>The root, e.g. <c>http://127.0.0.1:5123/</c>.</summary>
+    public Uri Address { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>The repository root (where Agents.sln is).</summary>
+    public static string RepoRoot { get; } = FindRoot();
+
+    /// <summary>Where screenshots and other browser artifacts go (TestResults/dashboard, not committed).</summary>
+    public static string Artifacts { get; } = Directory.CreateDirectory(Path.Combine(RepoRoot, "TestResults", "dashboard")).FullName;
+
+    public async Task InitializeAsync()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0
+        var dll = Path.Combine(RepoRoot, "clients", "Agents.Api", "bin", configuration, "net10.0", "Agents.Api.dll");
+        var port = FreePort.Next();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { dll, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment.Remove("AGENTS_API_KEYS");
+        // A more fallible simulated solver (declared simulation parameter), so MAgICoRe finds some of 20 problems hard and refines them.
+        start.Environment["Agents__Simulation__SlipBase"] = "0.3";
+        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data, listening);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data, listening);
+        _process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("the API host exited:\n" + Output));
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var url = await listening.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        Address = new Uri(url.TrimEnd('/') + "/");
+    }
+
+    /// <summary>What the host printed so far (for failure messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output.TakeLast(60));
+            }
+        }
+    }
+
+    private void OnLine(string? line, TaskCompletionSource<string> listening)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+
+        const string prefix = "listening on ";
+        if (line.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            listening.TrySetResult(line[prefix.Length..].Trim());
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Agents.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Agents.sln not found above " + AppContext.BaseDirectory);
+    }
+}
