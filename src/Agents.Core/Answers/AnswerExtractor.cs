@@ -553,9 +553,9 @@ public static partial class AnswerExtractor
     [GeneratedRegex(@"(?<![\w.,])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|(?<![\w.,])-?\d+,\d{1,2}(?![\d,])|(?<![\w.,])-?(?:\d+(?:\.\d+)?|\.\d+)(?:\s*/\s*\d+(?!\.\d))?%?|\\frac\{-?\d+\}\{\d+\}", RegexOptions.None, RegexTimeoutMs)]
     private static partial Regex NumberToken();
 
-    [GeneratedRegex(@"the answer is:?\s*\$?(?<n>-?[0-9][0-9,]*(?:\.[0-9]+)?)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"the answer is:?\s*\$?(?<n>-?[0-9][0-9,]*(?:\.[0-9]+)?)", RegexOptions.IgnoreCase, RegexTimeoutMs)]
     private static partial Regex AnswerPhrase();
 
-    [GeneratedRegex(@"####\s*(?<n>-?[0-9.,]+)")]
+    [GeneratedRegex(@"####\s*(?<n>-?[0-9.,]+)", RegexOptions.None, RegexTimeoutMs)]
     private static partial Regex Gsm8kTail();
 }
