@@ -111,6 +111,7 @@ public sealed class ModelRegistry(
                 ApiKey = OpenAICompatibleOptions.ApiKeyFromEnvironment(),
                 NetworkTimeout = models.Value.NetworkTimeout,
                 Retry = retry.Value,
+                Hints = services.GetService<IOptions<ModelHintOptions>>()?.Value ?? new ModelHintOptions(),
             },
             loggers.CreateLogger<OpenAICompatibleChatClient>()),
         ModelSpecKind.Gguf => new GgufChatClient(

@@ -33,6 +33,11 @@ public static class ModelServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        services.AddOptions<Agents.Inference.Backends.ModelHintOptions>()
+            .Bind(configuration.GetSection(Agents.Inference.Backends.ModelHintOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         services.AddOptions<SimulationOptions>()
             .Bind(configuration.GetSection(SimulationOptions.SectionName))
             .ValidateDataAnnotations()

@@ -1,5 +1,6 @@
 using Agents.Contracts.Refining;
 using Agents.Core.Solving;
+using Agents.Inference.Backends;
 using Agents.Inference.Telemetry;
 
 namespace Agents.Grains.Runs;
@@ -49,6 +50,9 @@ internal sealed class RunContext(
 
         // A step's span parents the agent grain's model-call spans (Orleans carries the trace context across the call).
         using var span = AgentsTelemetry.Source.StartActivity($"step {role}");
+        // The run's session key travels with the agent call (Orleans request context) to its model calls, which send it as
+        // a workflow hint when the backend is configured to (Agents:Models:Hints).
+        RequestContext.Set(WorkflowHints.Property, WorkflowHints.SessionKeyFor(JobId, Problem.Id));
         span?.SetTag(TagNames.Role, role);
         span?.SetTag(TagNames.Step, key);
         span?.SetTag(TagNames.Round, round);

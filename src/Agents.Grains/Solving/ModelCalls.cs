@@ -1,5 +1,6 @@
 using Agents.Contracts.Refining;
 using Agents.Inference;
+using Agents.Inference.Backends;
 using Agents.Inference.Sampling;
 using Agents.Inference.Telemetry;
 
@@ -40,6 +41,12 @@ internal static class ModelCalls
             span.SetTag("gen_ai.request.max_tokens", options.MaxOutputTokens);
             span.SetTag("gen_ai.request.seed", seed);
             span.SetTag("gen_ai.request.choice.count", n);
+        }
+
+        // The problem run's session key, set by the run for its agent calls; backends send it only when configured to.
+        if (WorkflowHints.From(options) is null && RequestContext.Get(WorkflowHints.Property) is string { Length: > 0 } session)
+        {
+            options = new WorkflowHints(session).ApplyTo(options);
         }
 
         try

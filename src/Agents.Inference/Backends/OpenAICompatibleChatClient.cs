@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Agents.Inference.Accounting;
 using Agents.Inference.Resilience;
@@ -16,31 +17,44 @@ namespace Agents.Inference.Backends;
 /// A model on an OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama, OpenAI) through the official
 /// OpenAI SDK: plain requests go through MEAI's <c>AsIChatClient()</c>, n-choice requests read every choice
 /// from the raw response; both are retried by <see cref="ModelRetryPipeline"/>, and every request carries its seed.
+/// When <see cref="OpenAICompatibleOptions.Hints"/> say so, a request whose options carry <see cref="WorkflowHints"/> sends
+/// its session key as a header and its priority and expected length as <c>nvext.agent_hints</c>.
 /// </summary>
-public sealed class OpenAICompatibleChatClient : IChatClient, IMultiChoiceChatClient
+public sealed partial class OpenAICompatibleChatClient : IChatClient, IMultiChoiceChatClient
 {
+    // The hints of the request in flight on this async flow; the session-header policy reads them inside the SDK pipeline.
+    private static readonly AsyncLocal<WorkflowHints?> CurrentHints = new();
+
     private readonly ChatClient _chat;
     private readonly IChatClient _inner;
     private readonly ModelRetryPipeline _retry;
     private readonly OpenAICompatibleOptions _options;
+    private readonly ILogger _logger;
 
     /// <summary>Creates a client for one model on one server.</summary>
     public OpenAICompatibleChatClient(OpenAICompatibleOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        var clientOptions = new OpenAIClientOptions
+        {
+            Endpoint = options.Endpoint,
+            // Our Polly pipeline retries (and counts retries); the SDK's own retries would hide them.
+            RetryPolicy = new ClientRetryPolicy(0),
+            NetworkTimeout = options.NetworkTimeout,
+        };
+        if (!string.IsNullOrEmpty(options.Hints.SessionHeader))
+        {
+            clientOptions.AddPolicy(new SessionHeaderPolicy(options.Hints.SessionHeader), PipelinePosition.PerCall);
+        }
+
         var client = new OpenAIClient(
             new ApiKeyCredential(string.IsNullOrEmpty(options.ApiKey) ? OpenAICompatibleOptions.NoKey : options.ApiKey),
-            new OpenAIClientOptions
-            {
-                Endpoint = options.Endpoint,
-                // Our Polly pipeline retries (and counts retries); the SDK's own retries would hide them.
-                RetryPolicy = new ClientRetryPolicy(0),
-                NetworkTimeout = options.NetworkTimeout,
-            });
+            clientOptions);
         _chat = client.GetChatClient(options.Model);
         _inner = _chat.AsIChatClient();
-        _retry = new ModelRetryPipeline(options.Retry, Backend, options.Model, options.ApiKey == OpenAICompatibleOptions.NoKey ? null : options.ApiKey, logger ?? NullLogger.Instance);
+        _retry = new ModelRetryPipeline(options.Retry, Backend, options.Model, options.ApiKey == OpenAICompatibleOptions.NoKey ? null : options.ApiKey, _logger);
     }
 
     /// <summary>How messages name this backend: <c>openai backend URL</c>.</summary>
@@ -57,15 +71,23 @@ public sealed class OpenAICompatibleChatClient : IChatClient, IMultiChoiceChatCl
         IEnumerable<AIChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = messages as IList<AIChatMessage> ?? [.. messages];
+        var sent = WithHints(options);
         return await _retry.ExecuteAsync(
-            async token => await _inner.GetResponseAsync(list, options, token).ConfigureAwait(false),
+            async token => await _inner.GetResponseAsync(list, sent, token).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Streams one response; not retried, since a retry could repeat text already streamed.</summary>
-    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<AIChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        _inner.GetStreamingResponseAsync(messages, options, cancellationToken);
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<AIChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // The request is sent on the first MoveNextAsync, which runs in this iterator's flow, so the header policy sees the hints.
+        var sent = WithHints(options);
+        await foreach (var update in _inner.GetStreamingResponseAsync(messages, sent, cancellationToken).ConfigureAwait(false))
+        {
+            yield return update;
+        }
+    }
 
     /// <inheritdoc/>
     public async Task<MultiChoiceResult> GetChoicesAsync(
@@ -75,10 +97,12 @@ public sealed class OpenAICompatibleChatClient : IChatClient, IMultiChoiceChatCl
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
         var list = messages as IList<AIChatMessage> ?? [.. messages];
         var converted = list.Select(ToOpenAI).ToList();
+        var hints = ActiveHints(options);
         return await _retry.ExecuteAsync(
             async token =>
             {
                 var completionOptions = ToCompletionOptions(options, n);
+                AddAgentHints(completionOptions, hints);
                 var result = await _chat.CompleteChatAsync(converted, completionOptions, token).ConfigureAwait(false);
                 return ParseChoices(result.GetRawResponse().Content, n, list);
             },
@@ -97,6 +121,75 @@ public sealed class OpenAICompatibleChatClient : IChatClient, IMultiChoiceChatCl
 
     /// <inheritdoc/>
     public override string ToString() => $"{Backend} model {Model}";
+
+    // The request's hints when any is sent; sets them for the header policy on this flow and writes the request log line.
+    private WorkflowHints? ActiveHints(ChatOptions? options)
+    {
+        var hints = _options.Hints.Enabled ? WorkflowHints.From(options) : null;
+        CurrentHints.Value = hints;
+        if (hints is not null)
+        {
+            LogHints(_logger, _options.Model, string.IsNullOrEmpty(_options.Hints.SessionHeader) ? null : hints.SessionKey,
+                _options.Hints.AgentHints ? hints.ToNvext()?.ToJsonString() : null);
+        }
+
+        return hints;
+    }
+
+    // Options for the MEAI path: the same options, plus a raw-options factory adding nvext when agent hints are on.
+    private ChatOptions? WithHints(ChatOptions? options)
+    {
+        var hints = ActiveHints(options);
+        if (hints is null || !_options.Hints.AgentHints || hints.ToNvext() is null)
+        {
+            return options;
+        }
+
+        var result = options!.Clone();
+        var previous = result.RawRepresentationFactory;
+        result.RawRepresentationFactory = client =>
+        {
+            var raw = previous?.Invoke(client) as ChatCompletionOptions ?? new ChatCompletionOptions();
+            AddAgentHints(raw, hints);
+            return raw;
+        };
+        return result;
+    }
+
+    private void AddAgentHints(ChatCompletionOptions completionOptions, WorkflowHints? hints)
+    {
+        if (_options.Hints.AgentHints && hints?.ToNvext() is { } nvext)
+        {
+            completionOptions.Patch.Set("$.nvext"u8, BinaryData.FromString(nvext.ToJsonString()));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Request to {Model} with workflow hints: session {Session}, nvext {Nvext}")]
+    private static partial void LogHints(ILogger logger, string model, string? session, string? nvext);
+
+    /// <summary>Sets the configured header to the session key of the request in flight, when it has one.</summary>
+    private sealed class SessionHeaderPolicy(string header) : PipelinePolicy
+    {
+        public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+        {
+            Apply(message);
+            ProcessNext(message, pipeline, currentIndex);
+        }
+
+        public override async ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+        {
+            Apply(message);
+            await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);
+        }
+
+        private void Apply(PipelineMessage message)
+        {
+            if (CurrentHints.Value is { } hints)
+            {
+                message.Request.Headers.Set(header, hints.SessionKey);
+            }
+        }
+    }
 
     internal static ChatCompletionOptions ToCompletionOptions(ChatOptions? options, int n)
     {

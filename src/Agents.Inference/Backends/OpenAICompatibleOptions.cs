@@ -26,6 +26,9 @@ public sealed class OpenAICompatibleOptions
     /// <summary>Retry limits and delays.</summary>
     public ModelRetryOptions Retry { get; init; } = new();
 
+    /// <summary>Which workflow hints requests carry (off by default).</summary>
+    public ModelHintOptions Hints { get; init; } = new();
+
     /// <summary>The key from <see cref="ApiKeyVariable"/>, or <see cref="NoKey"/> when unset.</summary>
     public static string ApiKeyFromEnvironment() =>
         Environment.GetEnvironmentVariable(ApiKeyVariable) is { Length: > 0 } key ? key : NoKey;

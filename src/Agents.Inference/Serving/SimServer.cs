@@ -144,7 +144,10 @@ public sealed partial class SimServer : IAsyncDisposable
             return Error(StatusCodes.Status400BadRequest, ex is JsonException ? "the body is not valid JSON" : ex.Message, "invalid_request_error", null);
         }
 
-        _stats.Record(new SimRequestRecord(request.Model, request.N, request.Seed, request.MaxTokens, request.Temperature));
+        var session = context.Request.Headers[_options.SessionHeader].ToString() is { Length: > 0 } value
+            ? value[..Math.Min(value.Length, SimServerStats.MaxHintLength)]
+            : null;
+        _stats.Record(new SimRequestRecord(request.Model, request.N, request.Seed, request.MaxTokens, request.Temperature, session, request.Nvext));
         double failure;
         double delay;
         lock (_faultGate)
@@ -336,7 +339,7 @@ public sealed partial class SimServer : IAsyncDisposable
 
     private sealed record ChatRequest(
         string Model, IReadOnlyList<ChatMessage> Messages, int N, long? Seed, double? Temperature, double? TopP, int? MaxTokens,
-        bool Stream, bool IncludeUsage)
+        bool Stream, bool IncludeUsage, string? Nvext)
     {
         public static ChatRequest Parse(JsonElement root, SimServerOptions options)
         {
@@ -373,7 +376,11 @@ public sealed partial class SimServer : IAsyncDisposable
                 throw new FormatException("'max_tokens' must be positive");
             }
 
-            return new ChatRequest(model, messages, n, seed, OptionalDouble(root, "temperature"), OptionalDouble(root, "top_p"), maxTokens, stream, includeUsage);
+            // Dynamo-style router hints; the server only records them (capped), it does not act on them.
+            var nvext = root.TryGetProperty("nvext", out var nvextElement) && nvextElement.ValueKind == JsonValueKind.Object
+                ? nvextElement.GetRawText() is var raw && raw.Length <= SimServerStats.MaxHintLength ? raw : throw new FormatException($"'nvext' must be at most {SimServerStats.MaxHintLength} characters")
+                : null;
+            return new ChatRequest(model, messages, n, seed, OptionalDouble(root, "temperature"), OptionalDouble(root, "top_p"), maxTokens, stream, includeUsage, nvext);
         }
 
         private static ChatMessage ParseMessage(JsonElement element)

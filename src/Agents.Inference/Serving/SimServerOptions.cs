@@ -48,6 +48,10 @@ public sealed class SimServerOptions
     [Range(1, 1024)]
     public int MaxChoices { get; set; } = 128;
 
+    /// <summary>The header whose values the server counts as session keys (<c>/stats</c> <c>session_requests</c>, <c>sessions</c>).</summary>
+    [RegularExpression("^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")]
+    public string SessionHeader { get; set; } = "x-session-id";
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"sim-server http://{Host}:{Port} model {ModelName} (api key {(string.IsNullOrEmpty(ApiKey) ? "none" : "set")}, " +

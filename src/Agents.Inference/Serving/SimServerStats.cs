@@ -10,7 +10,9 @@ namespace Agents.Inference.Serving;
 /// <param name="Seed">The requested seed, if any.</param>
 /// <param name="MaxTokens">The requested output limit (<c>max_completion_tokens</c> or <c>max_tokens</c>), if any.</param>
 /// <param name="Temperature">The requested temperature, if any.</param>
-public sealed record SimRequestRecord(string Model, int N, long? Seed, int? MaxTokens, double? Temperature);
+/// <param name="SessionId">The session header's value (<see cref="SimServerOptions.SessionHeader"/>), if sent.</param>
+/// <param name="Nvext">The request's <c>nvext</c> object as JSON, if sent.</param>
+public sealed record SimRequestRecord(string Model, int N, long? Seed, int? MaxTokens, double? Temperature, string? SessionId = null, string? Nvext = null);
 
 /// <summary>Thread-safe counters of a <see cref="SimServer"/>, also served as JSON by <c>GET /stats</c>.</summary>
 public sealed class SimServerStats
@@ -18,7 +20,16 @@ public sealed class SimServerStats
     /// <summary>How many recent request records are kept.</summary>
     public const int RecentCapacity = 1024;
 
+    /// <summary>The longest session header value or <c>nvext</c> object kept (longer session values are cut, longer nvext refused).</summary>
+    public const int MaxHintLength = 1024;
+
+    /// <summary>The most distinct session keys counted; more are counted as requests but not as new sessions.</summary>
+    public const int MaxSessions = 65536;
+
     private readonly ConcurrentQueue<SimRequestRecord> _recent = new();
+    private readonly ConcurrentDictionary<string, byte> _sessions = new(StringComparer.Ordinal);
+    private long _sessionRequests;
+    private long _nvextRequests;
     private long _requests;
     private long _completed;
     private long _choices;
@@ -60,6 +71,15 @@ public sealed class SimServerStats
     /// <summary>Completion tokens reported.</summary>
     public long CompletionTokens => Interlocked.Read(ref _completionTokens);
 
+    /// <summary>Valid requests that carried the session header.</summary>
+    public long SessionRequests => Interlocked.Read(ref _sessionRequests);
+
+    /// <summary>Distinct session header values seen (up to <see cref="MaxSessions"/>).</summary>
+    public int Sessions => _sessions.Count;
+
+    /// <summary>Valid requests that carried an <c>nvext</c> object.</summary>
+    public long NvextRequests => Interlocked.Read(ref _nvextRequests);
+
     /// <summary>The most recent valid requests (up to <see cref="RecentCapacity"/>), oldest first.</summary>
     public IReadOnlyList<SimRequestRecord> Recent => [.. _recent];
 
@@ -77,6 +97,20 @@ public sealed class SimServerStats
 
     internal void Record(SimRequestRecord record)
     {
+        if (record.SessionId is { } session)
+        {
+            Interlocked.Increment(ref _sessionRequests);
+            if (_sessions.Count < MaxSessions)
+            {
+                _sessions.TryAdd(session, 0);
+            }
+        }
+
+        if (record.Nvext is not null)
+        {
+            Interlocked.Increment(ref _nvextRequests);
+        }
+
         _recent.Enqueue(record);
         while (_recent.Count > RecentCapacity && _recent.TryDequeue(out _))
         {
@@ -127,5 +161,8 @@ public sealed class SimServerStats
         ["bad_requests"] = BadRequests,
         ["prompt_tokens"] = PromptTokens,
         ["completion_tokens"] = CompletionTokens,
+        ["session_requests"] = SessionRequests,
+        ["sessions"] = Sessions,
+        ["nvext_requests"] = NvextRequests,
     };
 }
