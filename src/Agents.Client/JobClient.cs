@@ -44,7 +44,7 @@ public enum ResultOrder
 public sealed record FollowProgress(int Written, JobProgress? Job);
 
 /// <summary>
-/// Talks to batch job grains: upload, follow (page with recovery), reconcile, cancel and export. One implementation for
+/// Talks to batch job grains: upload, follow (page with recovery), reconcile, cancel, export and delete. One implementation for
 /// the CLI and the HTTP API; it holds no state of its own beyond its options, so one instance can serve many jobs.
 /// </summary>
 /// <param name="grains">The grain factory of an embedded silo or of a cluster client.</param>
@@ -104,6 +104,12 @@ public sealed class JobClient(IGrainFactory grains, JobClientOptions? options = 
         await job.CancelAsync();
         return await job.GetProgressAsync();
     }
+
+    /// <summary>
+    /// Deletes a job that is not running (its problems, results, rejected rows and runs); <see cref="InvalidOperationException"/>
+    /// while it runs. Afterwards <see cref="GetProgressAsync"/> answers null and the id can be used again.
+    /// </summary>
+    public Task DeleteAsync(string jobId) => Job(jobId).DeleteAsync();
 
     /// <summary>
     /// Pages through the job's results in completion order from <paramref name="from"/> until the job says it is finished,

@@ -10,7 +10,7 @@ namespace Agents.Client;
 public sealed record RoundExport(IReadOnlyList<string> Rows, IReadOnlyList<string> Pairs);
 
 /// <summary>
-/// Talks to self-play league grains: start, wait, status, pause, resume, switch models and export a round's records or
+/// Talks to self-play league grains: start, wait, status, pause, resume, switch models, export and delete a round's records or
 /// published dataset. One implementation for the CLI and the HTTP API.
 /// </summary>
 /// <param name="grains">The grain factory of an embedded silo or of a cluster client.</param>
@@ -58,6 +58,12 @@ public sealed class LeagueClient(IGrainFactory grains, TimeProvider? time = null
 
     /// <summary>Resumes a paused league.</summary>
     public Task ResumeAsync(string league) => League(league).ResumeAsync();
+
+    /// <summary>
+    /// Deletes a paused or completed league (rounds, records, datasets, games); <see cref="InvalidOperationException"/> while
+    /// it runs or games are finishing. Afterwards its status reads <see cref="LeagueStates.None"/> and the name can be reused.
+    /// </summary>
+    public Task DeleteAsync(string league) => League(league).DeleteAsync();
 
     /// <summary>Points the generator and critic at new model ids from the next round on (empty = unchanged default).</summary>
     public Task SetModelsAsync(string league, string generatorModel, string criticModel) =>

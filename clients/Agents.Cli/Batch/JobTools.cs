@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace Agents.Cli.Batch;
 
 /// <summary>
-/// <c>agents job status|cancel</c> and <c>agents batch --job ID --export FILE</c>: talk to a batch job on a cluster
+/// <c>agents job status|cancel|delete</c> and <c>agents batch --job ID --export FILE</c>: talk to a batch job on a cluster
 /// through a <see cref="JobClient"/> without running anything (embedded jobs die with their process, so these need <c>--cluster</c>).
 /// </summary>
 internal sealed class JobTools(IAnsiConsole console, TextWriter errors)
@@ -35,6 +35,24 @@ internal sealed class JobTools(IAnsiConsole console, TextWriter errors)
         {
             var progress = await jobs.CancelAsync(jobId);
             console.MarkupLine($"Job [bold]{Markup.Escape(jobId)}[/] is {Markup.Escape(progress.State)}: {progress.Completed} of {progress.Total} done, {progress.InFlight} run(s) in flight finish.");
+            return ExitCodes.Ok;
+        }, cancellationToken);
+
+    /// <summary>Deletes a job that is not running: its problems, results and runs; the id can then be used again.</summary>
+    public Task<int> DeleteAsync(string jobId, string? cluster, CancellationToken cancellationToken) =>
+        WithJobAsync(jobId, cluster, async (jobs, progress) =>
+        {
+            try
+            {
+                await jobs.DeleteAsync(jobId);
+            }
+            catch (InvalidOperationException ex)
+            {
+                await errors.WriteLineAsync($"error: {ex.Message}");
+                return ExitCodes.Error;
+            }
+
+            console.MarkupLine($"Deleted job [bold]{Markup.Escape(jobId)}[/] ({Markup.Escape(progress.State)}, {progress.Total} problem(s), {progress.Completed} result(s)).");
             return ExitCodes.Ok;
         }, cancellationToken);
 

@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Agents.Cli.Commands;
 
-/// <summary><c>agents job status|cancel ID --cluster C</c>: a batch job's progress, or stop it starting new runs.</summary>
+/// <summary><c>agents job status|cancel|delete ID --cluster C</c>: a batch job's progress, stop it starting new runs, or remove it.</summary>
 internal static class JobCommand
 {
     public static Command Create()
@@ -14,6 +14,8 @@ internal static class JobCommand
             (tools, id, cluster, token) => tools.StatusAsync(id, cluster, token)));
         command.Subcommands.Add(Sub("cancel", "Cancel a job: no new runs start, runs in flight finish",
             (tools, id, cluster, token) => tools.CancelAsync(id, cluster, token)));
+        command.Subcommands.Add(Sub("delete", "Delete a job that is not running: its problems, results and runs (the id can be reused)",
+            (tools, id, cluster, token) => tools.DeleteAsync(id, cluster, token)));
         return command;
     }
 

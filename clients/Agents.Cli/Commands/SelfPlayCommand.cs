@@ -5,7 +5,7 @@ using Agents.Core.Spc;
 
 namespace Agents.Cli.Commands;
 
-/// <summary><c>agents selfplay start|status|pause|resume|export</c>: an SPC league of sneaky-generator vs critic games.</summary>
+/// <summary><c>agents selfplay start|status|pause|resume|export|delete</c>: an SPC league of sneaky-generator vs critic games.</summary>
 internal static class SelfPlayCommand
 {
     public static Command Create()
@@ -61,6 +61,9 @@ internal static class SelfPlayCommand
         var resume = new Command("resume", "Resume a paused league") { league, cluster };
         resume.SetAction((parse, ct) => Runner(parse, cluster).ResumeAsync(parse.GetValue(league)!, ct));
 
+        var delete = new Command("delete", "Delete a paused or completed league: its rounds, records, datasets and games (the name can be reused)") { league, cluster };
+        delete.SetAction((parse, ct) => Runner(parse, cluster).DeleteAsync(parse.GetValue(league)!, ct));
+
         var models = new Command("models", "Point the generator and critic at new model ids from the next round on") { league, cluster, generator, critic };
         models.SetAction((parse, ct) => Runner(parse, cluster).SetModelsAsync(parse.GetValue(league)!, parse.GetValue(generator), parse.GetValue(critic), ct));
 
@@ -73,7 +76,7 @@ internal static class SelfPlayCommand
 
         return new Command("selfplay", "SPC self-play leagues: sneaky generator vs critic, records for training")
         {
-            start, status, pause, resume, models, export,
+            start, status, pause, resume, models, export, delete,
         };
     }
 

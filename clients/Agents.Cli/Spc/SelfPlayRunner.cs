@@ -104,6 +104,30 @@ internal sealed class SelfPlayRunner(TextWriter output, TextWriter errors, strin
             await output.WriteLineAsync($"league {league}: resumed");
         }, cancellationToken);
 
+    /// <summary>Deletes a paused or completed league: its rounds, records, datasets and games.</summary>
+    public async Task<int> DeleteAsync(string league, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WithLeaguesAsync(async leagues =>
+            {
+                var status = await leagues.GetStatusAsync(league);
+                if (status.State is LeagueStates.None)
+                {
+                    throw new InvalidOperationException($"no league '{league}'");
+                }
+
+                await leagues.DeleteAsync(league);
+                await output.WriteLineAsync($"league {league}: deleted ({status.State}, {status.Rounds.Length} round(s))");
+            }, cancellationToken);
+        }
+        catch (InvalidOperationException ex)
+        {
+            await errors.WriteLineAsync($"league {league}: {ex.Message}");
+            return ExitCodes.Error;
+        }
+    }
+
     /// <summary>Points the generator and critic at new model ids from the next round on.</summary>
     public Task<int> SetModelsAsync(string league, string? generator, string? critic, CancellationToken cancellationToken) =>
         WithLeaguesAsync(async leagues =>

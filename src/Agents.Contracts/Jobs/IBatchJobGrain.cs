@@ -48,6 +48,14 @@ public interface IBatchJobGrain : IGrainWithStringKey
     /// <summary>Stops starting new runs; runs in flight finish.</summary>
     [Alias("cancel")]
     Task CancelAsync();
+
+    /// <summary>
+    /// Removes a job that is not running (created, completed or cancelled with no run in flight): its problems, marks,
+    /// results, rejected rows and runs; afterwards the id reads as never created and can be used again. Throws
+    /// <see cref="InvalidOperationException"/> while the job is running.
+    /// </summary>
+    [Alias("delete")]
+    Task DeleteAsync();
 }
 
 /// <summary>How a batch job runs.</summary>

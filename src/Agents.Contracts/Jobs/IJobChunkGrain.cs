@@ -36,6 +36,10 @@ public interface IJobChunkGrain : IGrainWithStringKey
     /// <summary>The barrier values recorded for <paramref name="phase"/>.</summary>
     [Alias("barrier")]
     Task<ImmutableArray<double>> GetBarrierValuesAsync(int phase);
+
+    /// <summary>Removes the chunk's stored problems and marks (the job being deleted).</summary>
+    [Alias("clear")]
+    Task ClearAsync();
 }
 
 /// <summary>A bounded run of a job's results in completion order (key = "{job}/{n}", sequence numbers n·size …).</summary>
@@ -53,6 +57,10 @@ public interface IJobResultsGrain : IGrainWithStringKey
     /// <summary>The results at the given offsets, in the order asked.</summary>
     [Alias("read-at")]
     Task<ImmutableArray<RunResult>> ReadAtAsync(ImmutableArray<int> offsets);
+
+    /// <summary>Removes the stored results (the job being deleted).</summary>
+    [Alias("clear")]
+    Task ClearAsync();
 }
 
 /// <summary>A chunk's problems and marks.</summary>

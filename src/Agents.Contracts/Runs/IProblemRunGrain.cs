@@ -19,4 +19,8 @@ public interface IProblemRunGrain : IGrainWithStringKey
     /// <summary>Returns every agent message recorded so far.</summary>
     [Alias("transcript")]
     Task<ImmutableArray<TranscriptEntry>> GetTranscriptAsync();
+
+    /// <summary>Removes the recorded steps, result and transcript (the job being deleted); a later run starts afresh.</summary>
+    [Alias("clear")]
+    Task ClearAsync();
 }

@@ -15,6 +15,10 @@ public interface IGameGrain : IGrainWithStringKey
     /// <summary>The keys ("Role/index") of the model calls checkpointed so far (empty once the record is written).</summary>
     [Alias("checkpoint")]
     Task<ImmutableArray<string>> GetCheckpointAsync();
+
+    /// <summary>Removes the game's checkpoint and result (the league being deleted).</summary>
+    [Alias("clear")]
+    Task ClearAsync();
 }
 
 /// <summary>What a game is played on: identity, models and a solution already checked against the gold answer.</summary>

@@ -31,6 +31,14 @@ public interface ILeagueGrain : IGrainWithStringKey
     /// <summary>Pages out the dataset a closed round published (balanced samples and preference pairs); empty while the round is open.</summary>
     [Alias("export-dataset")]
     Task<DatasetPage> ExportDatasetAsync(int round, int fromChunk);
+
+    /// <summary>
+    /// Removes a paused or completed league with no game in flight: its rounds, game records, published datasets and games;
+    /// afterwards the name reads as never started and can be used again. Throws <see cref="InvalidOperationException"/>
+    /// while the league runs or games are finishing.
+    /// </summary>
+    [Alias("delete")]
+    Task DeleteAsync();
 }
 
 /// <summary>How a league runs.</summary>
@@ -166,6 +174,10 @@ public interface IGameChunkGrain : IGrainWithStringKey
     /// <summary>The chunk's records by game index.</summary>
     [Alias("get")]
     Task<ImmutableArray<GameResult>> GetAsync();
+
+    /// <summary>Removes the stored records (the league being deleted).</summary>
+    [Alias("clear")]
+    Task ClearAsync();
 }
 
 /// <summary>One reward row of a published round dataset (Core's <c>TrainingSample</c>).</summary>
@@ -231,4 +243,8 @@ public interface IDatasetChunkGrain : IGrainWithStringKey
     /// <summary>The chunk, empty when never written.</summary>
     [Alias("get")]
     Task<DatasetChunk> GetAsync();
+
+    /// <summary>Removes the stored chunk (the league being deleted).</summary>
+    [Alias("clear")]
+    Task ClearAsync();
 }

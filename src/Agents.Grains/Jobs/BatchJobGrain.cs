@@ -141,6 +141,27 @@ public sealed partial class BatchJobGrain(
         }
     }
 
+    public async Task DeleteAsync()
+    {
+        var job = state.State;
+        if (job.Status is JobStates.Running || Pump.InFlight > 0)
+        {
+            throw new InvalidOperationException(job.Status is JobStates.Running
+                ? $"job '{JobId}' is running; cancel it first (agents job cancel {JobId}) and delete it once its runs have finished"
+                : $"job '{JobId}' still has {Pump.InFlight} run(s) finishing; delete it once they have finished");
+        }
+
+        Pump.Stop();
+        await Store.CloseAsync();
+        await UnregisterKeepAliveAsync();
+        // The job's own record goes last, so a delete that fails part way can be asked again and finds every part.
+        await JobDeletion.ClearPartsAsync(GrainFactory, JobId, job);
+        await rejected.ClearStateAsync();
+        await state.ClearStateAsync();
+        state.State = new BatchJobState();
+        DeactivateOnIdle();
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (state.State.Status is JobStates.Running && state.State.Spec is not null)

@@ -83,6 +83,13 @@ public sealed class JobChunkGrain(
     public Task<ImmutableArray<double>> GetBarrierValuesAsync(int phase) =>
         Task.FromResult(Barrier(phase).OrderBy(b => b.Key).Select(b => b.Value).ToImmutableArray());
 
+    public async Task ClearAsync()
+    {
+        await recorded.ClearStateAsync();
+        await stored.ClearStateAsync();
+        DeactivateOnIdle();
+    }
+
     private Dictionary<int, double> Barrier(int phase) => recorded.State.Barriers.GetValueOrDefault(phase) ?? [];
 }
 

@@ -38,6 +38,12 @@ public sealed class JobResultsGrain(
     public Task<ImmutableArray<RunResult>> ReadAtAsync(ImmutableArray<int> offsets) =>
         Task.FromResult(offsets.Select(o => state.State.Results[o]).ToImmutableArray());
 
+    public async Task ClearAsync()
+    {
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
+
     // A full grain is written no more, and a reader that reached its end has what it wanted: leave memory now rather
     // than after the collection age, so a job's resident results stay bounded however many problems it has.
     private void LeaveWhenDone(int reachedIndex)

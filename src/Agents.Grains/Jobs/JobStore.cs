@@ -30,6 +30,20 @@ internal sealed class JobStore(IPersistentState<BatchJobState> state, IGrainFact
     /// <summary>Stops all writes (the activation is gone; a later one reruns what was not saved).</summary>
     public void Close() => _closed = true;
 
+    /// <summary>Stops all writes and waits for the one under way (the job is being deleted).</summary>
+    public async Task CloseAsync()
+    {
+        _closed = true;
+        try
+        {
+            await _lastWrite;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Its writer saw the failure; the state is about to be cleared anyway.
+        }
+    }
+
     /// <summary>Saves unless the last save was less than <see cref="FlushEvery"/> ago, or always when forced.</summary>
     public async Task CheckpointAsync(bool force)
     {

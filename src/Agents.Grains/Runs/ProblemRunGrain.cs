@@ -29,6 +29,12 @@ public sealed partial class ProblemRunGrain(
         return last?.Final ?? throw new InvalidOperationException($"strategy '{request.Strategy.Name}' finished without a result");
     }
 
+    public async Task ClearAsync()
+    {
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
+
     public async Task<PhaseResult> RunPhaseAsync(RunRequest request, CancellationToken cancellationToken)
     {
         if (state.State.Result is { } done)

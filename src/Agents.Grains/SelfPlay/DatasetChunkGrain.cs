@@ -14,6 +14,12 @@ public sealed class DatasetChunkGrain(
     }
 
     public Task<DatasetChunk> GetAsync() => Task.FromResult(state.State.Chunk ?? new DatasetChunk([], []));
+
+    public async Task ClearAsync()
+    {
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
 }
 
 /// <summary>A published dataset chunk.</summary>

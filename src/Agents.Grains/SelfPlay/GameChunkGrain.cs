@@ -20,6 +20,12 @@ public sealed class GameChunkGrain(
 
     public Task<ImmutableArray<GameResult>> GetAsync() =>
         Task.FromResult(state.State.Records.OrderBy(r => r.Game).ToImmutableArray());
+
+    public async Task ClearAsync()
+    {
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
 }
 
 /// <summary>A chunk's records.</summary>

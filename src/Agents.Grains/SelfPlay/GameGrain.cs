@@ -16,6 +16,12 @@ public sealed class GameGrain(
 {
     private const int MaxTokens = 1024;
 
+    public async Task ClearAsync()
+    {
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
+
     public async Task<GameResult> PlayAsync(GameSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);

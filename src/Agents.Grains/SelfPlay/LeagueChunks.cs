@@ -80,6 +80,26 @@ internal sealed class LeagueChunks(IGrainFactory grains, string league)
         return new DatasetPage(await Dataset(round, fromChunk).GetAsync(), fromChunk + 1, fromChunk + 1 >= state.DatasetChunks);
     }
 
+    /// <summary>Removes a round's games, record chunks and dataset chunks (the league being deleted).</summary>
+    public async Task ClearAsync(LeagueSpec spec, RoundState round)
+    {
+        // Games in small batches: enough to hide latency, few enough not to flood storage.
+        foreach (var batch in Enumerable.Range(0, round.NextGame).Chunk(64))
+        {
+            await Task.WhenAll(batch.Select(i => grains.GetGrain<IGameGrain>(LeagueGames.GameFor(spec, round, i).Key).ClearAsync()));
+        }
+
+        for (var chunk = 0; chunk < LeaguePaging.Chunks(round.NextGame); chunk++)
+        {
+            await Games(round.Round, chunk).ClearAsync();
+        }
+
+        for (var chunk = 0; chunk < round.DatasetChunks; chunk++)
+        {
+            await Dataset(round.Round, chunk).ClearAsync();
+        }
+    }
+
     private IGameChunkGrain Games(int round, int chunk) => grains.GetGrain<IGameChunkGrain>(Key(round, chunk));
 
     private IDatasetChunkGrain Dataset(int round, int chunk) => grains.GetGrain<IDatasetChunkGrain>(Key(round, chunk));

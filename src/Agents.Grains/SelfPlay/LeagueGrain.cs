@@ -94,6 +94,32 @@ public sealed class LeagueGrain(
     public Task<DatasetPage> ExportDatasetAsync(int round, int fromChunk) =>
         Chunks.DatasetPageAsync(round, state.State.Rounds.GetValueOrDefault(round), fromChunk);
 
+    public async Task DeleteAsync()
+    {
+        var s = state.State;
+        // A completed league's last close has nothing left to write but its own record, which the clear below follows.
+        if (s.Status is LeagueStates.Running || _running.Count > 0 || (_closing && s.Status is not LeagueStates.Completed))
+        {
+            throw new InvalidOperationException(s.Status is LeagueStates.Running
+                ? $"league '{League}' is running; pause it first (agents selfplay pause --league {League}) and delete it once its games have finished"
+                : $"league '{League}' still has {_running.Count} game(s) finishing or a round closing; delete it once they have finished");
+        }
+
+        await UnregisterKeepAliveAsync();
+        // The league's own record goes last, so a delete that fails part way can be asked again and finds every part.
+        if (s.Spec is { } spec)
+        {
+            foreach (var round in s.Rounds.Values)
+            {
+                await Chunks.ClearAsync(spec, round);
+            }
+        }
+
+        await _writes.ClearAsync();
+        state.State = new LeagueState();
+        DeactivateOnIdle();
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (state.State.Status is LeagueStates.Running)
