@@ -1,3 +1,4 @@
+using Agents.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -55,18 +56,9 @@ internal sealed class BenchCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
 
-    private async Task WaitForMetadataAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!Cluster.Silos.All(viewer => Cluster.Silos.All(s =>
-            Services(viewer).GetRequiredService<ISiloMetadataCache>().GetSiloMetadata(s.SiloAddress).Metadata.ContainsKey("gpu"))))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("silo metadata did not propagate");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    private Task WaitForMetadataAsync() =>
+        Eventually.UntilAsync(
+            () => Cluster.Silos.All(viewer => Cluster.Silos.All(s =>
+                Services(viewer).GetRequiredService<ISiloMetadataCache>().GetSiloMetadata(s.SiloAddress).Metadata.ContainsKey("gpu"))),
+            TimeSpan.FromSeconds(30), "silo metadata propagated to every silo");
 }
