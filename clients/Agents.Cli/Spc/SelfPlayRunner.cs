@@ -205,6 +205,11 @@ internal static class LeagueTable
             text.AppendLine($"paused by the league: {reason} (`agents selfplay resume --league {status.League}` once fixed)");
         }
 
+        if (status.Fault is { } fault)
+        {
+            text.AppendLine($"last fault of the league's driver (it goes on by itself): {fault}");
+        }
+
         if (spec is not null)
         {
             text.AppendLine("options: " + string.Join(' ', spec.Options));

@@ -82,6 +82,10 @@ public sealed record JobSpec(
 /// <param name="PhaseDone">Problems through the current phase.</param>
 /// <param name="Rejected">Input rows the client rejected before upload.</param>
 /// <param name="RejectedFirst">The first few rejected rows.</param>
+/// <param name="Fault">
+/// The last fault of the job's driver (a pump that failed and restarts, a flush the store refused, a reload after the
+/// store went back), with its UTC time, or null; the job goes on by itself.
+/// </param>
 [GenerateSerializer, Immutable, Alias("agents.job-progress.v2")]
 public sealed record JobProgress(
     [property: Id(0)] int Total,
@@ -94,7 +98,8 @@ public sealed record JobProgress(
     [property: Id(7)] int Phases,
     [property: Id(8)] int PhaseDone,
     [property: Id(9)] int Rejected,
-    [property: Id(10)] ImmutableArray<RejectedRow> RejectedFirst);
+    [property: Id(10)] ImmutableArray<RejectedRow> RejectedFirst,
+    [property: Id(11)] string? Fault = null);
 
 /// <summary>A page of finished results.</summary>
 /// <param name="Results">Results in the order asked for.</param>
