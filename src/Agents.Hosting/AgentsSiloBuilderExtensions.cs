@@ -31,6 +31,8 @@ public static class AgentsSiloBuilderExtensions
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.CallTimeout);
         silo.Services.AddOptions<AgentsClusterOptions>().BindConfiguration(AgentsClusterOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.AddOptions<Agents.Grains.Jobs.RetentionOptions>().BindConfiguration(Agents.Grains.Jobs.RetentionOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddModelBackends(silo.Configuration);
         silo.Services.AddRewardModels(silo.Configuration);
         silo.Services.AddRunStrategies();

@@ -23,7 +23,7 @@ internal sealed partial class GrainDriver(
     private readonly List<Task> _retired = [];
     private IGrainTimer? _timer;
     private Task? _run;
-    private bool _reminderKept;
+    private ReminderState _reminder;
     private bool _reloadPending;
     private int _failures;
     private DateTimeOffset _retryAt;
@@ -40,45 +40,32 @@ internal sealed partial class GrainDriver(
     public async Task StartAsync()
     {
         await KeepAliveReminder.RegisterAsync(grain, reminder);
-        _reminderKept = true;
+        _reminder = ReminderState.Kept;
         Wake();
     }
 
-    /// <summary>Starts the timer when the grain should run (activation, reminder); does nothing otherwise.</summary>
+    /// <summary>Starts the timer when the grain has work or a reminder to look after (activation, a request that changed its state).</summary>
     public void Wake()
     {
-        if (work.ShouldRun || !IsIdle)
+        if (work.ShouldRun || work.KeepAlive || !IsIdle)
         {
-            _timer ??= grain.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
-            {
-                DueTime = TimeSpan.Zero,
-                Period = period,
-                // The work and requests interleave anyway (the work awaits other grains); a tick must not wait for a long call.
-                Interleave = true,
-                // A running grain stays in memory while its timer ticks; an idle one stops its timer and can be collected.
-                KeepAlive = true,
-            });
+            EnsureTimer();
         }
     }
 
-    /// <summary>The keep-alive reminder fired (any number of times): wakes the driver, or drops the reminder of a grain with nothing to do.</summary>
+    /// <summary>The keep-alive reminder fired (any number of times): the next tick works, or drops a reminder no longer needed.</summary>
     public Task ReceiveReminderAsync()
     {
-        if (work.ShouldRun)
-        {
-            _reminderKept = true;
-            Wake();
-            return Task.CompletedTask;
-        }
-
-        return StopKeepAliveAsync();
+        _reminder = ReminderState.Kept;
+        EnsureTimer();
+        return Task.CompletedTask;
     }
 
-    /// <summary>Drops the keep-alive reminder (the grain finished, was cancelled, paused or deleted); the timer stops once the work is idle.</summary>
+    /// <summary>Drops the keep-alive reminder now (the grain is being deleted).</summary>
     public async Task StopKeepAliveAsync()
     {
-        _reminderKept = false;
         await KeepAliveReminder.UnregisterAsync(grain, reminder);
+        _reminder = ReminderState.Dropped;
     }
 
     /// <summary>Stops the timer (the activation is leaving); the work is the grain's to stop.</summary>
@@ -87,6 +74,17 @@ internal sealed partial class GrainDriver(
         _timer?.Dispose();
         _timer = null;
     }
+
+    private void EnsureTimer() =>
+        _timer ??= grain.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
+            {
+                DueTime = TimeSpan.Zero,
+                Period = period,
+                // The work and requests interleave anyway (the work awaits other grains); a tick must not wait for a long call.
+                Interleave = true,
+                // A running grain stays in memory while its timer ticks; an idle one stops its timer and can be collected.
+                KeepAlive = true,
+            });
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
@@ -102,21 +100,24 @@ internal sealed partial class GrainDriver(
             return;
         }
 
-        if (work.ShouldRun)
+        var keepAlive = work.ShouldRun || work.KeepAlive;
+        if (keepAlive && _reminder is not ReminderState.Kept && await TryAsync(() => KeepAliveReminder.RegisterAsync(grain, reminder)))
         {
-            await KeepReminderAsync();
-            if (_run is null && time.GetUtcNow() >= _retryAt)
-            {
-                _run = work.RunAsync();
-            }
+            _reminder = ReminderState.Kept;
+        }
+
+        if (work.ShouldRun && _run is null && time.GetUtcNow() >= _retryAt)
+        {
+            _run = work.RunAsync();
         }
 
         await UpkeepAsync();
         if (!work.ShouldRun && IsIdle)
         {
-            if (_reminderKept)
+            // Nothing left to do in this activation: the timer stops; the reminder stays only while the grain still waits for something.
+            if (!keepAlive && _reminder is not ReminderState.Dropped && await TryAsync(StopKeepAliveAsync))
             {
-                await TryAsync(StopKeepAliveAsync);
+                _reminder = ReminderState.Dropped;
             }
 
             Dispose();
@@ -174,14 +175,6 @@ internal sealed partial class GrainDriver(
         return true;
     }
 
-    private async Task KeepReminderAsync()
-    {
-        if (!_reminderKept && await TryAsync(() => KeepAliveReminder.RegisterAsync(grain, reminder)))
-        {
-            _reminderKept = true;
-        }
-    }
-
     // The grain's upkeep; its fault is shown until an upkeep succeeds, and logged once per distinct fault.
     private async Task UpkeepAsync()
     {
@@ -233,6 +226,14 @@ internal sealed partial class GrainDriver(
 
     // Two descriptions of the same fault differ only in their time stamp.
     private static bool SameFault(string a, string b) => a[(a.IndexOf(' ', StringComparison.Ordinal) + 1)..] == b[(b.IndexOf(' ', StringComparison.Ordinal) + 1)..];
+
+    // Whether this activation registered or dropped the keep-alive reminder (unknown after activation).
+    private enum ReminderState
+    {
+        Unknown,
+        Kept,
+        Dropped,
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Owner}: its work faulted ({Failures} in a row); restarting in {BackoffSeconds} s")]
     private static partial void LogWorkFaulted(ILogger logger, Exception exception, string owner, int failures, double backoffSeconds);

@@ -6,6 +6,12 @@ internal interface IDrivenWork
     /// <summary>Whether the grain's state says it should be working (a running job or league).</summary>
     bool ShouldRun { get; }
 
+    /// <summary>
+    /// Whether the keep-alive reminder stays although no work is due now (e.g. a finished job waiting for the retention age
+    /// of its runs' steps); true whenever <see cref="ShouldRun"/> is.
+    /// </summary>
+    bool KeepAlive { get; }
+
     /// <summary>The work until it is done or stopped (a pump); a fault ends it and the driver starts it again later.</summary>
     Task RunAsync();
 

@@ -2,6 +2,7 @@ using Agents.Core.Jobs;
 using Agents.Grains.Driving;
 using Agents.Grains.Runs;
 using Agents.Inference;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Grains.Jobs;
 
@@ -22,6 +23,7 @@ public sealed partial class BatchJobGrain(
     [PersistentState("job-rejected", StorageNames.Agents)] IPersistentState<JobRejectedState> rejected,
     ModelAllowList models,
     TimeProvider time,
+    IOptions<RetentionOptions> retention,
     ILogger<BatchJobGrain> logger) : Grain, IBatchJobGrain, IRemindable, IDrivenWork
 {
     /// <summary>Rejected rows whose reasons the job keeps (all are counted).</summary>
@@ -42,7 +44,13 @@ public sealed partial class BatchJobGrain(
 
     private GrainDriver Driver => _driver ??= new(this, this, KeepAlive, JobStore.FlushEvery, time, logger, $"job {JobId}");
 
-    bool IDrivenWork.ShouldRun => state.State.Status is JobStates.Running && state.State.Spec is not null;
+    bool IDrivenWork.ShouldRun => (state.State.Status is JobStates.Running && state.State.Spec is not null) || StepsDue;
+
+    bool IDrivenWork.KeepAlive => state.State.IsFinished && !state.State.StepsDropped;
+
+    // A finished job whose results were exported, or whose retention age passed: its runs drop their memoized steps.
+    private bool StepsDue => state.State.IsFinished && !state.State.StepsDropped
+        && JobRetention.StepsDue(state.State.FinishedAt, state.State.Exported, time.GetUtcNow(), retention.Value.RunSteps);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -126,7 +134,7 @@ public sealed partial class BatchJobGrain(
         return Task.FromResult(new JobProgress(
             job.Chunks.Values.Sum(), job.ResultCount, job.Failed, Pump.InFlight, job.Correct, job.Status, job.Phase,
             job.Spec is { } spec ? RunStrategies.Phases(spec.Strategy) : 1, job.BarrierCounts.GetValueOrDefault(job.Phase),
-            rejected.State.Total, [.. rejected.State.First.Take(5)], Driver.Fault));
+            rejected.State.Total, [.. rejected.State.First.Take(5)], Driver.Fault, job.StepsDropped));
     }
 
     public async Task<ResultPage> GetResultsAsync(int from, int max)
@@ -142,13 +150,31 @@ public sealed partial class BatchJobGrain(
         return new JobResultReader(GrainFactory, JobId, Store).ReadInputOrderAsync(state.State.Chunks, Math.Max(0, from), max);
     }
 
+    public async Task<bool> ResultsExportedAsync()
+    {
+        if (!AllRecorded())
+        {
+            return false;
+        }
+
+        if (!state.State.Exported)
+        {
+            state.State.Exported = true;
+            await Store.SaveAsync();
+            Driver.Wake();
+        }
+
+        return true;
+    }
+
     public async Task CancelAsync()
     {
         if (state.State.Status is JobStates.Created or JobStates.Running)
         {
             state.State.Status = JobStates.Cancelled;
+            state.State.FinishedAt = time.GetUtcNow();
             await Store.SaveAsync();
-            await Driver.StopKeepAliveAsync();
+            Driver.Wake();
         }
     }
 
@@ -176,7 +202,7 @@ public sealed partial class BatchJobGrain(
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => Driver.ReceiveReminderAsync();
 
-    Task IDrivenWork.RunAsync() => Pump.RunAsync();
+    Task IDrivenWork.RunAsync() => state.State.Status is JobStates.Running ? Pump.RunAsync() : DropRunStepsAsync();
 
     Task IDrivenWork.TickAsync() => Store.FlushAsync();
 
@@ -211,10 +237,21 @@ public sealed partial class BatchJobGrain(
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
+    private async Task DropRunStepsAsync()
+    {
+        var dropped = await JobDeletion.DropRunStepsAsync(GrainFactory, JobId, state.State.Chunks.Keys);
+        state.State.StepsDropped = true;
+        await Store.SaveAsync();
+        LogStepsDropped(logger, JobId, dropped, state.State.Exported);
+    }
+
     // Every result this activation will record is flushed and visible.
     private bool AllRecorded() =>
         state.State.Status is JobStates.Completed or JobStates.Cancelled
         && Pump.InFlight == 0 && Store.Buffered == 0 && Store.Visible == state.State.ResultCount && Driver.IsIdle;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: its runs dropped {Steps} memoized steps (results exported: {Exported})")]
+    private static partial void LogStepsDropped(ILogger logger, string jobId, int steps, bool exported);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: results buffered at deactivation could not be flushed; a later activation reruns them")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception, string jobId);

@@ -76,6 +76,7 @@ internal sealed partial class JobPump(
         if (state.State.Status is JobStates.Running)
         {
             state.State.Status = JobStates.Completed;
+            state.State.FinishedAt = time.GetUtcNow();
             await store.SaveAsync();
         }
 

@@ -29,6 +29,20 @@ public sealed partial class ProblemRunGrain(
         return last?.Final ?? throw new InvalidOperationException($"strategy '{request.Strategy.Name}' finished without a result");
     }
 
+    public async Task<int> DropStepsAsync()
+    {
+        var dropped = state.State.Steps.Count;
+        if (dropped > 0 || state.State.Phases.Count > 0)
+        {
+            state.State.Steps.Clear();
+            state.State.Phases.Clear();
+            await state.WriteStateAsync();
+        }
+
+        DeactivateOnIdle(); // woken only to drop its steps: a finished job's runs need not stay in memory
+        return dropped;
+    }
+
     public async Task ClearAsync()
     {
         await state.ClearStateAsync();

@@ -43,6 +43,8 @@ public sealed class LeagueGrain(
 
     bool IDrivenWork.ShouldRun => state.State.Status is LeagueStates.Running && state.State.Spec is not null;
 
+    bool IDrivenWork.KeepAlive => false;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // A running league goes on wherever it is activated (after its silo was lost, or the whole cluster restarted).
