@@ -61,6 +61,7 @@ public sealed class StoreRollbackTests(ITestOutputHelper output)
         Assert.Equal(problems, ids.Count);
         Assert.Equal(problems, ids.Distinct().Count());
         Assert.All(results, r => Assert.Equal("ok", r.Status));
+        Assert.Contains(faults, f => f.Contains("InconsistentStateException", StringComparison.Ordinal));
         Assert.Contains("the store went back behind this activation", silo.Log, StringComparison.Ordinal);
         Assert.False(silo.HasExited);
     }
@@ -79,7 +80,16 @@ public sealed class StoreRollbackTests(ITestOutputHelper output)
         var copy = await RedisSnapshot.TakeAsync(redis.Endpoint, "*/state/*");
         var atRollback = await StatusAsync(league, s => s.Rounds.Sum(r => r.Games) >= atCopy.Rounds.Sum(r => r.Games) + 6, TimeSpan.FromSeconds(60));
         await copy.RestoreAsync();
-        var done = await StatusAsync(league, s => s.State == LeagueStates.Completed, TimeSpan.FromMinutes(3));
+        var faults = new List<string>();
+        var done = await StatusAsync(league, s =>
+        {
+            if (s.Fault is { } fault && !faults.Contains(fault))
+            {
+                faults.Add(fault);
+            }
+
+            return s.State == LeagueStates.Completed;
+        }, TimeSpan.FromMinutes(3));
 
         var keys = new List<string>();
         foreach (var round in new[] { 1, 2 })
@@ -99,11 +109,13 @@ public sealed class StoreRollbackTests(ITestOutputHelper output)
         output.WriteLine(
             $"figure: league store rolled back from {atRollback.Rounds.Sum(r => r.Games)} to {atCopy.Rounds.Sum(r => r.Games)} games: " +
             $"completed with {done.Rounds.Sum(r => r.Games)} games recorded, exported {keys.Count}, duplicated {keys.Count - keys.Distinct().Count()}");
+        output.WriteLine($"faults shown in status: {string.Join(" | ", faults)}");
         Assert.NotEqual(LeagueStates.Completed, atRollback.State);
         Assert.Equal(2, done.Rounds.Length);
         Assert.All(done.Rounds, r => Assert.Equal(gamesPerRound, r.ValidGames));
         Assert.Equal(keys.Count, keys.Distinct().Count());
         Assert.Equal(done.Rounds.Sum(r => r.Games), keys.Count);
+        Assert.Contains(faults, f => f.Contains("InconsistentStateException", StringComparison.Ordinal));
         Assert.Contains("the store went back behind this activation", silo.Log, StringComparison.Ordinal);
         Assert.False(silo.HasExited);
     }

@@ -10,7 +10,10 @@ using Orleans.Storage;
 
 namespace Agents.Grains.Tests;
 
-/// <summary>A finished job's runs drop their memoized steps once its results are exported; results and transcripts stay.</summary>
+/// <summary>
+/// A finished job's runs drop their memoized steps once its results are exported (results and transcripts stay); the
+/// job's keep-alive reminder may fire any number of times.
+/// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class JobRetentionTests(ClusterFixture fixture)
 {
@@ -47,6 +50,34 @@ public sealed class JobRetentionTests(ClusterFixture fixture)
         Assert.Equal(
             drained.OrderBy(r => r.ProblemId).Select(r => (r.ProblemId, r.Answer)),
             (await job.DrainAsync()).OrderBy(r => r.ProblemId).Select(r => (r.ProblemId, r.Answer)));
+    }
+
+    [Fact]
+    public async Task Job_KeepAliveReminderFiresTwiceMidRunAndAfter_CompletesEachProblemOnce()
+    {
+        const string id = "job-reminder-twice";
+        var job = fixture.Client.GetGrain<IBatchJobGrain>(id);
+        var problems = SyntheticProblems.Generate(200, seed: 73).ToList();
+        await job.CreateAsync(new JobSpec(id, StrategyDefaults.Create(StrategyNames.Cot, seed: 3), Concurrency: 4, MaxAttempts: 2));
+        await job.AddProblemsAsync(0, [.. problems]);
+        await job.StartAsync();
+
+        // A reminder tick delivered twice (a store that lost the tick's record fires it again) only wakes the driver.
+        await FireReminderTwiceAsync(job);
+        var results = await job.DrainAsync();
+        await FireReminderTwiceAsync(job);
+        var progress = await job.GetProgressAsync();
+
+        Assert.Equal(problems.Select(p => p.Id).Order(), results.Select(r => r.ProblemId).Order());
+        Assert.Equal((200, 0, JobStates.Completed), (progress.Completed, progress.InFlight, progress.State));
+        Assert.Equal(200, (await job.DrainAsync()).Count);
+    }
+
+    private static async Task FireReminderTwiceAsync(IBatchJobGrain job)
+    {
+        var tick = new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(1), DateTime.UtcNow);
+        await job.AsReference<IRemindable>().ReceiveReminder("pump", tick);
+        await job.AsReference<IRemindable>().ReceiveReminder("pump", tick);
     }
 
     // What storage holds for a run (not what an activation has in memory).

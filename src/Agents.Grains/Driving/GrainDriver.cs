@@ -88,6 +88,11 @@ internal sealed partial class GrainDriver(
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
+        foreach (var retired in _retired.Where(t => t.IsFaulted))
+        {
+            LogRetiredFaulted(logger, retired.Exception!, owner);
+        }
+
         _retired.RemoveAll(t => t.IsCompleted);
         if (_run is { IsCompleted: true } ended)
         {
@@ -108,7 +113,7 @@ internal sealed partial class GrainDriver(
 
         if (work.ShouldRun && _run is null && time.GetUtcNow() >= _retryAt)
         {
-            _run = work.RunAsync();
+            _run = Start();
         }
 
         await UpkeepAsync();
@@ -121,6 +126,19 @@ internal sealed partial class GrainDriver(
             }
 
             Dispose();
+        }
+    }
+
+    // A work that throws before its first await ends like one that faults later: observed on the next tick.
+    private Task Start()
+    {
+        try
+        {
+            return work.RunAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Task.FromException(ex);
         }
     }
 
@@ -243,6 +261,9 @@ internal sealed partial class GrainDriver(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Owner}: reloading the state after a store rollback failed; retrying")]
     private static partial void LogReloadFailed(ILogger logger, Exception exception, string owner);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Owner}: work stopped by a reload ended with a fault (nothing it did was saved)")]
+    private static partial void LogRetiredFaulted(ILogger logger, Exception exception, string owner);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Owner}: state reloaded from the store; the work resumes from it")]
     private static partial void LogReloaded(ILogger logger, string owner);
