@@ -37,13 +37,15 @@ public interface IRefinerGrain : IGrainWithIntegerKey
 /// <param name="TopP">Nucleus mass.</param>
 /// <param name="MaxTokens">Completion cap.</param>
 /// <param name="Seed">The request's seed (derived by the run from its coordinates).</param>
+/// <param name="MinTokens">Minimum completion length (vLLM <c>min_tokens</c>); 0 = none.</param>
 [GenerateSerializer, Immutable, Alias("agents.model-call.v1")]
 public sealed record ModelCall(
     [property: Id(0)] string Model,
     [property: Id(1)] double Temperature,
     [property: Id(2)] double TopP,
     [property: Id(3)] int MaxTokens,
-    [property: Id(4)] long Seed);
+    [property: Id(4)] long Seed,
+    [property: Id(5)] int MinTokens = 0);
 
 /// <summary>An agent's reply: its cleaned text, the raw completion and what it cost.</summary>
 /// <param name="Text">The reply after the role's parser (feedback, or the revised solution).</param>

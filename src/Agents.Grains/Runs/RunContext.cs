@@ -91,8 +91,8 @@ internal sealed class RunContext(
         SampleSeed.ForChoice(SampleSeed.Derive("", Problem.Id, role, round, Spec.Seed), index);
 
     /// <summary>Model settings of one call.</summary>
-    public ModelCall Call(string role, int round, int index, double temperature, int maxTokens) =>
-        new(Spec.Model, temperature, Spec.TopP, maxTokens, Seed(role, round, index));
+    public ModelCall Call(string role, int round, int index, double temperature, int maxTokens, int minTokens = 0) =>
+        new(Spec.Model, temperature, Spec.TopP, maxTokens, Seed(role, round, index), minTokens);
 
     /// <summary>Every call made so far, by role and round.</summary>
     public ImmutableArray<LedgerLine> Ledger() =>
