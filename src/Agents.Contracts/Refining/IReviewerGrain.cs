@@ -52,12 +52,16 @@ public sealed record ModelCall(
 /// <param name="Raw">The completion as the model wrote it.</param>
 /// <param name="Usage">Calls and tokens.</param>
 /// <param name="Flag">The parser's complaint (empty, garbled, wrote a solution), or null.</param>
+/// <param name="Model">The model spec the agent used, when it chose among several (IoRT's Meta-Thinker and Instructor).</param>
+/// <param name="ModelSource">Where that choice came from: <c>option</c>, <c>silo</c> or <c>run</c>.</param>
 [GenerateSerializer, Immutable, Alias("agents.agent-reply.v1")]
 public sealed record AgentReply(
     [property: Id(0)] string Text,
     [property: Id(1)] string Raw,
     [property: Id(2)] Solving.TokenUsage Usage,
-    [property: Id(3)] string? Flag);
+    [property: Id(3)] string? Flag,
+    [property: Id(4)] string? Model = null,
+    [property: Id(5)] string? ModelSource = null);
 
 /// <summary>Review one annotated chain.</summary>
 /// <param name="Question">The problem.</param>

@@ -16,6 +16,9 @@ internal sealed class RunContext(
     /// <summary>The problem.</summary>
     public Problem Problem => request.Problem;
 
+    /// <summary>The problem's 0-based position in the job's input, or -1 outside a job.</summary>
+    public int Index => request.Index;
+
     /// <summary>The job (run) id.</summary>
     public string JobId => request.JobId;
 
