@@ -167,13 +167,16 @@ internal sealed class MetaMemoryGrainAccess(
 
     public MetaMemoryPolicy Policy => policy;
 
+    /// <summary>What the last retrieval returned (recorded with the run).</summary>
+    public IReadOnlyList<MetaExample> Retrieved { get; private set; } = [];
+
     private bool Ordered => policy == MetaMemoryPolicy.SharedGrowing && index >= 0;
 
     public async Task<IReadOnlyList<MetaExample>> RetrieveAsync(string question, int k, CancellationToken cancellationToken)
     {
         if (!Ordered)
         {
-            return [.. (await grain.RetrieveAsync(question, k, similarity)).Select(e => new MetaExample(e.Question, e.MetaThought))];
+            return Retrieved = [.. (await grain.RetrieveAsync(question, k, similarity)).Select(e => new MetaExample(e.Question, e.MetaThought))];
         }
 
         var before = index / wave * wave;
@@ -182,7 +185,7 @@ internal sealed class MetaMemoryGrainAccess(
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        return [.. (await grain.RetrieveBeforeAsync(question, k, similarity, scope, before)).Select(e => new MetaExample(e.Question, e.MetaThought))];
+        return Retrieved = [.. (await grain.RetrieveBeforeAsync(question, k, similarity, scope, before)).Select(e => new MetaExample(e.Question, e.MetaThought))];
     }
 
     public async Task<bool> RecordAsync(MetaExample example, CancellationToken cancellationToken)

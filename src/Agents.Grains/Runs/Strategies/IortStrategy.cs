@@ -117,7 +117,7 @@ internal sealed class IortStrategy : IRunStrategy
             $"initial '{result.InitialAnswer}', final '{result.FinalAnswer}' (CoT {result.Iterations.LastOrDefault()?.OutputNumber ?? 0})",
             data: TraceData.Decision(result.FinalAnswer));
         return new PhaseOutcome(null, new StrategyOutcome(
-            result.FinalAnswer, result.IterationsRun, [.. result.AnswersByIteration], Details(result, memoryName, instructorReply, spec),
+            result.FinalAnswer, result.IterationsRun, [.. result.AnswersByIteration], Details(result, memoryName, instructorReply, spec, memory.Retrieved),
             SampleBatch.MethodParallel));
     }
 
@@ -162,9 +162,14 @@ internal sealed class IortStrategy : IRunStrategy
         }
     }
 
-    private static ImmutableDictionary<string, string> Details(IortResult result, string memoryName, AgentReply? instructorReply, StrategySpec spec)
+    private static ImmutableDictionary<string, string> Details(
+        IortResult result, string memoryName, AgentReply? instructorReply, StrategySpec spec, IReadOnlyList<MetaExample> retrieved)
     {
         var details = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        // Which examples the Meta-Thinker saw, so runs can be compared (a shared-growing memory must give the same at any concurrency).
+        details["meta_examples_seen"] = Int(retrieved.Count);
+        details["meta_examples_digest"] = System.IO.Hashing.XxHash64.HashToUInt64(
+            System.Text.Encoding.UTF8.GetBytes(string.Join("\n", retrieved.Select(e => e.Question)))).ToString("x16", CultureInfo.InvariantCulture);
         foreach (var (key, value) in result.Settings)
         {
             details[key] = value;
