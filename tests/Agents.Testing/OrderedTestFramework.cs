@@ -99,8 +99,10 @@ public sealed class OrderedTestFramework(IMessageSink messageSink) : XunitTestFr
 
     private sealed class ReverseCases(ITestCaseOrderer inner) : ITestCaseOrderer
     {
+        // xunit runs a class's methods in the order their first case comes, so reverse the methods, then their cases.
         public IEnumerable<TTestCase> OrderTestCases<TTestCase>(IEnumerable<TTestCase> testCases)
             where TTestCase : ITestCase =>
-            inner.OrderTestCases(testCases).Reverse().ToList();
+            inner.OrderTestCases(testCases).GroupBy(c => c.TestMethod.Method.Name, StringComparer.Ordinal).Reverse()
+                .SelectMany(g => g.Reverse()).ToList();
     }
 }
