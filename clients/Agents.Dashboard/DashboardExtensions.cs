@@ -24,6 +24,7 @@ public static class DashboardExtensions
         builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddFluentUIComponents();
+        builder.Services.TryAddSingleton<JobCatalog>();
         builder.Services.AddSingleton<DashboardJobs>();
         builder.Services.AddSingleton<ClusterView>();
         builder.Services.TryAddSingleton(TimeProvider.System);

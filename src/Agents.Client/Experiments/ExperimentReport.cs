@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 
-namespace Agents.Cli.Experiment;
+namespace Agents.Client.Experiments;
 
 /// <summary>Writes <c>report.md</c>: one comparison table, then the transition table of the iterative strategies.</summary>
-internal static class ExperimentReport
+public static class ExperimentReport
 {
     /// <summary>The markdown text of the report.</summary>
     public static string Render(ExperimentSummary summary)
