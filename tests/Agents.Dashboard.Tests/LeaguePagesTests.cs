@@ -23,7 +23,7 @@ public sealed class LeaguePagesTests(ApiProcess api)
         await Assertions.Expect(page.GetByTestId("league-state")).ToContainTextAsync("has started yet");
         await Browser.MarkNoReloadAsync(page);
         using var http = api.Http();
-        using (var started = await http.PostAsJsonAsync($"api/leagues/{name}", new { games_per_round = 2, rounds = 1, concurrency = 2, seed = 5 }))
+        using (var started = await http.PostAsJsonAsync($"api/leagues/{name}", new { gamesPerRound = 4, rounds = 2, concurrency = 2, seed = 5 }))
         {
             Assert.Equal(HttpStatusCode.Created, started.StatusCode);
         }
@@ -44,7 +44,7 @@ public sealed class LeaguePagesTests(ApiProcess api)
         var export = await page.APIRequest.GetAsync(href!);
         Assert.Equal(200, export.Status);
         var records = (await export.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(records.Length >= 2, $"{records.Length} records in round 1");
+        Assert.True(records.Length >= 4, $"{records.Length} records in round 1");
         Assert.All(records, r => System.Text.Json.JsonDocument.Parse(r).Dispose());
         await Browser.AssertAccessibleAsync(page, "league");
         await Browser.ScreenshotAsync(page, "league");
@@ -62,7 +62,7 @@ public sealed class LeaguePagesTests(ApiProcess api)
         var name = $"ctl-{Guid.NewGuid():N}"[..12];
         using var http = api.Http();
         // Many rounds of one game at a time: it is still running whatever the page does first.
-        using (var started = await http.PostAsJsonAsync($"api/leagues/{name}", new { games_per_round = 2, rounds = 500, concurrency = 1, seed = 7 }))
+        using (var started = await http.PostAsJsonAsync($"api/leagues/{name}", new { gamesPerRound = 2, rounds = 500, concurrency = 1, seed = 7 }))
         {
             Assert.Equal(HttpStatusCode.Created, started.StatusCode);
         }

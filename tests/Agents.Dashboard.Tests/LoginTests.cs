@@ -19,7 +19,7 @@ public sealed class LoginTests(KeyedApiProcess api) : IClassFixture<KeyedApiProc
         var page = await Browser.PageAsync(browser, api.Address);
 
         await page.GotoAsync("cluster");
-        await page.WaitForURLAsync(new Regex("/login\\?ReturnUrl=%2Fcluster$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/login\\?ReturnUrl=%2Fcluster$"));
         await Browser.AssertAccessibleAsync(page, "login");
         await Browser.ScreenshotAsync(page, "login");
 
@@ -30,8 +30,9 @@ public sealed class LoginTests(KeyedApiProcess api) : IClassFixture<KeyedApiProc
 
         await page.GetByLabel("API key").FillAsync(api.ApiKey!);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/cluster$"));
+        // Waits on the page's own state (the circuit rendered), then on the address it landed at.
         await Browser.WaitInteractiveAsync(page);
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/cluster$"));
         await Assertions.Expect(page.GetByRole(AriaRole.Table, new() { Name = "Silos" }).Locator("tbody tr")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("form.signout")).ToContainTextAsync("key-1");
 
@@ -48,9 +49,10 @@ public sealed class LoginTests(KeyedApiProcess api) : IClassFixture<KeyedApiProc
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("api/jobs")).StatusCode);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/login$"));
+        await Assertions.Expect(page.GetByLabel("API key")).ToBeVisibleAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/login$"));
         await page.GotoAsync("jobs");
-        await page.WaitForURLAsync(new Regex("/login\\?ReturnUrl=%2Fjobs$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/login\\?ReturnUrl=%2Fjobs$"));
     }
 
     [Fact]

@@ -9,8 +9,8 @@ namespace Agents.Api.Security;
 
 /// <summary>
 /// How a browser reaches the dashboard when API keys are configured: a sign-in form takes a key once, checks it against
-/// <see cref="ApiKeys"/> and sets an encrypted, HTTP-only, same-site-strict cookie naming the key (<c>key-N</c>, never the
-/// key itself). The cookie is accepted for the dashboard's pages, its Blazor circuit and downloads, but not for the REST
+/// <see cref="ApiKeys"/> and sets an encrypted, HTTP-only, same-site-strict cookie naming the key (<c>key-N</c>) with its
+/// fingerprint (never the key itself), valid only while that key is configured. The cookie is accepted for the dashboard's pages, its Blazor circuit and downloads, but not for the REST
 /// API (<c>/api</c>) or the gateway (<c>/v1</c>), which keep needing <c>Authorization: Bearer KEY</c>, so no cookie carries
 /// a cross-site request into a state-changing API. Without keys (loopback only) every caller is the local user, as before.
 /// </summary>
@@ -24,6 +24,9 @@ public static class DashboardLogin
 
     /// <summary>The sign-in page.</summary>
     public const string LoginPath = "/login";
+
+    /// <summary>The claim holding the fingerprint of the key a browser signed in with.</summary>
+    public const string KeyClaim = "agents:key";
 
     /// <summary>The sign-out action.</summary>
     public const string LogoutPath = "/logout";
@@ -46,6 +49,15 @@ public static class DashboardLogin
             cookie.LogoutPath = LogoutPath;
             cookie.ExpireTimeSpan = Lifetime;
             cookie.SlidingExpiration = true;
+            // A sign-in lasts only while its key is configured: a key removed from AGENTS_API_KEYS ends its sign-ins.
+            cookie.Events.OnValidatePrincipal = async context =>
+            {
+                if (!keys.IsCurrent(context.Principal?.FindFirst(KeyClaim)?.Value))
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(CookieScheme);
+                }
+            };
         });
         authentication.AddPolicyScheme(SchemeName, "API key or dashboard sign-in", policy =>
             policy.ForwardDefaultSelector = context => Select(context, keys));
@@ -106,12 +118,13 @@ public static class DashboardLogin
         }
 
         // The name of the matching key (key-N) goes into the cookie; the key itself is neither stored nor echoed.
-        if (keys.Match(form["key"].ToString().Trim()) is not { } name)
+        var key = form["key"].ToString().Trim();
+        if (keys.Match(key) is not { } name)
         {
             return Page(context, antiforgery, returnUrl, "That key matches none of the host's API keys.", StatusCodes.Status401Unauthorized);
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], DashboardIdentity.AuthenticationType);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(KeyClaim, ApiKeys.Fingerprint(key))], DashboardIdentity.AuthenticationType);
         await context.SignInAsync(CookieScheme, new ClaimsPrincipal(identity));
         return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/");
     }
