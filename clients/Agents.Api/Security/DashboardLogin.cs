@@ -4,6 +4,7 @@ using Agents.Dashboard.Services;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Agents.Api.Security;
 
@@ -31,6 +32,12 @@ public static class DashboardLogin
     /// <summary>The sign-out action.</summary>
     public const string LogoutPath = "/logout";
 
+    /// <summary>
+    /// The machine routes: the REST API, the OpenAI-compatible gateway and the API description with its browser. They
+    /// answer a missing key with 401 (never a redirect to the form) and never accept the cookie.
+    /// </summary>
+    public static readonly ImmutableArray<string> BearerOnly = ["/api", "/v1", "/openapi", "/docs"];
+
     /// <summary>How long a sign-in lasts without use (each use extends it).</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
 
@@ -39,6 +46,8 @@ public static class DashboardLogin
     {
         ArgumentNullException.ThrowIfNull(authentication);
         ArgumentNullException.ThrowIfNull(keys);
+        // The sign-in form carries an antiforgery token (a host without the dashboard has no other use for it).
+        authentication.Services.AddAntiforgery();
         authentication.AddCookie(CookieScheme, cookie =>
         {
             cookie.Cookie.Name = "agents-dashboard";
@@ -68,7 +77,7 @@ public static class DashboardLogin
     public static IEndpointRouteBuilder MapDashboardLogin(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet(LoginPath, (HttpContext context, ApiKeys keys, IAntiforgery antiforgery, string? returnUrl) =>
+        app.MapGet(LoginPath, (HttpContext context, [FromServices] ApiKeys keys, [FromServices] IAntiforgery antiforgery, string? returnUrl) =>
                 keys.Required ? Page(context, antiforgery, returnUrl, null) : Results.Redirect("/"))
             .AllowAnonymous().ExcludeFromDescription();
         app.MapPost(LoginPath, SignInAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
@@ -90,7 +99,7 @@ public static class DashboardLogin
         ArgumentNullException.ThrowIfNull(keys);
         var path = context.Request.Path;
         if (!keys.Required || context.Request.Headers.Authorization.Count > 0
-            || path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase))
+            || BearerOnly.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase)))
         {
             return ApiKeyAuthenticationHandler.SchemeName;
         }
@@ -98,7 +107,7 @@ public static class DashboardLogin
         return CookieScheme;
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext context, ApiKeys keys, IAntiforgery antiforgery)
+    private static async Task<IResult> SignInAsync(HttpContext context, [FromServices] ApiKeys keys, [FromServices] IAntiforgery antiforgery)
     {
         if (!keys.Required)
         {
