@@ -1,5 +1,6 @@
 using System.Globalization;
 using Agents.Contracts.SelfPlay;
+using Agents.Client.Leagues;
 using Agents.Core.Spc;
 
 namespace Agents.Cli.Spc;
