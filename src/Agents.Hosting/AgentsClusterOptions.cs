@@ -16,6 +16,12 @@ public sealed class AgentsClusterOptions
     /// <summary>The cluster's Redis (<c>redis://HOST:PORT</c> or <c>HOST:PORT</c>); empty = embedded mode.</summary>
     public string? Redis { get; set; }
 
+    /// <summary>
+    /// For <c>rediss://</c>: a certificate file (PEM or DER) of the CA that issued the Redis server's certificate, or that
+    /// self-signed certificate itself, trusted in addition to the system's CAs (a private Redis needs no public CA).
+    /// </summary>
+    public string? RedisTlsCaCertificate { get; set; }
+
     /// <summary>Orleans cluster id; silos and clients must agree.</summary>
     [Required]
     public string ClusterId { get; set; } = "agents";
@@ -85,6 +91,16 @@ public sealed class AgentsClusterOptions
         if (!string.IsNullOrEmpty(password))
         {
             options.Password = password;
+        }
+
+        if (!string.IsNullOrWhiteSpace(RedisTlsCaCertificate))
+        {
+            if (!File.Exists(RedisTlsCaCertificate))
+            {
+                throw new InvalidOperationException($"{SectionName}:RedisTlsCaCertificate: {RedisTlsCaCertificate} not found");
+            }
+
+            options.TrustIssuer(RedisTlsCaCertificate);
         }
 
         options.AbortOnConnectFail = false;

@@ -135,6 +135,44 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
     }
 
     [RedisFact]
+    public async Task Batch_OverRedissWithAPrivateCa_Completes_AClientWithoutTheCaCannotConnect()
+    {
+        // Redis speaking TLS only, with a self-signed certificate for 127.0.0.1 that no system store trusts.
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=agents-redis", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var certificatePem = Path.Combine(_dir.FullName, "redis.crt");
+        var keyPem = Path.Combine(_dir.FullName, "redis.key");
+        await File.WriteAllTextAsync(certificatePem, certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(keyPem, key.ExportPkcs8PrivateKeyPem());
+        await using var redis = await RedisServer.StartTlsAsync(certificatePem, keyPem);
+        var cluster = $"rediss://{redis.Endpoint}";
+
+        await using var silo = await SiloProcess.StartAsync("r", cluster, "agents", new Dictionary<string, string> { ["role"] = "cpu" },
+            [$"--Agents:Cluster:RedisTlsCaCertificate={certificatePem}"]);
+        var input = Path.Combine(_dir.FullName, "s.jsonl");
+        await File.WriteAllLinesAsync(input, SyntheticProblems.Generate(10, seed: 29)
+            .Select(p => JsonSerializer.Serialize(new { id = p.Id, question = p.Question, answer = p.Gold })));
+        var results = Path.Combine(_dir.FullName, "r.jsonl");
+        var trusting = new Dictionary<string, string> { ["Agents__Cluster__RedisTlsCaCertificate"] = certificatePem };
+        var untrusting = new Dictionary<string, string> { ["Agents__Cluster__ConnectTimeoutSeconds"] = "5" };
+        var runs = await Task.WhenAll(
+            CliProcess.RunAsync(trusting, null, "batch", "--input", input, "--strategy", "cot", "--output", results, "--cluster", cluster, "--job", "job-rediss"),
+            CliProcess.RunAsync(untrusting, TimeSpan.FromMinutes(2), "cluster", "status", "--cluster", cluster));
+        output.WriteLine(runs[0].Text);
+        output.WriteLine(runs[1].Text);
+
+        Assert.Equal(ExitCodes.Ok, runs[0].Exit);
+        var rows = OutputFile.ReadAndRepair(results);
+        Assert.Equal(10, rows.Select(r => r.Id).Distinct().Count());
+        Assert.All(rows, r => Assert.Equal("ok", r.Status));
+        Assert.NotEqual(ExitCodes.Ok, runs[1].Exit);
+    }
+
+    [RedisFact]
     public async Task Silo_NonLoopbackAddressWithoutTls_RefusesToStartWithTheReason()
     {
         await using var redis = await RedisServer.StartAsync();
