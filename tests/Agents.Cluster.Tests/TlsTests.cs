@@ -57,7 +57,6 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
         {
             ["Agents__Cluster__TlsCertificate"] = pfx,
             ["Agents__Cluster__TlsSiloThumbprints__0"] = AgentsTls.Sha256(siloCert),
-            ["Agents__Cluster__ConnectTimeoutSeconds"] = "10",
         };
 
         // The client certificate: a batch runs on both silos.
@@ -78,14 +77,16 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
 
         // A certificate nobody pinned, and no TLS at all: no gateway answers.
         var refused = await Task.WhenAll(
-            CliProcess.RunAsync(ClientEnvironment(strangerPfx), TimeSpan.FromMinutes(2), "cluster", "status", "--cluster", cluster),
+            CliProcess.RunAsync(new Dictionary<string, string>(ClientEnvironment(strangerPfx)) { ["Agents__Cluster__ConnectTimeoutSeconds"] = "10" }, TimeSpan.FromMinutes(2),
+                "batch", "--input", input, "--strategy", "sc", "--k", "2", "--output", Path.Combine(_dir.FullName, "stranger.jsonl"), "--cluster", cluster, "--job", "job-stranger"),
             CliProcess.RunAsync(new Dictionary<string, string> { ["Agents__Cluster__ConnectTimeoutSeconds"] = "5" }, TimeSpan.FromMinutes(2), "cluster", "status", "--cluster", cluster));
         var (unpinned, plaintext) = (refused[0], refused[1]);
         output.WriteLine($"refused clients done at {clock.Elapsed.TotalSeconds:F1} s");
         output.WriteLine(unpinned.Text);
         output.WriteLine(plaintext.Text);
         Assert.NotEqual(ExitCodes.Ok, unpinned.Exit);
-        Assert.Contains("no gateway of the cluster", unpinned.Text, StringComparison.Ordinal);
+        Assert.Contains("error: cannot reach the cluster: no gateway of the cluster", unpinned.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", unpinned.Text, StringComparison.Ordinal);
         Assert.NotEqual(ExitCodes.Ok, plaintext.Exit);
         Assert.Contains("no gateway of the cluster", plaintext.Text, StringComparison.Ordinal);
         await Eventually.TrueAsync(() => (siloA.Log + siloB.Log).Contains($"(SHA-256 {AgentsTls.Sha256(stranger)}) is not pinned", StringComparison.Ordinal),
