@@ -101,7 +101,9 @@ internal sealed partial class JobPump(
         {
             while (cursor.NextChunk(spec.Concurrency) is { } chunk)
             {
-                cursor.Load(chunk, await grains.JobChunk(jobId, chunk).LoadAsync(phase), state.State.ResultCount);
+                // The input position travels with the run (IoRT's shared-growing memory appends in input order).
+                var offset = state.State.Chunks.Where(c => c.Key < chunk).Sum(c => c.Value);
+                cursor.Load(chunk, await grains.JobChunk(jobId, chunk).LoadAsync(phase), state.State.ResultCount, offset);
             }
 
             while (running.Count < spec.Concurrency && Running && cursor.TryTake(out var work))
@@ -146,7 +148,7 @@ internal sealed partial class JobPump(
         InFlight++;
         try
         {
-            var result = await ProblemRunner.RunAsync(grains, spec, work.Problem, phase, stats, logger);
+            var result = await ProblemRunner.RunAsync(grains, spec, work.Problem, phase, stats, logger, work.Index);
             if (result.Final is not { } final)
             {
                 store.Add(JobMark.AtBarrier(work, phase, result.BarrierValue ?? 0));

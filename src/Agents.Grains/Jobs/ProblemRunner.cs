@@ -15,9 +15,9 @@ internal static partial class ProblemRunner
 
     /// <summary>What the phase reported, or a failed result once <see cref="JobSpec.MaxAttempts"/> attempts failed.</summary>
     public static async Task<PhaseResult> RunAsync(
-        IGrainFactory grains, JobSpec spec, Problem problem, int phase, DatasetStats? stats, ILogger logger)
+        IGrainFactory grains, JobSpec spec, Problem problem, int phase, DatasetStats? stats, ILogger logger, int index = -1)
     {
-        var request = new RunRequest(spec.JobId, problem, spec.Strategy, phase, stats);
+        var request = new RunRequest(spec.JobId, problem, spec.Strategy, phase, stats, index);
         var run = grains.GetGrain<IProblemRunGrain>($"{spec.JobId}/{problem.Id}");
         string? lastError = null;
         var clusterDeadline = DateTime.UtcNow + ClusterRecovery;
