@@ -23,6 +23,9 @@ public sealed class LeagueAndDocsTests(GatewayFixture fixture)
         using var status = JsonDocument.Parse(await http.GetStringAsync("api/leagues/rest-league"));
         Assert.Equal("completed", status.RootElement.GetProperty("state").GetString());
         Assert.Equal(1, status.RootElement.GetProperty("rounds").EnumerateArray().Single().GetProperty("round").GetInt32());
+        // The snake_case body was read, not silently replaced by defaults (40 games a round, 8 in flight).
+        Assert.Equal(4, status.RootElement.GetProperty("spec").GetProperty("games_per_round").GetInt32());
+        Assert.Equal(2, status.RootElement.GetProperty("spec").GetProperty("concurrency").GetInt32());
         using var list = JsonDocument.Parse(await http.GetStringAsync("api/leagues"));
         Assert.Contains(list.RootElement.EnumerateArray(), l => l.GetProperty("league").GetString() == "rest-league");
 
@@ -32,6 +35,19 @@ public sealed class LeagueAndDocsTests(GatewayFixture fixture)
         var rows = (await export.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(rows.Length >= 4, $"{rows.Length} records");
         Assert.All(rows, r => JsonDocument.Parse(r).Dispose());
+    }
+
+    [Fact]
+    public async Task League_BodyWithUnknownField_RefusedNamingIt()
+    {
+        using var http = fixture.Host.Client(GatewayFixture.Key);
+
+        using var started = await http.PostAsJsonAsync("api/leagues/rest-league-typo", new { gamesPerRound = 4, rounds = 1 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, started.StatusCode);
+        Assert.Contains("gamesPerRound", await started.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var status = await http.GetAsync("api/leagues/rest-league-typo");
+        Assert.DoesNotContain("\"running\"", await status.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class LeaguePagesTests(ApiProcess api)
         await Assertions.Expect(page.GetByTestId("league-state")).ToContainTextAsync("has started yet");
         await Browser.MarkNoReloadAsync(page);
         using var http = api.Http();
-        using (var started = await http.PostAsJsonAsync($"api/leagues/{name}", new { gamesPerRound = 4, rounds = 2, concurrency = 2, seed = 5 }))
+        using (var started = await http.PostAsJsonAsync($"api/leagues/{name}", new { games_per_round = 4, rounds = 2, concurrency = 2, seed = 5 }))
         {
             Assert.Equal(HttpStatusCode.Created, started.StatusCode);
         }
@@ -62,7 +62,7 @@ public sealed class LeaguePagesTests(ApiProcess api)
         var name = $"ctl-{Guid.NewGuid():N}"[..12];
         using var http = api.Http();
         // Many rounds of one game at a time: it is still running whatever the page does first.
-        using (var started = await http.PostAsJsonAsync($"api/leagues/{name}", new { gamesPerRound = 2, rounds = 500, concurrency = 1, seed = 7 }))
+        using (var started = await http.PostAsJsonAsync($"api/leagues/{name}", new { games_per_round = 2, rounds = 500, concurrency = 1, seed = 7 }))
         {
             Assert.Equal(HttpStatusCode.Created, started.StatusCode);
         }

@@ -24,12 +24,15 @@ public sealed record LeagueOptions(
 /// <summary>The generator and critic models a league switches to from its next round.</summary>
 /// <param name="GeneratorModel">New generator model ("" or null = unchanged default).</param>
 /// <param name="CriticModel">New critic model.</param>
-public sealed record LeagueModels(string? GeneratorModel, string? CriticModel);
+public sealed record LeagueModels(string? GeneratorModel = null, string? CriticModel = null);
 
 /// <summary>Self-play leagues as resources, on the shared <see cref="LeagueClient"/>.</summary>
 public static class LeaguesEndpoints
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    // Request bodies use the same snake_case names as responses; a field the endpoint does not know is refused, not ignored.
+    private static readonly JsonSerializerOptions Body = new(Json) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
 
     /// <summary>Maps <c>/api/leagues…</c>.</summary>
     public static IEndpointRouteBuilder MapLeagues(this IEndpointRouteBuilder app)
@@ -51,8 +54,14 @@ public static class LeaguesEndpoints
             await client.ResumeAsync(name);
             return Results.Json(await client.GetStatusAsync(name), Json);
         }).WithSummary("Resumes a paused league");
-        leagues.MapPost("/{name}/models", async (string name, LeagueModels models, LeagueClient client) =>
+        leagues.MapPost("/{name}/models", async Task<IResult> (string name, HttpRequest request, LeagueClient client) =>
         {
+            var (models, error) = await ReadBodyAsync(request, new LeagueModels());
+            if (models is null)
+            {
+                return error;
+            }
+
             await client.SetModelsAsync(name, models.GeneratorModel ?? "", models.CriticModel ?? "");
             return Results.Json(await client.GetStatusAsync(name), Json);
         }).WithSummary("Points the generator and critic at new models from the next round on");
@@ -61,9 +70,34 @@ public static class LeaguesEndpoints
         return app;
     }
 
-    private static async Task<IResult> StartAsync(string name, LeagueOptions? options, LeagueClient client, JobCatalog catalog, TimeProvider time)
+    // An empty body means the defaults; a malformed one, or one with a field this endpoint does not know, is a 400 naming it.
+    private static async Task<(T? Body, IResult Error)> ReadBodyAsync<T>(HttpRequest request, T defaults)
+        where T : class
     {
-        options ??= new LeagueOptions();
+        if (request.ContentLength is 0 || (request.ContentLength is null && !request.HasJsonContentType()))
+        {
+            return (defaults, Results.Empty);
+        }
+
+        try
+        {
+            return (await request.ReadFromJsonAsync<T>(Body, request.HttpContext.RequestAborted) ?? defaults, Results.Empty);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Results.Problem(
+                $"request body: {ex.Message.Split(" Path:", 2)[0]} (fields are snake_case, e.g. games_per_round)", statusCode: StatusCodes.Status400BadRequest));
+        }
+    }
+
+    private static async Task<IResult> StartAsync(string name, HttpRequest request, LeagueClient client, JobCatalog catalog, TimeProvider time)
+    {
+        var (options, error) = await ReadBodyAsync(request, new LeagueOptions());
+        if (options is null)
+        {
+            return error;
+        }
+
         try
         {
             var spec = new LeagueSpec(name, options.GamesPerRound, options.Rounds, options.Concurrency, options.GeneratorModel ?? "",
