@@ -35,8 +35,10 @@ internal sealed partial class Benchmarks(bool quick, TextWriter log)
     public Task<Dictionary<string, double>> RunAsync(string mode) => mode switch
     {
         "saturation" => SaturationAsync(),
+        "magicore" => MagicoreAsync(),
         "scaleout" => ScaleoutAsync(),
         "affinity" => AffinityAsync(),
+        "affinity-skew" => AffinitySkewAsync(),
         "hop" => HopAsync(),
         "nbatch" => NBatchAsync(),
         "gateway" => GatewayAsync(),
