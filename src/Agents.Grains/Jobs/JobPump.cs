@@ -5,7 +5,8 @@ namespace Agents.Grains.Jobs;
 
 /// <summary>
 /// Drives one job activation's runs: phase by phase over the whole batch with at most <see cref="JobSpec.Concurrency"/>
-/// runs in flight, results checkpointed through <see cref="JobStore"/>, the dataset barrier between phases, and the
+/// runs in flight, results checkpointed through <see cref="JobStore"/>, the dataset barrier between phases (only where
+/// a phase needs statistics not yet known: later phases stream, see <see cref="PhaseStatistics.StreamEnd"/>), and the
 /// job's completion. Started from the job grain's turns, so it runs on the grain's scheduler; once stopped (the
 /// activation is deactivating) it starts nothing new.
 /// </summary>
@@ -55,22 +56,24 @@ internal sealed partial class JobPump(
         while (Running && state.State.Phase < phases)
         {
             var phase = state.State.Phase;
-            await RunPhaseAsync(spec, phase);
+            // Phases whose statistics are known stream: each problem runs them back to back, with no barrier between.
+            var last = PhaseStatistics.StreamEnd(spec.Strategy, phase, phases);
+            await RunPhaseAsync(spec, phase, last);
             if (!Running)
             {
                 break;
             }
 
             await store.CheckpointAsync(force: true);
-            if (phase + 1 < phases && !state.State.PhaseStats.ContainsKey(phase + 1))
+            if (last + 1 < phases && !state.State.PhaseStats.ContainsKey(last + 1))
             {
-                var values = await Task.WhenAll(state.State.Chunks.Keys.Select(c => grains.JobChunk(jobId, c).GetBarrierValuesAsync(phase)));
+                var values = await Task.WhenAll(state.State.Chunks.Keys.Select(c => grains.JobChunk(jobId, c).GetBarrierValuesAsync(last)));
                 var barrier = PhaseStatistics.AtBarrier(values);
-                state.State.PhaseStats[phase + 1] = barrier.Stats;
-                LogBarrier(logger, spec.JobId, phase + 1, barrier.Stats.Mean, barrier.Stats.StdDev, barrier.Problems);
+                state.State.PhaseStats[last + 1] = barrier.Stats;
+                LogBarrier(logger, spec.JobId, last + 1, barrier.Stats.Mean, barrier.Stats.StdDev, barrier.Problems);
             }
 
-            state.State.Phase = phase + 1;
+            state.State.Phase = last + 1;
             await store.CheckpointAsync(force: true);
         }
 
@@ -90,8 +93,8 @@ internal sealed partial class JobPump(
         LogJobFinished(logger, spec.JobId, state.State.ResultCount, state.State.Status);
     }
 
-    // Runs every pending problem of a phase, a bounded number at a time, checkpointing at most every FlushEvery.
-    private async Task RunPhaseAsync(JobSpec spec, int phase)
+    // Runs every pending problem of phases phase..last, a bounded number at a time, checkpointing at most every FlushEvery.
+    private async Task RunPhaseAsync(JobSpec spec, int phase, int last)
     {
         var stats = PhaseStatistics.For(spec.Strategy, phase, state.State.PhaseStats);
         var cursor = new PendingCursor(state.State.Chunks.Keys, _finished);
@@ -106,7 +109,7 @@ internal sealed partial class JobPump(
 
             while (running.Count < spec.Concurrency && Running && cursor.TryTake(out var work))
             {
-                running.Add(RunOneAsync(spec, work, phase, stats));
+                running.Add(RunOneAsync(spec, work, phase, last, stats));
             }
 
             if (running.Count == 0)
@@ -140,20 +143,31 @@ internal sealed partial class JobPump(
         _reconciled = true;
     }
 
-    // A final result is buffered only the first time its problem finishes (exactly once per problem).
-    private async Task RunOneAsync(JobSpec spec, JobWork work, int phase, DatasetStats? stats)
+    // A final result is buffered only the first time its problem finishes (exactly once per problem). Phases after the
+    // first of a stream run with its statistics, the only ones they read (PhaseStatistics.StreamEnd); a run replays
+    // the phases it already finished, so a job that restarts mid-stream starts the stream again at no cost.
+    private async Task RunOneAsync(JobSpec spec, JobWork work, int phase, int last, DatasetStats? stats)
     {
         InFlight++;
         try
         {
-            var result = await ProblemRunner.RunAsync(grains, spec, work.Problem, phase, stats, logger);
-            if (result.Final is not { } final)
+            for (var p = phase; p <= last; p++)
             {
-                store.Add(JobMark.AtBarrier(work, phase, result.BarrierValue ?? 0));
-            }
-            else if (_finished.TryFinish(work.Chunk, work.Position))
-            {
-                store.Add(JobMark.Finished(work, phase, final));
+                var result = await ProblemRunner.RunAsync(grains, spec, work.Problem, p, stats, logger);
+                if (result.Final is { } final)
+                {
+                    if (_finished.TryFinish(work.Chunk, work.Position))
+                    {
+                        store.Add(JobMark.Finished(work, p, final));
+                    }
+
+                    break;
+                }
+
+                if (p == last)
+                {
+                    store.Add(JobMark.AtBarrier(work, p, result.BarrierValue ?? 0));
+                }
             }
         }
         finally
