@@ -33,12 +33,12 @@ internal sealed partial class Benchmarks
         var spec = StrategyDefaults.Create(StrategyNames.Magicore, k: 8, rounds: 3, seed: 1, options: ImmutableDictionary<string, string>.Empty.Add("mode", "code"));
         await using var fleet = await SimFleet.StartAsync(MagicoreServers, MagicoreSlots, MagicoreLatency(MagicoreSlots));
         await using var cluster = await BenchCluster.StartAsync(MagicoreServers, LeastLoaded, fleet.SiloSettings);
-        await fleet.WarmAsync(cluster);
+        await fleet.WarmAsync(cluster, spec);
 
-        var job = await fleet.MeasureAsync(() => RunJobAsync(cluster, "mc-job", spec, problems));
-        log.WriteLine($"   job:               {job}");
         var sync = await fleet.MeasureAsync(() => PhaseSynchronousAsync(cluster, "mc-sync", spec, problems));
         log.WriteLine($"   phase-synchronous: {sync}");
+        var job = await fleet.MeasureAsync(() => RunJobAsync(cluster, "mc-job", spec, problems));
+        log.WriteLine($"   job:               {job}");
         var released = await fleet.MeasureAsync(() => ReleasedLoopAsync(cluster, "mc-released", spec, problems));
         log.WriteLine($"   released loop:     {released}");
 
@@ -181,11 +181,11 @@ internal sealed partial class Benchmarks
             ["Orleans:Metadata:queue.sim"] = "100000",
         };
 
-        /// <summary>One small job through every replica, so connections, grains and JIT are warm before measuring.</summary>
-        public async Task WarmAsync(BenchCluster cluster)
+        /// <summary>A small job of the same strategy through every replica, so connections, grains and JIT are warm before measuring.</summary>
+        public async Task WarmAsync(BenchCluster cluster, StrategySpec spec)
         {
-            var spec = StrategyDefaults.Create(StrategyNames.Magicore, k: 8, rounds: 1, seed: 5);
-            await RunJobAsync(cluster, "mc-warm", spec, [.. SyntheticProblems.Generate(_servers.Count * 8, seed: 99, minSteps: 8, maxSteps: 12)]);
+            await RunJobAsync(cluster, "mc-warm", spec with { Seed = 5 }, [.. SyntheticProblems.Generate(_servers.Count * 16, seed: 99, minSteps: 8, maxSteps: 12)]);
+            await PhaseSynchronousAsync(cluster, "mc-warm-sync", spec with { Seed = 6 }, [.. SyntheticProblems.Generate(_servers.Count * 16, seed: 98, minSteps: 8, maxSteps: 12)]);
         }
 
         public async Task<Schedule> MeasureAsync(Func<Task<IReadOnlyDictionary<string, string?>>> run)
