@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http;
 using System.Text.Json;
@@ -59,9 +60,9 @@ internal sealed partial class Benchmarks
 
     private static readonly Dictionary<string, string?> LeastLoaded = new(Common) { ["Agents:Gpu:Policy"] = nameof(RoutingPolicy.LeastLoaded) };
 
-    // Prefill and decode rates scaled from a GPU server's so that a solver draw (k chains of a 8–12-step problem,
-    // decoded in one batch) takes about a second and a review or refinement about half that: the whole benchmark then
-    // runs in well under a minute while the host's CPU stays far from the bottleneck.
+    // Prefill and decode rates scaled down from a GPU server's seconds: a solver draw (k chains of an 8–12-step problem,
+    // decoded in one batch) takes about 0.3 s and a review or a refinement about 0.8 s, so that three schedules of the
+    // same work fit in a couple of minutes.
     private static SimulatedLatencyOptions MagicoreLatency(int slots) =>
         new() { MaxConcurrency = slots, DecodeTokensPerSecond = 400, PrefillTokensPerSecond = 20_000 };
 
@@ -142,10 +143,11 @@ internal sealed partial class Benchmarks
         results.ToDictionary(r => r.ProblemId, r => r.Final?.Status == "ok" ? r.Final.Answer : throw new InvalidOperationException($"{r.ProblemId}: {r.Final?.Error ?? "no result"}"), StringComparer.Ordinal);
 
     /// <summary>What one schedule cost on the servers.</summary>
-    private sealed record Schedule(TimeSpan Window, double BusyFraction, double SlotBusySeconds, int Requests, IReadOnlyDictionary<string, string?> Answers)
+    private sealed record Schedule(
+        TimeSpan Window, double BusyFraction, double SlotBusySeconds, int Requests, double HostCpu, IReadOnlyDictionary<string, string?> Answers)
     {
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"busy fraction {BusyFraction:F3}, {Window.TotalSeconds:F2} s first request to last response, {SlotBusySeconds:F1} slot-seconds, {Requests} requests");
+            $"busy fraction {BusyFraction:F3}, {Window.TotalSeconds:F2} s first request to last response, {SlotBusySeconds:F1} slot-seconds, {Requests} requests, host CPU {HostCpu:P0} of {Environment.ProcessorCount} cores");
     }
 
     /// <summary>N simulated GPU servers with the latency model on; measures a schedule by their own accounting.</summary>
@@ -196,14 +198,17 @@ internal sealed partial class Benchmarks
             }
 
             var before = await Task.WhenAll(_servers.Select(StatsAsync));
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var stopwatch = Stopwatch.StartNew();
             var answers = await run();
+            var hostCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu) / stopwatch.Elapsed / Environment.ProcessorCount;
             var after = await Task.WhenAll(_servers.Select(StatsAsync));
             var first = after.Min(s => s.GetProperty("window_first_started_unix_ms").GetDouble());
             var last = after.Max(s => s.GetProperty("window_last_finished_unix_ms").GetDouble());
             var busyMs = after.Zip(before, (a, b) => a.GetProperty("slot_busy_ms").GetDouble() - b.GetProperty("slot_busy_ms").GetDouble()).Sum();
             var requests = after.Zip(before, (a, b) => a.GetProperty("served").GetInt32() - b.GetProperty("served").GetInt32()).Sum();
             var window = TimeSpan.FromMilliseconds(last - first);
-            return new Schedule(window, busyMs / (Slots * _servers.Count * window.TotalMilliseconds), busyMs / 1000, requests, answers);
+            return new Schedule(window, busyMs / (Slots * _servers.Count * window.TotalMilliseconds), busyMs / 1000, requests, hostCpu, answers);
         }
 
         public async ValueTask DisposeAsync()
