@@ -33,6 +33,13 @@ public static class PhaseStatistics
     }
 
     /// <summary>
+    /// The statistics phase <paramref name="phase"/> of a stream that started at <paramref name="start"/> runs with: its
+    /// own where known (fixed options), else the stream's first phase's, the only ones a streamed phase reads.
+    /// </summary>
+    public static DatasetStats? InStream(StrategySpec strategy, int phase, int start, IReadOnlyDictionary<int, DatasetStats> computed) =>
+        For(strategy, phase, computed) ?? For(strategy, start, computed);
+
+    /// <summary>
     /// The last phase a problem may run straight after <paramref name="phase"/> without waiting for a barrier: the
     /// dataset statistics are the only thing a phase waits for, so phases whose statistics are already known stream
     /// back to back. With fixed μ, σ (options) no phase waits; in code mode every iteration classifies with iteration 0's

@@ -144,7 +144,7 @@ internal sealed partial class JobPump(
     }
 
     // A final result is buffered only the first time its problem finishes (exactly once per problem). Phases after the
-    // first of a stream run with its statistics, the only ones they read (PhaseStatistics.StreamEnd); a run replays
+    // first of a stream run with their fixed statistics or the first's (PhaseStatistics.InStream); a run replays
     // the phases it already finished, so a job that restarts mid-stream starts the stream again at no cost.
     private async Task RunOneAsync(JobSpec spec, JobWork work, int phase, int last, DatasetStats? stats)
     {
@@ -153,7 +153,8 @@ internal sealed partial class JobPump(
         {
             for (var p = phase; p <= last; p++)
             {
-                var result = await ProblemRunner.RunAsync(grains, spec, work.Problem, p, stats, logger);
+                var result = await ProblemRunner.RunAsync(
+                    grains, spec, work.Problem, p, p == phase ? stats : PhaseStatistics.InStream(spec.Strategy, p, phase, state.State.PhaseStats), logger);
                 if (result.Final is { } final)
                 {
                     if (_finished.TryFinish(work.Chunk, work.Position))

@@ -68,6 +68,16 @@ public sealed class PhaseStatisticsTests
     }
 
     [Fact]
+    public void InStream_FixedStatisticsOwnElseTheStreamStarts()
+    {
+        var code = StrategyDefaults.Create(StrategyNames.Magicore, rounds: 3, options: Options(("mode", "code")));
+        var fixedStats = StrategyDefaults.Create(StrategyNames.Magicore, rounds: 3, options: Options(("mu", "0.5"), ("sigma", "0.2")));
+
+        Assert.Equal(Computed[1], PhaseStatistics.InStream(code, 3, 1, Computed));
+        Assert.Equal(new DatasetStats(0.5, 0.2, "options"), PhaseStatistics.InStream(fixedStats, 2, 0, Computed));
+    }
+
+    [Fact]
     public void AtBarrier_ValuesFromEveryChunk_PopulationMeanAndStdDev()
     {
         var barrier = PhaseStatistics.AtBarrier([[1.0, 2.0], [], [3.0, 6.0]]);
