@@ -24,7 +24,7 @@ public static class AgentsClientBuilderExtensions
         client.UseRedisClustering(o => o.ConfigurationOptions = cluster.RedisConfiguration());
         if (AgentsTls.LoadCertificate(cluster) is { } certificate)
         {
-            client.UseTls(certificate, tls => AgentsTls.Configure(tls, certificate, cluster));
+            AgentsTls.UseAgentsTls(client, certificate, cluster);
         }
 
         return client;

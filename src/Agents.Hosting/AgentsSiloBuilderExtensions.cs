@@ -5,6 +5,7 @@ using Agents.Inference;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Persistence;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -30,6 +31,8 @@ public static class AgentsSiloBuilderExtensions
 
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.CallTimeout);
         silo.Services.AddOptions<AgentsClusterOptions>().BindConfiguration(AgentsClusterOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.AddOptions<Agents.Grains.Jobs.RetentionOptions>().BindConfiguration(Agents.Grains.Jobs.RetentionOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddModelBackends(silo.Configuration);
         silo.Services.AddRewardModels(silo.Configuration);
@@ -92,8 +95,12 @@ public static class AgentsSiloBuilderExtensions
             silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
             if (AgentsTls.LoadCertificate(cluster) is { } certificate)
             {
-                silo.UseTls(certificate, tls => AgentsTls.Configure(tls, certificate, cluster));
+                AgentsTls.UseAgentsTls(silo, certificate, cluster);
             }
+
+            // Checked against the endpoints as finally configured (Kubernetes hosting replaces the address and listens
+            // on every interface): a silo reachable from the network without TLS refuses to start.
+            silo.Services.AddSingleton<IConfigurationValidator>(sp => new PlaintextExposureValidator(sp.GetRequiredService<IOptions<EndpointOptions>>(), cluster));
         }
         else
         {
@@ -101,5 +108,17 @@ public static class AgentsSiloBuilderExtensions
         }
 
         return silo;
+    }
+}
+
+/// <summary>Refuses to start a silo whose silo or gateway port is reachable from the network without TLS (unless allowed).</summary>
+internal sealed class PlaintextExposureValidator(IOptions<EndpointOptions> endpoints, AgentsClusterOptions cluster) : IConfigurationValidator
+{
+    public void ValidateConfiguration()
+    {
+        if (AgentsTls.PlaintextExposure(endpoints.Value, cluster) is { } problem)
+        {
+            throw new OrleansConfigurationException(problem);
+        }
     }
 }

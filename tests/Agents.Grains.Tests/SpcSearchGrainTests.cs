@@ -29,12 +29,14 @@ public sealed class SpcSearchGrainTests(ClusterFixture fixture, ITestOutputHelpe
             var steps = Detail(r, "steps");
             var resamples = Detail(r, "resamples");
             Assert.Equal(1, Detail(r, "chains"));
+            // The per-step cap under test: a bound; the exact count is tied to the calls below.
             Assert.InRange(resamples, 0, steps * SpcSearchOptions.Default.MaxResamplesPerStep);
             // One verdict per proposal; a proposal is either an accepted step or resampled.
             Assert.Equal(steps + resamples, Calls(r, "solver"));
             Assert.Equal(steps + resamples, Calls(r, "critic"));
             Assert.Equal(Calls(r, "critic"), Detail(r, "critic_calls"));
             Assert.Equal(Calls(r, "solver") + Calls(r, "critic"), r.Usage.Samples);
+            // Bounds by construction: each resample follows a rejection, and no proposal gets more than one verdict.
             Assert.InRange(Detail(r, "rejections"), resamples, steps + resamples);
         });
         Assert.Contains(results, r => Detail(r, "resamples") > 0);
@@ -47,6 +49,7 @@ public sealed class SpcSearchGrainTests(ClusterFixture fixture, ITestOutputHelpe
         var spec = StrategyDefaults.Create(StrategyNames.SpcSearch, temperature: 1.2, seed: 8, options: options);
         var results = await fixture.Client.RunJobAsync("spc-budget", spec, Problems[..12]);
 
+        // The total budget under test (1 resample): a cap, not a seeded count.
         Assert.All(results, r => Assert.InRange(Detail(r, "resamples"), 0, 1));
         var resampled = results.First(r => Detail(r, "resamples") == 1);
         var transcript = await fixture.Client.GetGrain<IProblemRunGrain>($"spc-budget/{resampled.ProblemId}").GetTranscriptAsync();

@@ -208,6 +208,7 @@ public sealed class OpenAICompatibleChatClientTests
         var ex = await Assert.ThrowsAsync<ModelBackendException>(() => client.GetResponseAsync(Prompt));
 
         // Retry-After: 1 s, capped by MaxDelay at 400 ms, is far above the 2 ms base delay.
+        // Measured on the real clock: the lower bound is the assertion, the upper one leaves room for a loaded machine.
         Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(350), TimeSpan.FromSeconds(5));
         Assert.Equal(429, ex.StatusCode);
     }

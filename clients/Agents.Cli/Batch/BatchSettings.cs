@@ -46,6 +46,9 @@ internal sealed record BatchPlan(
     ImmutableArray<MetaExample> MemorySeed,
     ImmutableArray<string> SeedErrors)
 {
+    /// <summary>The largest meta-memory seed file read (it is read whole, then line by line with caps).</summary>
+    public const long MaxSeedFileBytes = 64L * 1024 * 1024;
+
     /// <summary>Validates <paramref name="settings"/>; false with the first problem in <paramref name="error"/>.</summary>
     public static bool TryCreate(BatchSettings settings, out BatchPlan plan, out string error)
     {
@@ -78,10 +81,21 @@ internal sealed record BatchPlan(
                     throw new ArgumentException("--meta-memory applies to --strategy iort only");
                 }
 
+                if (new FileInfo(file).Length > MaxSeedFileBytes)
+                {
+                    throw new ArgumentException($"{file}: the meta-memory seed is larger than {MaxSeedFileBytes / (1024 * 1024)} MiB");
+                }
+
                 var bytes = File.ReadAllBytes(file);
                 label = StrategyRequest.SeedLabel(file, bytes);
                 using var reader = new StreamReader(new MemoryStream(bytes));
                 seed = MetaMemorySeed.ReadJsonl(reader);
+            }
+            else if (settings.Strategy == StrategyNames.Iort)
+            {
+                // A first run's Meta-Thinker gets the project's own examples; the label records which seed it was.
+                seed = MetaMemorySeed.BuiltIn;
+                label = StrategyRequest.SeedLabel(MetaMemorySeed.BuiltInName, MetaMemorySeed.BuiltInBytes());
             }
 
             var configuration = new Dictionary<string, string?>();

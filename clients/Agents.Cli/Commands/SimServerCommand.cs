@@ -21,9 +21,14 @@ internal static class SimServerCommand
         var delayRate = new Option<double>("--delay-rate") { Description = "Share of requests held for --delay-ms" };
         var delayMs = new Option<int>("--delay-ms") { Description = "Hold time of delayed requests", DefaultValueFactory = _ => 5000 };
         var faultSeed = new Option<int>("--fault-seed") { Description = "Seed of the fault draws", DefaultValueFactory = _ => 1 };
+        var finalMessage = new Option<SimFinalMessageMode>("--final-message")
+        {
+            Description = "continue (honour continue_final_message, like vLLM) | ignore (accept it, open a new turn anyway) | refuse (400, like OpenAI)",
+            DefaultValueFactory = _ => SimFinalMessageMode.Continue,
+        };
         var command = new Command("sim-server", "Serve the simulated model over the OpenAI HTTP API (a declared simulation, not an LLM)")
         {
-            port, prefill, decode, concurrency, fail429, fail500, delayRate, delayMs, faultSeed,
+            port, prefill, decode, concurrency, fail429, fail500, delayRate, delayMs, faultSeed, finalMessage,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -37,6 +42,7 @@ internal static class SimServerCommand
                 DelayRate = parse.GetValue(delayRate),
                 Delay = TimeSpan.FromMilliseconds(parse.GetValue(delayMs)),
                 FaultSeed = parse.GetValue(faultSeed),
+                FinalMessage = parse.GetValue(finalMessage),
             };
             using var latency = new SimulatedLatency(new SimulatedLatencyOptions
             {

@@ -34,7 +34,7 @@ internal sealed class SolveOptions
     private readonly (Option<string?> Flag, string Key)[] _shorthands =
     [
         (new("--mode") { Description = "magicore: paper (default) | code switches; same as --option mode=..." }, "mode"),
-        (new("--instructor-model") { Description = "iort: model spec of the Meta-Thinker and Instructor (default: --model)" }, "instructor_model"),
+        (new("--instructor-model") { Description = "iort: model spec of the Meta-Thinker and Instructor (default: the silo's Agents:Models:Instructor when configured, else --model)" }, "instructor_model"),
         (new("--meta-memory-policy") { Description = "iort: snapshot (default; problems only read the memory) | shared-growing (each meta-thought is appended)" }, "meta_memory_policy"),
         (new("--self-refine-form") { Description = "self-refine: one-call (default; feedback and rewrite in one completion, as the official loop) | two-call" }, "form"),
         (new("--meta-similarity") { Description = "iort: meta-thought retrieval, minilm (default; MiniLM sentence embeddings) | lexical (token Jaccard)" }, "meta_memory_similarity"),

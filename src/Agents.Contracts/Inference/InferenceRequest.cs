@@ -18,6 +18,7 @@ public sealed record InferenceMessage(
 /// <param name="MaxTokens">Output limit, if set.</param>
 /// <param name="AffinityKey">The problem or run the request belongs to; requests with one key prefer one replica.</param>
 /// <param name="MaxQueueWait">How long the replica may keep the request queued before refusing it.</param>
+/// <param name="MinTokens">Minimum completion length (vLLM <c>min_tokens</c>), if set.</param>
 [GenerateSerializer, Immutable, Alias("agents.inference-request.v1")]
 public sealed record InferenceRequest(
     [property: Id(0)] string Model,
@@ -28,7 +29,8 @@ public sealed record InferenceRequest(
     [property: Id(5)] float? TopP = null,
     [property: Id(6)] int? MaxTokens = null,
     [property: Id(7)] string? AffinityKey = null,
-    [property: Id(8)] TimeSpan? MaxQueueWait = null);
+    [property: Id(8)] TimeSpan? MaxQueueWait = null,
+    [property: Id(9)] int? MinTokens = null);
 
 /// <summary>The replica's answer: the choices, token usage, and where and how it ran.</summary>
 /// <param name="Choices">The completions, choice i drawn with <c>SampleSeed.ForChoice(seed, i)</c>.</param>
@@ -37,6 +39,7 @@ public sealed record InferenceRequest(
 /// <param name="Replica">The replica that served it (<c>model/index</c>).</param>
 /// <param name="Silo">The silo address of the replica.</param>
 /// <param name="Load">The replica's load right after the request finished.</param>
+/// <param name="Prefill">How the backend sent a final assistant message (<c>prefilled</c>, <c>sent</c>, <c>refused</c>), or null.</param>
 [GenerateSerializer, Immutable, Alias("agents.inference-response.v1")]
 public sealed record InferenceResponse(
     [property: Id(0)] ImmutableArray<string> Choices,
@@ -44,7 +47,8 @@ public sealed record InferenceResponse(
     [property: Id(2)] long CompletionTokens,
     [property: Id(3)] string Replica,
     [property: Id(4)] string Silo,
-    [property: Id(5)] ReplicaLoad Load);
+    [property: Id(5)] ReplicaLoad Load,
+    [property: Id(6)] string? Prefill = null);
 
 /// <summary>A replica's load and limits.</summary>
 /// <param name="Replica">The replica key (<c>model/index</c>).</param>

@@ -51,12 +51,14 @@ public sealed record NumberedResponseRecord(
 /// <summary>Ask the Meta-Thinker for a meta-thought.</summary>
 /// <param name="Question">The problem.</param>
 /// <param name="Examples">Retrieved (question, meta-thought) pairs, most similar first.</param>
-/// <param name="Call">Model settings (the instructor model when one is set).</param>
+/// <param name="Call">Model settings; its model is the run's <c>instructor_model</c> option, or empty.</param>
+/// <param name="RunModel">The run's model, used only when neither the option nor the silo's instructor model is set.</param>
 [GenerateSerializer, Immutable, Alias("agents.meta-think-request.v1")]
 public sealed record MetaThinkRequest(
     [property: Id(0)] string Question,
     [property: Id(1)] ImmutableArray<MetaExampleRecord> Examples,
-    [property: Id(2)] ModelCall Call);
+    [property: Id(2)] ModelCall Call,
+    [property: Id(3)] string RunModel = "");
 
 /// <summary>Ask the Generator for a response (initial or refresh).</summary>
 /// <param name="Question">The problem.</param>
@@ -85,6 +87,7 @@ public sealed record ReflectRequest(
 /// <param name="Reflective">The reflective or refreshed response.</param>
 /// <param name="AnswersAgree">True = the consistency gate found equal answers: stop or refresh; false = select.</param>
 /// <param name="Call">Model settings (the instructor model when one is set).</param>
+/// <param name="RunModel">The run's model, used only when neither the option nor the silo's instructor model is set.</param>
 [GenerateSerializer, Immutable, Alias("agents.instruct-request.v1")]
 public sealed record InstructRequest(
     [property: Id(0)] string Question,
@@ -92,4 +95,5 @@ public sealed record InstructRequest(
     [property: Id(2)] NumberedResponseRecord Basic,
     [property: Id(3)] NumberedResponseRecord Reflective,
     [property: Id(4)] bool AnswersAgree,
-    [property: Id(5)] ModelCall Call);
+    [property: Id(5)] ModelCall Call,
+    [property: Id(6)] string RunModel = "");

@@ -26,4 +26,23 @@ public interface IMetaMemoryGrain : IGrainWithStringKey
     /// <summary>Every pair in insertion order.</summary>
     [Alias("examples")]
     Task<ImmutableArray<MetaExampleRecord>> GetExamplesAsync();
+
+    /// <summary>
+    /// Shared-growing in input order: problem <paramref name="index"/> of run <paramref name="scope"/> (a job) says which pair
+    /// it adds, or that it adds none (<paramref name="example"/> null). The first word for an index stands (a replay or retry
+    /// changes nothing).
+    /// </summary>
+    [Alias("submit")]
+    Task SubmitAsync(string scope, int index, MetaExampleRecord? example);
+
+    /// <summary>
+    /// Waits until every problem of <paramref name="scope"/> before input position <paramref name="before"/> has submitted,
+    /// for at most <paramref name="maxWait"/>; true when they have (the caller asks again on false).
+    /// </summary>
+    [Alias("await-wave"), Orleans.Concurrency.AlwaysInterleave]
+    Task<bool> AwaitSubmittedAsync(string scope, int before, TimeSpan maxWait);
+
+    /// <summary>Like <see cref="RetrieveAsync"/> over the held pairs followed by the pairs of <paramref name="scope"/> submitted before <paramref name="before"/>, in input order.</summary>
+    [Alias("retrieve-before")]
+    Task<ImmutableArray<MetaExampleRecord>> RetrieveBeforeAsync(string question, int k, string similarity, string scope, int before);
 }

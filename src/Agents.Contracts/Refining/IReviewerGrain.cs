@@ -37,25 +37,31 @@ public interface IRefinerGrain : IGrainWithIntegerKey
 /// <param name="TopP">Nucleus mass.</param>
 /// <param name="MaxTokens">Completion cap.</param>
 /// <param name="Seed">The request's seed (derived by the run from its coordinates).</param>
+/// <param name="MinTokens">Minimum completion length (vLLM <c>min_tokens</c>); 0 = none.</param>
 [GenerateSerializer, Immutable, Alias("agents.model-call.v1")]
 public sealed record ModelCall(
     [property: Id(0)] string Model,
     [property: Id(1)] double Temperature,
     [property: Id(2)] double TopP,
     [property: Id(3)] int MaxTokens,
-    [property: Id(4)] long Seed);
+    [property: Id(4)] long Seed,
+    [property: Id(5)] int MinTokens = 0);
 
 /// <summary>An agent's reply: its cleaned text, the raw completion and what it cost.</summary>
 /// <param name="Text">The reply after the role's parser (feedback, or the revised solution).</param>
 /// <param name="Raw">The completion as the model wrote it.</param>
 /// <param name="Usage">Calls and tokens.</param>
 /// <param name="Flag">The parser's complaint (empty, garbled, wrote a solution), or null.</param>
+/// <param name="Model">The model spec the agent used, when it chose among several (IoRT's Meta-Thinker and Instructor).</param>
+/// <param name="ModelSource">Where that choice came from: <c>option</c>, <c>silo</c> or <c>run</c>.</param>
 [GenerateSerializer, Immutable, Alias("agents.agent-reply.v1")]
 public sealed record AgentReply(
     [property: Id(0)] string Text,
     [property: Id(1)] string Raw,
     [property: Id(2)] Solving.TokenUsage Usage,
-    [property: Id(3)] string? Flag);
+    [property: Id(3)] string? Flag,
+    [property: Id(4)] string? Model = null,
+    [property: Id(5)] string? ModelSource = null);
 
 /// <summary>Review one annotated chain.</summary>
 /// <param name="Question">The problem.</param>

@@ -170,13 +170,15 @@ public sealed record PhaseResult(
 /// <param name="Strategy">The strategy and its settings.</param>
 /// <param name="Phase">The phase to run (0 for single-phase strategies).</param>
 /// <param name="Stats">Barrier statistics for this phase, when the strategy needs them.</param>
+/// <param name="Index">The problem's 0-based position in the job's input, or -1 outside a job (IoRT's shared-growing memory orders by it).</param>
 [GenerateSerializer, Immutable, Alias("agents.run-request.v1")]
 public sealed record RunRequest(
     [property: Id(0)] string JobId,
     [property: Id(1)] Agents.Contracts.Problems.Problem Problem,
     [property: Id(2)] StrategySpec Strategy,
     [property: Id(3)] int Phase,
-    [property: Id(4)] DatasetStats? Stats)
+    [property: Id(4)] DatasetStats? Stats,
+    [property: Id(5)] int Index = -1)
 {
     /// <summary>A single-phase request.</summary>
     public RunRequest(string jobId, Agents.Contracts.Problems.Problem problem, StrategySpec strategy)

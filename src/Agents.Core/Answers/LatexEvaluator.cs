@@ -100,11 +100,9 @@ public static partial class LatexEvaluator
     [GeneratedRegex(@"^\s*(?<s>-?)\s*(?<w>\d+)\s*\\[dtc]?frac\s*\{\s*(?<n>\d+)\s*\}\s*\{\s*(?<d>\d+)\s*\}\s*$", RegexOptions.None, Agents.Core.RegexLimits.MatchTimeoutMs)]
     private static partial Regex MixedFrac();
 
-    private sealed class Parser(string text, int variablePoint)
+    private sealed class Parser(string text, int variablePoint) : LatexScanner(text)
     {
-        private readonly string _s = text;
         private readonly int _point = variablePoint;
-        private int _pos;
         private int _depth;
 
         public bool Failed { get; private set; }
@@ -270,7 +268,7 @@ public static partial class LatexEvaluator
             while (!Failed)
             {
                 SkipIgnorable();
-                if (Eat('%') || EatLiteral("\\%"))
+                if (Eat('%') || EatText("\\%"))
                 {
                     v /= 100;
                 }
@@ -331,7 +329,7 @@ public static partial class LatexEvaluator
 
         private double ParseMacro()
         {
-            var name = ReadMacroName();
+            var name = ReadMacro();
             switch (name)
             {
                 case "frac" or "dfrac" or "tfrac" or "cfrac":
@@ -381,17 +379,17 @@ public static partial class LatexEvaluator
 
         private double ParseWord()
         {
-            if (EatWord("sqrt"))
+            if (EatText("sqrt"))
             {
                 return Root(ParseFunctionArgument(), 2);
             }
 
-            if (EatWord("pi"))
+            if (EatText("pi"))
             {
                 return Math.PI;
             }
 
-            if (EatWord("infty") || EatWord("inf"))
+            if (EatText("infty") || EatText("inf"))
             {
                 return double.PositiveInfinity;
             }
@@ -478,111 +476,10 @@ public static partial class LatexEvaluator
             }
 
             var save = _pos;
-            var name = ReadMacroName();
+            var name = ReadMacro();
             _pos = save;
             return name is "frac" or "dfrac" or "tfrac" or "cfrac" or "sqrt" or "pi" or "sin" or "cos" or "tan" or "ln" or "exp"
                 or "text" or "mathrm" or "operatorname";
-        }
-
-        private string ReadMacroName()
-        {
-            if (Peek() != '\\')
-            {
-                return "";
-            }
-
-            var start = ++_pos;
-            while (_pos < _s.Length && char.IsAsciiLetter(_s[_pos]))
-            {
-                _pos++;
-            }
-
-            if (_pos == start && _pos < _s.Length)
-            {
-                _pos++; // a one-symbol macro such as \, or \!
-            }
-
-            return _s[start.._pos];
-        }
-
-        private void SkipIgnorable()
-        {
-            while (_pos < _s.Length)
-            {
-                var c = _s[_pos];
-                if (char.IsWhiteSpace(c) || c == '~')
-                {
-                    _pos++;
-                    continue;
-                }
-
-                if (c != '\\')
-                {
-                    return;
-                }
-
-                var save = _pos;
-                var name = ReadMacroName();
-                if (name is "left" or "right" or "!" or "," or ";" or ":" or " " or "displaystyle" or "big" or "Big")
-                {
-                    if (name is "left" or "right" && Peek() == '.')
-                    {
-                        _pos++;
-                    }
-
-                    continue;
-                }
-
-                _pos = save;
-                return;
-            }
-        }
-
-        private char Peek(int offset = 0) => _pos + offset < _s.Length ? _s[_pos + offset] : '\0';
-
-        private bool Eat(char c)
-        {
-            if (Peek() != c)
-            {
-                return false;
-            }
-
-            _pos++;
-            return true;
-        }
-
-        private bool EatLiteral(string literal)
-        {
-            if (string.CompareOrdinal(_s, _pos, literal, 0, literal.Length) != 0)
-            {
-                return false;
-            }
-
-            _pos += literal.Length;
-            return true;
-        }
-
-        private bool EatMacro(string name)
-        {
-            var save = _pos;
-            if (ReadMacroName() == name)
-            {
-                return true;
-            }
-
-            _pos = save;
-            return false;
-        }
-
-        private bool EatWord(string word)
-        {
-            if (string.CompareOrdinal(_s, _pos, word, 0, word.Length) != 0)
-            {
-                return false;
-            }
-
-            _pos += word.Length;
-            return true;
         }
 
         private bool Expect(char c)

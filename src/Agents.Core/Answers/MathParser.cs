@@ -9,7 +9,7 @@ namespace Agents.Core.Answers;
 /// </summary>
 /// <remarks>Never throws to callers: <see cref="TryParse"/> returns null on any failure; input length, nesting depth and
 /// tree size are capped so that hostile input is cheap.</remarks>
-internal sealed class MathParser
+internal sealed class MathParser : LatexScanner
 {
     /// <summary>The longest answer the parser reads.</summary>
     public const int MaxLength = 2000;
@@ -31,14 +31,15 @@ internal sealed class MathParser
         ["lt"] = "<", ["gt"] = ">", ["in"] = "in",
     };
 
-    private readonly string _s;
-    private int _pos;
     private int _depth;
     private int _nodes;
     private int _absDepth;
     private bool _failed;
 
-    private MathParser(string s) => _s = s;
+    private MathParser(string s)
+        : base(s)
+    {
+    }
 
     /// <summary>The tree of a normalised answer, or null when it does not parse.</summary>
     public static MathNode? TryParse(string? text)
@@ -52,7 +53,7 @@ internal sealed class MathParser
         {
             var p = new MathParser(text);
             var node = p.ParseList();
-            p.Skip();
+            p.SkipIgnorable();
             return p._failed || p._pos != p._s.Length || node is null ? null : node;
         }
         catch (Exception ex) when (ex is InsecureParseException or FormatException or OverflowException or ArgumentException)
@@ -104,13 +105,13 @@ internal sealed class MathParser
         items.Add(first);
         while (!_failed)
         {
-            Skip();
+            SkipIgnorable();
             if (!(Eat(',') || Eat(';')))
             {
                 break;
             }
 
-            Skip();
+            SkipIgnorable();
             if (AtEnd() || Peek() is ')' or ']' or '}')
             {
                 break; // a trailing separator
@@ -141,7 +142,7 @@ internal sealed class MathParser
         var ops = new List<string>();
         while (!_failed)
         {
-            Skip();
+            SkipIgnorable();
             var op = ReadRelationOp();
             if (op is null)
             {
@@ -219,7 +220,7 @@ internal sealed class MathParser
         var parts = new List<MathNode> { first };
         while (!_failed)
         {
-            Skip();
+            SkipIgnorable();
             var save = _pos;
             if (Peek() == '\\' && ReadMacro() == "cup")
             {
@@ -246,7 +247,7 @@ internal sealed class MathParser
         var left = ParseTerm();
         while (left is not null && !_failed)
         {
-            Skip();
+            SkipIgnorable();
             if (Eat('+'))
             {
                 left = Bin('+', left, ParseTerm());
@@ -283,7 +284,7 @@ internal sealed class MathParser
         var left = ParseUnary();
         while (left is not null && !_failed)
         {
-            Skip();
+            SkipIgnorable();
             if (Eat('*') || EatMacro("cdot") || EatMacro("times") || Eat('×') || Eat('·'))
             {
                 left = Bin('*', left, ParseUnary());
@@ -308,7 +309,7 @@ internal sealed class MathParser
     private MathNode? ParseUnary()
     {
         Enter();
-        Skip();
+        SkipIgnorable();
         MathNode? v;
         if (Eat('-') || Eat('−'))
         {
@@ -336,7 +337,7 @@ internal sealed class MathParser
     private MathNode? ParsePower()
     {
         var b = ParsePostfix();
-        Skip();
+        SkipIgnorable();
         if (b is null || !Eat('^'))
         {
             return b;
@@ -349,7 +350,7 @@ internal sealed class MathParser
 
     private MathNode? ParseExponent()
     {
-        Skip();
+        SkipIgnorable();
         if (Peek() is >= '0' and <= '9')
         {
             var c = _s[_pos++];
@@ -375,7 +376,7 @@ internal sealed class MathParser
     {
         while (!_failed)
         {
-            Skip();
+            SkipIgnorable();
             if (EatText("\\%") || Eat('%'))
             {
                 v = Node(new PercentNode(v));
@@ -411,7 +412,7 @@ internal sealed class MathParser
 
     private string? ReadSubscript()
     {
-        Skip();
+        SkipIgnorable();
         if (Eat('{'))
         {
             var start = _pos;
@@ -436,7 +437,7 @@ internal sealed class MathParser
         }
 
         Enter();
-        Skip();
+        SkipIgnorable();
         var c = Peek();
         MathNode? v;
         if (c is (>= '0' and <= '9') or '.')
@@ -459,7 +460,7 @@ internal sealed class MathParser
             _absDepth++;
             var inner = ParseSum();
             _absDepth--;
-            Skip();
+            SkipIgnorable();
             v = inner is not null && Eat('|') ? Node(new FuncNode("abs", inner)) : Fail<MathNode>();
         }
         else if (c == '\\')
@@ -491,9 +492,9 @@ internal sealed class MathParser
 
     private MathNode? ParseBracket(char open)
     {
-        Skip();
+        SkipIgnorable();
         var inner = ParseList();
-        Skip();
+        SkipIgnorable();
         if (inner is null)
         {
             return null;
@@ -524,14 +525,14 @@ internal sealed class MathParser
 
     private MathNode? ParseBraceGroup(string close)
     {
-        Skip();
+        SkipIgnorable();
         if (EatText(close))
         {
             return Node(new CollectionNode(CollectionKind.Set, []));
         }
 
         var inner = ParseList();
-        Skip();
+        SkipIgnorable();
         if (inner is null || !EatText(close))
         {
             return Fail<MathNode>();
@@ -561,12 +562,12 @@ internal sealed class MathParser
                     ? Fail<MathNode>()
                     : Bin('/', Node(new FuncNode("fact", n)), Bin('*', Node(new FuncNode("fact", k)), Node(new FuncNode("fact", Node(new BinNode('-', n, k))))));
             case "sqrt":
-                Skip();
+                SkipIgnorable();
                 MathNode? degree = null;
                 if (Eat('['))
                 {
                     degree = ParseSum();
-                    Skip();
+                    SkipIgnorable();
                     if (degree is null || !Eat(']'))
                     {
                         return Fail<MathNode>();
@@ -625,20 +626,20 @@ internal sealed class MathParser
     private MathNode? ParseDelimited(string closeMacro, string func)
     {
         var inner = ParseSum();
-        Skip();
+        SkipIgnorable();
         return inner is not null && EatMacro(closeMacro) ? Node(new FuncNode(func, inner)) : Fail<MathNode>();
     }
 
     private MathNode? ParseDelimitedBars()
     {
         var inner = ParseSum();
-        Skip();
+        SkipIgnorable();
         return inner is not null && (EatMacro("vert") || EatMacro("rvert") || EatMacro("mid")) ? Node(new FuncNode("abs", inner)) : Fail<MathNode>();
     }
 
     private MathNode? ParseFunction(string name)
     {
-        Skip();
+        SkipIgnorable();
         MathNode? power = null;
         if (Eat('^'))
         {
@@ -649,7 +650,7 @@ internal sealed class MathParser
             }
         }
 
-        Skip();
+        SkipIgnorable();
         if (name == "log" && Eat('_'))
         {
             var baseNode = ParseExponent();
@@ -681,7 +682,7 @@ internal sealed class MathParser
 
     private MathNode? ParseFunctionArgument()
     {
-        Skip();
+        SkipIgnorable();
         if (Peek() is '(' or '{')
         {
             return ParsePostfix();
@@ -691,7 +692,7 @@ internal sealed class MathParser
         var arg = ParsePower();
         while (arg is not null && !_failed)
         {
-            Skip();
+            SkipIgnorable();
             var c = Peek();
             if (char.IsAsciiLetter(c) || c is >= '0' and <= '9')
             {
@@ -708,7 +709,7 @@ internal sealed class MathParser
 
     private MathNode? ParseText()
     {
-        Skip();
+        SkipIgnorable();
         if (!Eat('{'))
         {
             return Fail<MathNode>();
@@ -746,7 +747,7 @@ internal sealed class MathParser
     private MathNode? ParseMatrix()
     {
         ReadMacro(); // begin
-        Skip();
+        SkipIgnorable();
         if (!Eat('{'))
         {
             return Fail<MathNode>();
@@ -767,7 +768,7 @@ internal sealed class MathParser
         _pos++;
         if (env == "array")
         {
-            Skip();
+            SkipIgnorable();
             if (Eat('{'))
             {
                 while (_pos < _s.Length && _s[_pos] != '}')
@@ -854,7 +855,7 @@ internal sealed class MathParser
 
     private MathNode? ParseArgument()
     {
-        Skip();
+        SkipIgnorable();
         var c = Peek();
         if (c == '{')
         {
@@ -945,7 +946,7 @@ internal sealed class MathParser
 
         var save = _pos;
         var saveNodes = _nodes;
-        Skip();
+        SkipIgnorable();
         ReadMacro();
         var n = ParseArgument();
         var d = ParseArgument();
@@ -963,7 +964,7 @@ internal sealed class MathParser
     private bool EndsOperand()
     {
         var save = _pos;
-        Skip();
+        SkipIgnorable();
         var end = AtEnd() || Peek() is ',' or ';' or ')' or ']' or '}';
         _pos = save;
         return end;
@@ -998,97 +999,5 @@ internal sealed class MathParser
         _pos = save;
         return name is "frac" or "dfrac" or "tfrac" or "cfrac" or "sqrt" or "pi" or "text" or "binom" or "left" or "infty" or "lfloor" or "lceil" or "begin" or "{"
             || Array.IndexOf(Functions, name) >= 0 || IsGreek(name);
-    }
-
-    private string ReadMacro()
-    {
-        if (Peek() != '\\')
-        {
-            return "";
-        }
-
-        var start = ++_pos;
-        while (_pos < _s.Length && char.IsAsciiLetter(_s[_pos]))
-        {
-            _pos++;
-        }
-
-        if (_pos == start && _pos < _s.Length)
-        {
-            _pos++;
-        }
-
-        return _s[start.._pos];
-    }
-
-    private void Skip()
-    {
-        while (_pos < _s.Length)
-        {
-            var c = _s[_pos];
-            if (char.IsWhiteSpace(c) || c == '~')
-            {
-                _pos++;
-                continue;
-            }
-
-            if (c != '\\')
-            {
-                return;
-            }
-
-            var save = _pos;
-            var name = ReadMacro();
-            if (name is "left" or "right" or "!" or "," or ";" or ":" or " " or "displaystyle" or "big" or "Big" or "bigg" or "Bigg" or "quad" or "qquad")
-            {
-                if (name is "left" or "right" && Peek() == '.')
-                {
-                    _pos++;
-                }
-
-                continue;
-            }
-
-            _pos = save;
-            return;
-        }
-    }
-
-    private bool AtEnd() => _pos >= _s.Length;
-
-    private char Peek(int offset = 0) => _pos + offset < _s.Length ? _s[_pos + offset] : '\0';
-
-    private bool Eat(char c)
-    {
-        if (Peek() != c)
-        {
-            return false;
-        }
-
-        _pos++;
-        return true;
-    }
-
-    private bool EatText(string literal)
-    {
-        if (string.CompareOrdinal(_s, _pos, literal, 0, literal.Length) != 0)
-        {
-            return false;
-        }
-
-        _pos += literal.Length;
-        return true;
-    }
-
-    private bool EatMacro(string name)
-    {
-        var save = _pos;
-        if (ReadMacro() == name)
-        {
-            return true;
-        }
-
-        _pos = save;
-        return false;
     }
 }

@@ -78,6 +78,11 @@ public sealed class IortProcess(IortRoles roles, IortOptions? options = null)
             else
             {
                 invalid++;
+                if (memory is not null)
+                {
+                    // A shared-growing memory's barrier waits for every earlier problem to say whether it adds a pair.
+                    await memory.SkipAsync(cancellationToken);
+                }
             }
         }
 
@@ -228,7 +233,7 @@ public sealed class IortProcess(IortRoles roles, IortOptions? options = null)
         public async Task<NumberedResponse> GenerateAsync()
         {
             var number = _nextNumber++;
-            var text = await CallAsync(IortRole.Generator, new(IortPromptKind.Generate, question) { GeneratorExamples = generatorExamples });
+            var text = await CallAsync(IortRole.Generator, new(IortPromptKind.Generate, question) { GeneratorExamples = generatorExamples ?? IortFewShot.Generator });
             return new NumberedResponse(number, text);
         }
 

@@ -35,8 +35,11 @@ public sealed record IortPromptInputs(IortPromptKind Kind, string Question)
     /// <summary>Retrieved (question, meta-thought) examples (<see cref="IortPromptKind.MetaThought"/>).</summary>
     public IReadOnlyList<MetaExample> Examples { get; init; } = [];
 
-    /// <summary>Few-shot (question, solution) turns of the generator (<see cref="IortPromptKind.Generate"/>); null = none.</summary>
-    public IReadOnlyList<(string Question, string Solution)>? GeneratorExamples { get; init; }
+    /// <summary>Few-shot (question, solution) turns of the generator (<see cref="IortPromptKind.Generate"/>); by default our eight (<see cref="IortFewShot.Generator"/>), null = none.</summary>
+    public IReadOnlyList<(string Question, string Solution)>? GeneratorExamples { get; init; } = IortFewShot.Generator;
+
+    /// <summary>Few-shot turns of the Reflector (<see cref="IortPromptKind.Critique"/>, <see cref="IortPromptKind.Revise"/>); by default our four (<see cref="IortFewShot.Reflector"/>), null = none.</summary>
+    public IReadOnlyList<ReflectorExample>? ReflectorExamples { get; init; } = IortFewShot.Reflector;
 
     /// <summary>The response under reflection (<see cref="IortPromptKind.Critique"/>, <see cref="IortPromptKind.Revise"/>).</summary>
     public string Response { get; init; } = string.Empty;
@@ -58,8 +61,8 @@ public sealed record IortPromptInputs(IortPromptKind Kind, string Question)
     {
         IortPromptKind.MetaThought => MetaThinkerPrompt.Build(Question, Examples),
         IortPromptKind.Generate => GeneratorPrompt.Build(Question, GeneratorExamples),
-        IortPromptKind.Critique => ReflectorPrompt.BuildCritique(Question, Response),
-        IortPromptKind.Revise => ReflectorPrompt.BuildRevision(Question, Response, Critique),
+        IortPromptKind.Critique => ReflectorPrompt.BuildCritique(Question, Response, ReflectorExamples),
+        IortPromptKind.Revise => ReflectorPrompt.BuildRevision(Question, Response, Critique, ReflectorExamples),
         IortPromptKind.Select => InstructorPrompt.BuildSelect(Question, MetaThought, Required(Basic), Required(Reflective)),
         IortPromptKind.Agreement => InstructorPrompt.BuildAgreement(Question, MetaThought, Required(Basic), Required(Reflective)),
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown IoRT prompt kind."),
@@ -83,4 +86,7 @@ public interface IMetaMemoryAccess
 
     /// <summary>Records a run's new pair per <see cref="Policy"/>; true when kept.</summary>
     Task<bool> RecordAsync(MetaExample example, CancellationToken cancellationToken);
+
+    /// <summary>Says that this run adds no pair (its meta-thought was unusable or its call failed); a no-op by default.</summary>
+    Task SkipAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

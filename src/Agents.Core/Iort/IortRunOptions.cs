@@ -16,7 +16,7 @@ public sealed record IortRunOptions
     /// <summary>Token Jaccard similarity.</summary>
     public const string Lexical = "lexical";
 
-    /// <summary>Model spec of the Meta-Thinker and Instructor; null = the run's model.</summary>
+    /// <summary>Model spec of the Meta-Thinker and Instructor; null = the silo's configured instructor model, else the run's model.</summary>
     public string? InstructorModel { get; init; }
 
     /// <summary>The meta-memory grain's name; null = the job id.</summary>
@@ -24,6 +24,15 @@ public sealed record IortRunOptions
 
     /// <summary>Whether problems only read the memory or append their meta-thoughts.</summary>
     public MetaMemoryPolicy Policy { get; init; } = MetaMemoryPolicy.Snapshot;
+
+    /// <summary>
+    /// Problems per wave of a shared-growing memory: a problem of wave w (input positions w·size … (w+1)·size − 1) waits until
+    /// every earlier wave has added its pairs, and sees them in input order, so results do not depend on completion order.
+    /// </summary>
+    public int Wave { get; init; } = DefaultWave;
+
+    /// <summary>The default <see cref="Wave"/>.</summary>
+    public const int DefaultWave = 8;
 
     /// <summary>Meta-thought retrieval: <see cref="MiniLm"/> or <see cref="Lexical"/>.</summary>
     public string Similarity { get; init; } = MiniLm;
@@ -37,9 +46,10 @@ public sealed record IortRunOptions
     /// <summary>Names, defaults, parsing and validation of the options.</summary>
     public static OptionCodec<IortRunOptions> Codec { get; } = new("iort", new(),
     [
-        new("instructor_model", "model spec of the Meta-Thinker and Instructor (default: the run's model)", o => o.InstructorModel, (o, v) => o with { InstructorModel = v.Length == 0 ? null : v }),
+        new("instructor_model", "model spec of the Meta-Thinker and Instructor (default: the silo's configured instructor model, else the run's model)", o => o.InstructorModel, (o, v) => o with { InstructorModel = v.Length == 0 ? null : v }),
         new("meta_memory", "the meta-memory's name (default: the job id)", o => o.Memory, (o, v) => o with { Memory = v.Length == 0 ? null : v }),
         new("meta_memory_policy", "snapshot (problems only read the memory) | shared-growing (each meta-thought is appended)", o => MetaMemoryPolicies.Name(o.Policy), (o, v) => o with { Policy = PolicyOf(v) }, Always: true),
+        new("meta_memory_wave", "problems per wave of a shared-growing memory (pairs are added in input order at a barrier after each wave)", o => o.Wave == DefaultWave ? null : Text(o.Wave), (o, v) => o with { Wave = Int(v) }),
         new("meta_memory_similarity", "minilm (MiniLM sentence embeddings) | lexical (token Jaccard)", o => o.Similarity, (o, v) => o with { Similarity = OneOf(v, MiniLm, Lexical) }, Always: true),
         new("meta_memory_seed", "the memory's seed file as name#hash", o => o.Seed, (o, v) => o with { Seed = v }),
         new("meta_examples", "(question, meta-thought) examples retrieved for the Meta-Thinker", o => Text(o.Switches.MetaExamples), (o, v) => o with { Switches = o.Switches with { MetaExamples = Int(v) } }),
@@ -51,7 +61,7 @@ public sealed record IortRunOptions
         new("invalid_agreement_fallback", "stop | refresh: what an unparsable stop-or-refresh output counts as", o => o.Switches.InvalidAgreementFallback == IortInstruction.Refresh ? "refresh" : "stop", (o, v) => o with { Switches = o.Switches with { InvalidAgreementFallback = OneOf(v, "stop", "refresh") == "refresh" ? IortInstruction.Refresh : IortInstruction.Stop } }),
         new("gate_equivalence", "numeric | hendrycks | prm800k: how the consistency gate compares answers", o => EquivalenceModes.Name(o.Switches.GateEquivalence), (o, v) => o with { Switches = o.Switches with { GateEquivalence = EquivalenceOf(v) } }),
     ],
-    o => OutOfRange("iort", o.Switches));
+    o => o.Wave is < 1 or > 10_000 ? "meta_memory_wave must be between 1 and 10000" : OutOfRange("iort", o.Switches));
 
     /// <summary>The IoRT parameters of a run: the switches with N = <paramref name="rounds"/> (when positive) and T = <paramref name="temperature"/>.</summary>
     public IortOptions For(int rounds, double temperature) =>

@@ -160,9 +160,47 @@ public sealed class MetaMemory : IMetaMemoryAccess
 public sealed record MetaMemorySeed(ImmutableArray<MetaExample> Examples, ImmutableArray<string> Errors)
 {
     /// <summary>The longest seed line read (characters); a longer one is rejected without being held in memory.</summary>
-    public const int MaxLineLength = 1_000_000;
+    public const int MaxLineLength = 16_384;
 
-    /// <summary>Reads a JSONL seed (never throws on content): blank lines are skipped; a line that is not an object with two non-blank strings is rejected.</summary>
+    /// <summary>The longest <c>question</c> kept (characters).</summary>
+    public const int MaxQuestionLength = 8_000;
+
+    /// <summary>The longest <c>meta_thought</c> kept (characters).</summary>
+    public const int MaxMetaThoughtLength = 2_000;
+
+    /// <summary>The most pairs read from one file; later lines are reported once and skipped.</summary>
+    public const int MaxExamples = 100_000;
+
+    /// <summary>The name under which <see cref="BuiltIn"/> is recorded (<c>meta_memory_seed</c>).</summary>
+    public const string BuiltInName = "builtin";
+
+    /// <summary>
+    /// The seed shipped with the project (our own twelve pairs of everyday word problems and their plans), so a first run's
+    /// Meta-Thinker has examples; a run that names a seed file uses that instead.
+    /// </summary>
+    public static MetaMemorySeed BuiltIn { get; } = ReadBuiltIn();
+
+    /// <summary>The built-in seed's bytes (for its recorded hash).</summary>
+    public static byte[] BuiltInBytes()
+    {
+        using var stream = typeof(MetaMemorySeed).Assembly.GetManifestResourceStream("Agents.Iort.meta-memory.jsonl")
+            ?? throw new InvalidOperationException("The built-in meta-memory seed is missing from Agents.Core.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    private static MetaMemorySeed ReadBuiltIn()
+    {
+        using var reader = new StreamReader(new MemoryStream(BuiltInBytes()));
+        return ReadJsonl(reader);
+    }
+
+    /// <summary>
+    /// Reads a JSONL seed (never throws on content; the file is untrusted): blank lines are skipped; a line longer than
+    /// <see cref="MaxLineLength"/>, not a JSON object, or without non-blank <c>question</c> and <c>meta_thought</c> strings
+    /// within their caps is rejected with "line n: field \"name\": reason" (the caller prefixes the file name).
+    /// </summary>
     public static MetaMemorySeed ReadJsonl(TextReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -182,17 +220,30 @@ public sealed record MetaMemorySeed(ImmutableArray<MetaExample> Examples, Immuta
                 continue;
             }
 
+            if (examples.Count >= MaxExamples)
+            {
+                errors.Add($"line {number}: more than {MaxExamples} pairs; the rest of the file is skipped");
+                break;
+            }
+
             try
             {
-                var row = JsonSerializer.Deserialize<Row>(line);
-                if (row is { Question: { } q, MetaThought: { } m } && !string.IsNullOrWhiteSpace(q) && !string.IsNullOrWhiteSpace(m))
+                using var document = JsonDocument.Parse(line);
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
                 {
-                    examples.Add(new MetaExample(q.Trim(), m.Trim()));
+                    errors.Add($"line {number}: not a JSON object");
+                    continue;
                 }
-                else
+
+                var question = Field(document.RootElement, "question", MaxQuestionLength, out var questionError);
+                var thought = Field(document.RootElement, "meta_thought", MaxMetaThoughtLength, out var thoughtError);
+                if ((questionError ?? thoughtError) is { } error)
                 {
-                    errors.Add($"line {number}: needs non-blank \"question\" and \"meta_thought\" strings");
+                    errors.Add($"line {number}: {error}");
+                    continue;
                 }
+
+                examples.Add(new MetaExample(question!, thought!));
             }
             catch (JsonException e)
             {
@@ -201,6 +252,28 @@ public sealed record MetaMemorySeed(ImmutableArray<MetaExample> Examples, Immuta
         }
 
         return new MetaMemorySeed(examples.ToImmutable(), errors.ToImmutable());
+    }
+
+    private static string? Field(JsonElement row, string name, int cap, out string? error)
+    {
+        error = null;
+        if (!row.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        {
+            error = $"field \"{name}\": missing or not a string";
+            return null;
+        }
+
+        var text = value.GetString()!.Trim();
+        if (text.Length == 0)
+        {
+            error = $"field \"{name}\": blank";
+        }
+        else if (text.Length > cap)
+        {
+            error = $"field \"{name}\": {text.Length} characters, more than {cap}";
+        }
+
+        return error is null ? text : null;
     }
 
     /// <summary>Writes pairs as JSONL in the format <see cref="ReadJsonl"/> reads.</summary>

@@ -9,26 +9,51 @@ namespace Agents.Core.Iort;
 /// </summary>
 public static class ReflectorPrompt
 {
-    /// <summary>The chat messages of the critique call: the question, the response under reflection and "What's the problem with the above answer?".</summary>
-    public static IList<ChatMessage> BuildCritique(string question, string response)
+    /// <summary>
+    /// The chat messages of the critique call: each example's critique exchange, then the question, the response under
+    /// reflection and "What's the problem with the above answer?".
+    /// </summary>
+    public static IList<ChatMessage> BuildCritique(string question, string response, IReadOnlyList<ReflectorExample>? examples = null)
     {
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(response);
-        return
-        [
-            new(ChatRole.User, PromptTemplates.Current.Render("iort.reflector.critique", ("question", question.Trim()), ("response", response.Trim()))),
-        ];
+        var messages = new List<ChatMessage>();
+        foreach (var example in examples ?? [])
+        {
+            messages.Add(Critique(example.Question, example.Answer));
+            messages.Add(new ChatMessage(ChatRole.Assistant, example.Critique.Trim()));
+        }
+
+        messages.Add(Critique(question, response));
+        return messages;
     }
 
-    /// <summary>The chat messages of the revision call: the critique conversation, the critique as the assistant's turn, then the revision request.</summary>
-    public static IList<ChatMessage> BuildRevision(string question, string response, string critique)
+    /// <summary>
+    /// The chat messages of the revision call: each example's whole exchange (critique, revision request, better answer),
+    /// then the critique conversation, the critique as the assistant's turn, then the revision request.
+    /// </summary>
+    public static IList<ChatMessage> BuildRevision(string question, string response, string critique, IReadOnlyList<ReflectorExample>? examples = null)
     {
+        ArgumentNullException.ThrowIfNull(question);
+        ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(critique);
-        var messages = BuildCritique(question, response);
+        var messages = new List<ChatMessage>();
+        foreach (var example in examples ?? [])
+        {
+            messages.Add(Critique(example.Question, example.Answer));
+            messages.Add(new ChatMessage(ChatRole.Assistant, example.Critique.Trim()));
+            messages.Add(new ChatMessage(ChatRole.User, PromptTemplates.Current.Render("iort.reflector.revise")));
+            messages.Add(new ChatMessage(ChatRole.Assistant, $"{PromptMarkers.BetterAnswerLead}\n{example.BetterAnswer.Trim()}"));
+        }
+
+        messages.Add(Critique(question, response));
         messages.Add(new ChatMessage(ChatRole.Assistant, critique.Trim()));
         messages.Add(new ChatMessage(ChatRole.User, PromptTemplates.Current.Render("iort.reflector.revise")));
         return messages;
     }
+
+    private static ChatMessage Critique(string question, string response) =>
+        new(ChatRole.User, PromptTemplates.Current.Render("iort.reflector.critique", ("question", question.Trim()), ("response", response.Trim())));
 
     /// <summary>
     /// Splits a Reflector output at the last "Here's the better answer:" (never throws): the critique before it, the revision

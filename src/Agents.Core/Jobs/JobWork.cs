@@ -6,7 +6,8 @@ namespace Agents.Core.Jobs;
 /// <param name="Chunk">The upload chunk index.</param>
 /// <param name="Position">The position within the chunk.</param>
 /// <param name="Problem">The problem.</param>
-public readonly record struct JobWork(int Chunk, int Position, Problem Problem);
+/// <param name="Index">The 0-based position in the job's input (chunks in order), or -1 when unknown.</param>
+public readonly record struct JobWork(int Chunk, int Position, Problem Problem, int Index = -1);
 
 /// <summary>A result or barrier value recorded in memory, waiting to be flushed to its chunk.</summary>
 /// <param name="Chunk">The upload chunk index.</param>

@@ -19,8 +19,11 @@ public sealed class PendingCursor(IEnumerable<int> chunks, FinishedProblems fini
     /// <summary>The next chunk to read while fewer than <paramref name="wanted"/> problems are pending, else null.</summary>
     public int? NextChunk(int wanted) => _pending.Count < wanted && _chunks.Count > 0 ? _chunks.Dequeue() : null;
 
-    /// <summary>Queues a chunk's pending problems, given its view for this phase and the job's recorded result count.</summary>
-    public void Load(int chunk, JobChunkView view, int recordedCount)
+    /// <summary>
+    /// Queues a chunk's pending problems, given its view for this phase and the job's recorded result count;
+    /// <paramref name="offset"/> is the input position of the chunk's first problem (-1 when unknown).
+    /// </summary>
+    public void Load(int chunk, JobChunkView view, int recordedCount, int offset = -1)
     {
         ArgumentNullException.ThrowIfNull(view);
         finished.Adopt(chunk, view, recordedCount);
@@ -29,7 +32,7 @@ public sealed class PendingCursor(IEnumerable<int> chunks, FinishedProblems fini
         {
             if (!finished.IsFinished(chunk, i) && !barrierDone.Contains(i))
             {
-                _pending.Enqueue(new JobWork(chunk, i, view.Problems[i]));
+                _pending.Enqueue(new JobWork(chunk, i, view.Problems[i], offset < 0 ? -1 : offset + i));
             }
         }
     }

@@ -26,7 +26,8 @@ public sealed record MagicoreOptions
 
     /// <summary>The code-faithful preset: statistics fixed at iteration 0, the next iteration works on the refined chains,
     /// easy problems revert to the iteration-0 pool, an empty majority matches the answerless chains, the multiple-choice
-    /// line in the refiner prompt, the Step 2..9 segmentation and the duplicated PRM scoring pass.</summary>
+    /// line in the refiner prompt, the Step 2..9 segmentation, the duplicated PRM scoring pass, the released solver prompt
+    /// with its "Step 1:" prefill, and <c>min_tokens</c> 50 on reviewer and refiner calls.</summary>
     public static MagicoreOptions Code { get; } = new()
     {
         Mode = MagicoreMode.Code,
@@ -37,6 +38,8 @@ public sealed record MagicoreOptions
         DuplicatePrmScoring = true,
         NextPoolRefined = true,
         EmptyMajorityMatchesEmpty = true,
+        ReleasedSolverPrompt = true,
+        MinTokens = 50,
     };
 
     /// <summary>The name of the preset the switches started from (recorded; the switches themselves decide behaviour).</summary>
@@ -62,9 +65,18 @@ public sealed record MagicoreOptions
     [Range(1, 100_000)]
     public int MaxTokens { get; init; } = 1000;
 
-    /// <summary>Minimum generated tokens of reviewer and refiner calls (vLLM <c>min_tokens</c>; backends without it ignore it).</summary>
+    /// <summary>
+    /// Minimum generated tokens of reviewer and refiner calls (vLLM <c>min_tokens</c>, sent by the OpenAI-compatible
+    /// backend; in-process backends ignore it): 50 in code mode as the released code asks, 0 (not sent) in paper mode.
+    /// </summary>
     [Range(0, 100_000)]
-    public int MinTokens { get; init; } = 50;
+    public int MinTokens { get; init; }
+
+    /// <summary>
+    /// The solver prompt is the released code's (the question, then " Place your answer in \boxed{}.", with the assistant
+    /// turn prefilled "Step 1:") instead of ours (docs/algorithms.md §1.5).
+    /// </summary>
+    public bool ReleasedSolverPrompt { get; init; }
 
     /// <summary>Vote key of the weighted vote and the plain majority (raw in the code).</summary>
     public VoteKey VoteKey { get; init; } = VoteKey.Raw;
@@ -128,6 +140,7 @@ public sealed record MagicoreOptions
         ["refiner_multiple_choice_line"] = Flag(RefinerMultipleChoiceLine),
         ["step_segmentation"] = RobustStepSegmentation ? "robust" : "code",
         ["duplicate_prm_scoring"] = Flag(DuplicatePrmScoring),
+        ["solver_prompt"] = ReleasedSolverPrompt ? "released" : "project",
     };
 
     private static string Flag(bool value) => value ? "true" : "false";

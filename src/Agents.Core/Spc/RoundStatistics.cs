@@ -1,7 +1,7 @@
 namespace Agents.Core.Spc;
 
 /// <summary>
-/// The per-round statistics of a league (issue 7 item 3): critic accuracy on attacked and on original steps, generator
+/// The per-round statistics of a league (see docs/spc.md): critic accuracy on attacked and on original steps, generator
 /// success against the solver and against the critic, the invalid-attack rate, calls and tokens. Rates are 0 when their
 /// denominator is empty. Games the generator never played (no correct solution, or failed after every attempt) are counted
 /// on their own and left out of the generator's denominators.

@@ -33,7 +33,7 @@ public sealed class GpuChatClient(InferenceRouter router, string model, IChatCli
         }
 
         var response = await router.SendAsync(ToRequest(prompt, options, n), cancellationToken: cancellationToken);
-        return new MultiChoiceResult(response.Choices, response.PromptTokens, response.CompletionTokens);
+        return new MultiChoiceResult(response.Choices, response.PromptTokens, response.CompletionTokens) { Prefill = response.Prefill };
     }
 
     /// <inheritdoc/>
@@ -56,7 +56,7 @@ public sealed class GpuChatClient(InferenceRouter router, string model, IChatCli
                 OutputTokenCount = response.CompletionTokens,
                 TotalTokenCount = response.PromptTokens + response.CompletionTokens,
             },
-            AdditionalProperties = new() { ["replica"] = response.Replica, ["silo"] = response.Silo },
+            AdditionalProperties = new() { ["replica"] = response.Replica, ["silo"] = response.Silo, [MultiChoiceResult.PrefillProperty] = response.Prefill },
         };
     }
 
@@ -119,5 +119,6 @@ public sealed class GpuChatClient(InferenceRouter router, string model, IChatCli
         options?.Temperature,
         options?.TopP,
         options?.MaxOutputTokens,
-        AffinityKey(messages, options));
+        AffinityKey(messages, options),
+        MinTokens: MultiChoiceResult.MinTokens(options));
 }

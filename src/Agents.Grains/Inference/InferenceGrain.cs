@@ -3,6 +3,7 @@ using Agents.Inference;
 using Agents.Inference.Accounting;
 using Agents.Inference.Gpu;
 using Agents.Inference.Sampling;
+using Agents.Inference.Simulation;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 
@@ -79,8 +80,10 @@ public sealed partial class InferenceGrain(
                 Temperature = request.Temperature,
                 TopP = request.TopP,
                 MaxOutputTokens = request.MaxTokens,
+                AdditionalProperties = request.MinTokens is { } minTokens ? new() { [MultiChoiceResult.MinTokensProperty] = minTokens } : null,
             };
             ImmutableArray<string> choices;
+            string? prefill;
             long promptTokens, completionTokens;
             try
             {
@@ -90,6 +93,7 @@ public sealed partial class InferenceGrain(
                     choices = [response.Text];
                     promptTokens = response.Usage?.InputTokenCount ?? TokenCounter.CountPrompt(messages);
                     completionTokens = response.Usage?.OutputTokenCount ?? TokenCounter.Count(response.Text);
+                    prefill = response.AdditionalProperties?.TryGetValue(MultiChoiceResult.PrefillProperty, out var p) == true ? p as string : null;
                 }
                 else
                 {
@@ -97,6 +101,7 @@ public sealed partial class InferenceGrain(
                     choices = [.. batch.Texts];
                     promptTokens = batch.Usage.PromptTokens;
                     completionTokens = batch.Usage.CompletionTokens;
+                    prefill = batch.Prefill;
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -107,7 +112,7 @@ public sealed partial class InferenceGrain(
 
             _health?.ReportSuccess(_model.Id);
             _served++;
-            return new InferenceResponse(choices, promptTokens, completionTokens, this.GetPrimaryKeyString(), localSilo.SiloAddress.ToString(), Load());
+            return new InferenceResponse(choices, promptTokens, completionTokens, this.GetPrimaryKeyString(), localSilo.SiloAddress.ToString(), Load(), prefill);
         }
     }
 

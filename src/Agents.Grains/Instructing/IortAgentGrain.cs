@@ -3,23 +3,26 @@ using Agents.Contracts.Refining;
 using Agents.Core.Iort;
 using Agents.Grains.Solving;
 using Agents.Inference;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Grains.Instructing;
 
 /// <summary>
 /// The IoRT agents. Prompts come from <see cref="IortPromptInputs.Build"/> (the builders the driver uses); replies are the
-/// model's text, parsed by the driver. Default models: the solver's for the Generator and Reflector (the base LLM reflects
-/// on its own answers), the instructor's for the Meta-Thinker and Instructor; a request's model spec overrides them.
+/// model's text, parsed by the driver. Generator and Reflector use the request's model (the base LLM reflects on its own
+/// answers). The Meta-Thinker and Instructor use, in order: the run's <c>instructor_model</c> option, the silo's configured
+/// <c>Agents:Models:Instructor</c>, the run's model (docs/iort.md); the reply names the model and where it came from.
 /// </summary>
 // Agents hold no state between calls; reentrancy lets one worker keep many model calls in flight.
 [StatelessWorker, Reentrant]
 public sealed class IortAgentGrain(
     [FromKeyedServices(ModelRoles.Solver)] IChatClient baseModel,
     [FromKeyedServices(ModelRoles.Instructor)] IChatClient instructorModel,
-    IModelRegistry models) : Grain, IIortAgentGrain
+    IModelRegistry models,
+    IOptions<ModelOptions> modelOptions) : Grain, IIortAgentGrain
 {
     public Task<AgentReply> MetaThinkAsync(MetaThinkRequest request, CancellationToken cancellationToken) =>
-        CompleteAsync(instructorModel, IortRoleNames.MetaThinker,
+        InstructorAsync(IortRoleNames.MetaThinker, request.RunModel,
             new IortPromptInputs(IortPromptKind.MetaThought, request.Question)
             {
                 Examples = [.. request.Examples.Select(e => new MetaExample(e.Question, e.MetaThought))],
@@ -39,7 +42,7 @@ public sealed class IortAgentGrain(
             request.Call, cancellationToken);
 
     public Task<AgentReply> InstructAsync(InstructRequest request, CancellationToken cancellationToken) =>
-        CompleteAsync(instructorModel, IortRoleNames.Instructor,
+        InstructorAsync(IortRoleNames.Instructor, request.RunModel,
             new IortPromptInputs(request.AnswersAgree ? IortPromptKind.Agreement : IortPromptKind.Select, request.Question)
             {
                 MetaThought = request.MetaThought,
@@ -48,10 +51,35 @@ public sealed class IortAgentGrain(
             },
             request.Call, cancellationToken);
 
+    // The Meta-Thinker's and Instructor's model: the run's option, else the silo's configured instructor model, else the run's.
+    private async Task<AgentReply> InstructorAsync(string role, string runModel, IortPromptInputs inputs, ModelCall call, CancellationToken cancellationToken)
+    {
+        var configured = modelOptions.Value.Instructor;
+        var (spec, source) = call.Model.Length > 0 ? (call.Model, InstructorModels.Option)
+            : !string.IsNullOrWhiteSpace(configured) ? (configured, InstructorModels.Silo)
+            : (runModel.Length > 0 ? runModel : modelOptions.Value.Default, InstructorModels.Run);
+        var client = source == InstructorModels.Silo ? instructorModel : ModelCalls.Resolve(models, instructorModel, spec);
+        var reply = await CompleteAsync(client, role, inputs, call, cancellationToken);
+        return reply with { Model = spec, ModelSource = source };
+    }
+
     private async Task<AgentReply> CompleteAsync(
         IChatClient roleDefault, string role, IortPromptInputs inputs, ModelCall call, CancellationToken cancellationToken)
     {
         var (raw, usage) = await ModelCalls.CompleteAsync(ModelCalls.Resolve(models, roleDefault, call.Model), inputs.Build(), call, role, cancellationToken);
         return new AgentReply(raw, raw, usage, raw.Length == 0 ? "Empty" : null);
     }
+}
+
+/// <summary>Where the Meta-Thinker's and Instructor's model came from, as rows record it.</summary>
+public static class InstructorModels
+{
+    /// <summary>The run's <c>instructor_model</c> option (<c>--instructor-model</c>).</summary>
+    public const string Option = "option";
+
+    /// <summary>The silo's configured <c>Agents:Models:Instructor</c>.</summary>
+    public const string Silo = "silo";
+
+    /// <summary>The run's own model (neither of the above is set).</summary>
+    public const string Run = "run";
 }

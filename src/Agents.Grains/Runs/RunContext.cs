@@ -16,6 +16,9 @@ internal sealed class RunContext(
     /// <summary>The problem.</summary>
     public Problem Problem => request.Problem;
 
+    /// <summary>The problem's 0-based position in the job's input, or -1 outside a job.</summary>
+    public int Index => request.Index;
+
     /// <summary>The job (run) id.</summary>
     public string JobId => request.JobId;
 
@@ -91,8 +94,8 @@ internal sealed class RunContext(
         SampleSeed.ForChoice(SampleSeed.Derive("", Problem.Id, role, round, Spec.Seed), index);
 
     /// <summary>Model settings of one call.</summary>
-    public ModelCall Call(string role, int round, int index, double temperature, int maxTokens) =>
-        new(Spec.Model, temperature, Spec.TopP, maxTokens, Seed(role, round, index));
+    public ModelCall Call(string role, int round, int index, double temperature, int maxTokens, int minTokens = 0) =>
+        new(Spec.Model, temperature, Spec.TopP, maxTokens, Seed(role, round, index), minTokens);
 
     /// <summary>Every call made so far, by role and round.</summary>
     public ImmutableArray<LedgerLine> Ledger() =>

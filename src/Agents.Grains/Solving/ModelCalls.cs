@@ -2,6 +2,7 @@ using Agents.Contracts.Refining;
 using Agents.Inference;
 using Agents.Inference.Backends;
 using Agents.Inference.Sampling;
+using Agents.Inference.Simulation;
 using Agents.Inference.Telemetry;
 
 namespace Agents.Grains.Solving;
@@ -22,6 +23,7 @@ internal static class ModelCalls
             Temperature = (float)call.Temperature,
             TopP = (float)call.TopP,
             MaxOutputTokens = call.MaxTokens,
+            AdditionalProperties = call.MinTokens > 0 ? new() { [MultiChoiceResult.MinTokensProperty] = call.MinTokens } : null,
         };
         var batch = await SampleAsync(model, messages, options, 1, call.Seed, role, cancellationToken);
         return (batch.Texts[0], batch.Usage);

@@ -17,7 +17,7 @@ public sealed partial class SolverGrain(
     public async Task<SolveResult> SolveAsync(SolveRequest request, CancellationToken cancellationToken)
     {
         var model = ModelCalls.Resolve(models, defaultModel, request.Model);
-        var messages = SolverPrompt.Build(request.Question);
+        var messages = SolverPrompt.Build(request.Question, request.PromptStyle);
         var options = new ChatOptions
         {
             Temperature = (float)request.Temperature,
@@ -26,11 +26,17 @@ public sealed partial class SolverGrain(
         };
         var baseSeed = SampleSeed.Derive(request.RunId, request.ProblemId, Role, request.Round, request.Seed);
         var batch = await ModelCalls.SampleAsync(model, messages, options, request.Count, baseSeed, Role, cancellationToken);
-        var samples = batch.Texts
+        // A prefilled assistant turn (the released prompt's "Step 1:") is part of the stored reasoning, as the released code
+        // prepends it; what the backend did with it is recorded per run (docs/inference.md).
+        var prefix = messages[^1].Role == ChatRole.Assistant ? messages[^1].Text : null;
+        var texts = prefix is null ? batch.Texts : [.. batch.Texts.Select(t => Prefill.Join(prefix, t))];
+        var prefill = prefix is null ? null : Prefill.Summarize(batch.Texts.Select(t => Prefill.Classify(batch.Prefill, prefix, t)));
+        var samples = texts
             .Select((text, i) => new Sample(i, SampleSeed.ForChoice(baseSeed, i), SolutionParser.Parse(text)))
             .ToImmutableArray();
         LogSolved(logger, request.ProblemId, samples.Length, batch.Method);
-        return new SolveResult(samples, batch.Usage, batch.Method, messages[^1].Text);
+        var prompt = string.Join("\n", messages.Select(m => m.Role == ChatRole.Assistant ? $"[assistant prefill] {m.Text}" : m.Text));
+        return new SolveResult(samples, batch.Usage, batch.Method, prompt, prefill);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Solver sampled {Count} solutions for {ProblemId} ({Method})")]

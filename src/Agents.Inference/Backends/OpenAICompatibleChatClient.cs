@@ -1,7 +1,9 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Agents.Core.Solving;
 using Agents.Inference.Accounting;
 using Agents.Inference.Resilience;
 using Agents.Inference.Simulation;
@@ -25,6 +27,8 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient, IMultiChoi
     // The hints of the request in flight on this async flow; the session-header policy reads them inside the SDK pipeline.
     private static readonly AsyncLocal<WorkflowHints?> CurrentHints = new();
 
+    // Extra body parameters (continue_final_message, min_tokens) this server rejected with a 400; not sent again.
+    private readonly ConcurrentDictionary<string, byte> _refused = new(StringComparer.Ordinal);
     private readonly ChatClient _chat;
     private readonly IChatClient _inner;
     private readonly ModelRetryPipeline _retry;
@@ -71,6 +75,13 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient, IMultiChoi
         IEnumerable<AIChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = messages as IList<AIChatMessage> ?? [.. messages];
+        if (MultiChoiceResult.EndsWithPrefill(list) || MultiChoiceResult.MinTokens(options) is not null)
+        {
+            // Prefills and min_tokens need the extra body parameters only the n-choice path sends.
+            var result = await GetChoicesAsync(list, options, 1, cancellationToken).ConfigureAwait(false);
+            return Sampling.MultiChoiceResponses.ToChatResponse(result, _options.Model);
+        }
+
         var sent = WithHints(options);
         return await _retry.ExecuteAsync(
             async token => await _inner.GetResponseAsync(list, sent, token).ConfigureAwait(false),
@@ -98,15 +109,85 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient, IMultiChoi
         var list = messages as IList<AIChatMessage> ?? [.. messages];
         var converted = list.Select(ToOpenAI).ToList();
         var hints = ActiveHints(options);
+        var prefill = MultiChoiceResult.EndsWithPrefill(list);
+        var minTokens = MultiChoiceResult.MinTokens(options);
         return await _retry.ExecuteAsync(
             async token =>
             {
-                var completionOptions = ToCompletionOptions(options, n);
-                AddAgentHints(completionOptions, hints);
-                var result = await _chat.CompleteChatAsync(converted, completionOptions, token).ConfigureAwait(false);
-                return ParseChoices(result.GetRawResponse().Content, n, list);
+                while (true)
+                {
+                    var completionOptions = ToCompletionOptions(options, n);
+                    AddAgentHints(completionOptions, hints);
+                    var extras = AddExtraParameters(completionOptions, prefill, minTokens);
+                    try
+                    {
+                        var result = await _chat.CompleteChatAsync(converted, completionOptions, token).ConfigureAwait(false);
+                        return ParseChoices(result.GetRawResponse().Content, n, list) with { Prefill = PrefillReport(prefill) };
+                    }
+                    catch (ClientResultException ex) when (ex.Status == 400 && RefusedParameter(ex, extras) is { } refused)
+                    {
+                        // The server does not know the parameter (OpenAI itself answers "Unrecognized request argument"):
+                        // drop it for this server and send the request again at once; not a retry of a failure.
+                        _refused.TryAdd(refused, 0);
+                        LogRefused(_logger, _options.Model, refused);
+                    }
+                }
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The extra body parameters a request names that this server has rejected so far.</summary>
+    public IReadOnlyCollection<string> RefusedParameters => [.. _refused.Keys];
+
+    internal const string ContinueFinalMessageParameter = "continue_final_message";
+    internal const string AddGenerationPromptParameter = "add_generation_prompt";
+    internal const string MinTokensParameter = "min_tokens";
+
+    // vLLM's extra body: continue the final assistant message instead of opening a new turn; a minimum completion length.
+    private List<string> AddExtraParameters(ChatCompletionOptions completionOptions, bool prefill, int? minTokens)
+    {
+        var sent = new List<string>();
+        if (prefill && _options.ContinueFinalMessage && !_refused.ContainsKey(ContinueFinalMessageParameter))
+        {
+            completionOptions.Patch.Set("$.continue_final_message"u8, true);
+            completionOptions.Patch.Set("$.add_generation_prompt"u8, false);
+            sent.Add(ContinueFinalMessageParameter);
+        }
+
+        if (minTokens is { } tokens && !_refused.ContainsKey(MinTokensParameter))
+        {
+            completionOptions.Patch.Set("$.min_tokens"u8, tokens);
+            sent.Add(MinTokensParameter);
+        }
+
+        return sent;
+    }
+
+    private string? PrefillReport(bool prefill) =>
+        !prefill || !_options.ContinueFinalMessage ? null
+        : _refused.ContainsKey(ContinueFinalMessageParameter) ? Prefill.Refused
+        : Prefill.Sent;
+
+    // The extra parameter a 400 names (the pair continue_final_message / add_generation_prompt counts as one), or null.
+    private static string? RefusedParameter(ClientResultException ex, List<string> extras)
+    {
+        if (extras.Count == 0)
+        {
+            return null;
+        }
+
+        var body = ex.GetRawResponse()?.Content?.ToString() ?? string.Empty;
+        var text = ex.Message + "\n" + body;
+        foreach (var name in extras)
+        {
+            if (text.Contains(name, StringComparison.Ordinal)
+                || (name == ContinueFinalMessageParameter && text.Contains(AddGenerationPromptParameter, StringComparison.Ordinal)))
+            {
+                return name;
+            }
+        }
+
+        return null;
     }
 
     /// <inheritdoc/>
@@ -163,6 +244,9 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient, IMultiChoi
             completionOptions.Patch.Set("$.nvext"u8, BinaryData.FromString(nvext.ToJsonString()));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The server of {Model} rejected the request parameter {Parameter}; it is no longer sent")]
+    private static partial void LogRefused(ILogger logger, string model, string parameter);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Request to {Model} with workflow hints: session {Session}, nvext {Nvext}")]
     private static partial void LogHints(ILogger logger, string model, string? session, string? nvext);

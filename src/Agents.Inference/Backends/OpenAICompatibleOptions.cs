@@ -26,6 +26,13 @@ public sealed class OpenAICompatibleOptions
     /// <summary>Retry limits and delays.</summary>
     public ModelRetryOptions Retry { get; init; } = new();
 
+    /// <summary>
+    /// Send a final assistant message as a prefill to continue, with vLLM's <c>continue_final_message: true,
+    /// add_generation_prompt: false</c> (on by default; a server that rejects them gets the request again without them,
+    /// and the run records <c>refused</c>). Off: the message is sent plain and the reply alone says what the server did.
+    /// </summary>
+    public bool ContinueFinalMessage { get; init; } = true;
+
     /// <summary>Which workflow hints requests carry (off by default).</summary>
     public ModelHintOptions Hints { get; init; } = new();
 

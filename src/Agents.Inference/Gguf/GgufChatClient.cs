@@ -73,28 +73,34 @@ public sealed partial class GgufChatClient : MultiChoiceChatClientBase
     /// <summary>Tokens of a text under the model's tokenizer (no BOS).</summary>
     public int CountTokens(string text) => _weights.Tokenize(text ?? string.Empty, add_bos: false, special: false, Encoding.UTF8).Length;
 
-    /// <summary>The prompt text the model sees for these messages.</summary>
+    /// <summary>
+    /// The prompt text the model sees for these messages. A final assistant message is a prefill: the assistant turn is
+    /// opened and its text written into it unclosed, so the model continues it (docs/inference.md).
+    /// </summary>
     public string RenderPrompt(IEnumerable<ChatMessage> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        var prefill = MultiChoiceResult.EndsWithPrefill(list) ? list[^1].Text : null;
+        var turns = prefill is null ? list : list.Take(list.Count - 1);
         if (_hasTemplate)
         {
             var template = new LLamaTemplate(_weights) { AddAssistant = true };
-            foreach (var message in messages)
+            foreach (var message in turns)
             {
                 template.Add(message.Role.Value, message.Text);
             }
 
-            return Encoding.UTF8.GetString(template.Apply());
+            return Encoding.UTF8.GetString(template.Apply()) + prefill;
         }
 
         var builder = new StringBuilder();
-        foreach (var message in messages)
+        foreach (var message in turns)
         {
             builder.Append(Capitalised(message.Role.Value)).Append(": ").Append(message.Text).Append('\n');
         }
 
-        return builder.Append("Assistant: ").ToString();
+        return builder.Append("Assistant: ").Append(prefill).ToString();
     }
 
     /// <inheritdoc/>
@@ -102,11 +108,13 @@ public sealed partial class GgufChatClient : MultiChoiceChatClientBase
     {
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
-        var prompt = RenderPrompt(messages);
+        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        var prompt = RenderPrompt(list);
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await GenerateAsync(prompt, options, n, cancellationToken).ConfigureAwait(false);
+            var result = await GenerateAsync(prompt, options, n, cancellationToken).ConfigureAwait(false);
+            return MultiChoiceResult.EndsWithPrefill(list) ? result with { Prefill = Core.Solving.Prefill.Prefilled } : result;
         }
         finally
         {

@@ -1,6 +1,7 @@
 using Agents.Core.Solving;
 using Agents.Inference.Accounting;
 using Agents.Inference.Resilience;
+using Agents.Inference.Simulation;
 
 namespace Agents.Inference.Sampling;
 
@@ -45,10 +46,12 @@ public static class ChatSampling
             return new SampleBatch(
                 result.Choices,
                 new TokenUsage(1, result.Choices.Count, result.PromptTokens, result.CompletionTokens, retries.Count),
-                SampleBatch.MethodN);
+                SampleBatch.MethodN,
+                result.Prefill);
         }
 
         var texts = new string[n];
+        var prefills = new string?[n];
         var promptTokens = new long[n];
         var completionTokens = new long[n];
         await Parallel.ForEachAsync(
@@ -60,6 +63,7 @@ public static class ChatSampling
                 requestOptions.Seed = SampleSeed.ForChoice(baseSeed, i);
                 var response = await client.GetResponseAsync(messages, requestOptions, token).ConfigureAwait(false);
                 texts[i] = response.Text;
+                prefills[i] = response.AdditionalProperties?.TryGetValue(MultiChoiceResult.PrefillProperty, out var p) == true ? p as string : null;
                 promptTokens[i] = response.Usage?.InputTokenCount ?? TokenCounter.CountPrompt(messages);
                 completionTokens[i] = response.Usage?.OutputTokenCount ?? TokenCounter.Count(response.Text);
             }).ConfigureAwait(false);
@@ -67,6 +71,7 @@ public static class ChatSampling
         return new SampleBatch(
             texts,
             new TokenUsage(n, n, promptTokens.Sum(), completionTokens.Sum(), retries.Count),
-            SampleBatch.MethodParallel);
+            SampleBatch.MethodParallel,
+            prefills.Distinct().Count() == 1 ? prefills[0] : null);
     }
 }

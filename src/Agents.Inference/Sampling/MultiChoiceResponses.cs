@@ -19,6 +19,7 @@ public static class MultiChoiceResponses
                 OutputTokenCount = result.CompletionTokens,
                 TotalTokenCount = result.PromptTokens + result.CompletionTokens,
             },
+            AdditionalProperties = result.Prefill is { } prefill ? new() { [MultiChoiceResult.PrefillProperty] = prefill } : null,
         };
     }
 }

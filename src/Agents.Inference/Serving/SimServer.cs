@@ -147,7 +147,24 @@ public sealed partial class SimServer : IAsyncDisposable
         var session = context.Request.Headers[_options.SessionHeader].ToString() is { Length: > 0 } value
             ? value[..Math.Min(value.Length, SimServerStats.MaxHintLength)]
             : null;
-        _stats.Record(new SimRequestRecord(request.Model, request.N, request.Seed, request.MaxTokens, request.Temperature, session, request.Nvext));
+        if (_options.FinalMessage == SimFinalMessageMode.Refuse && request.FinalMessageParameter is { } refused)
+        {
+            // OpenAI's answer to a parameter it does not know.
+            _stats.CountBadRequest();
+            _stats.CountRefusedParameter();
+            return Error(StatusCodes.Status400BadRequest, $"Unrecognized request argument supplied: {refused}", "invalid_request_error", null, refused);
+        }
+
+        var finalAssistant = request.Messages[^1].Role == ChatRole.Assistant;
+        _stats.Record(new SimRequestRecord(
+            request.Model, request.N, request.Seed, request.MaxTokens, request.Temperature, session, request.Nvext,
+            request.MinTokens, request.ContinueFinalMessage, finalAssistant));
+        if (finalAssistant && !(request.ContinueFinalMessage == true && _options.FinalMessage == SimFinalMessageMode.Continue))
+        {
+            // vLLM's default (add_generation_prompt): the final assistant message is a finished turn and the model answers in
+            // a new one, so the simulated model sees no prefill and writes its whole reply.
+            request = request with { Messages = [.. request.Messages.Take(request.Messages.Count - 1)] };
+        }
         double failure;
         double delay;
         lock (_faultGate)
@@ -321,10 +338,10 @@ public sealed partial class SimServer : IAsyncDisposable
         return Error(StatusCodes.Status401Unauthorized, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key");
     }
 
-    private static IResult Error(int status, string message, string type, string? code) => Results.Text(
+    private static IResult Error(int status, string message, string type, string? code, string? param = null) => Results.Text(
         new JsonObject
         {
-            ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = null, ["code"] = code },
+            ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = param, ["code"] = code },
         }.ToJsonString(),
         "application/json",
         Encoding.UTF8,
@@ -339,7 +356,7 @@ public sealed partial class SimServer : IAsyncDisposable
 
     private sealed record ChatRequest(
         string Model, IReadOnlyList<ChatMessage> Messages, int N, long? Seed, double? Temperature, double? TopP, int? MaxTokens,
-        bool Stream, bool IncludeUsage, string? Nvext)
+        bool Stream, bool IncludeUsage, string? Nvext, int? MinTokens = null, bool? ContinueFinalMessage = null, string? FinalMessageParameter = null)
     {
         public static ChatRequest Parse(JsonElement root, SimServerOptions options)
         {
@@ -380,8 +397,35 @@ public sealed partial class SimServer : IAsyncDisposable
             var nvext = root.TryGetProperty("nvext", out var nvextElement) && nvextElement.ValueKind == JsonValueKind.Object
                 ? nvextElement.GetRawText() is var raw && raw.Length <= SimServerStats.MaxHintLength ? raw : throw new FormatException($"'nvext' must be at most {SimServerStats.MaxHintLength} characters")
                 : null;
-            return new ChatRequest(model, messages, n, seed, OptionalDouble(root, "temperature"), OptionalDouble(root, "top_p"), maxTokens, stream, includeUsage, nvext);
+            var minTokens = OptionalInt(root, "min_tokens");
+            if (minTokens is < 0)
+            {
+                throw new FormatException("'min_tokens' must not be negative");
+            }
+
+            var continueFinal = OptionalBool(root, "continue_final_message");
+            var addGenerationPrompt = OptionalBool(root, "add_generation_prompt");
+            if (continueFinal == true && addGenerationPrompt == true)
+            {
+                // vLLM refuses this pair too.
+                throw new FormatException("'continue_final_message' and 'add_generation_prompt' cannot both be true");
+            }
+
+            var finalMessageParameter = continueFinal is not null ? "continue_final_message" : addGenerationPrompt is not null ? "add_generation_prompt" : null;
+            return new ChatRequest(
+                model, messages, n, seed, OptionalDouble(root, "temperature"), OptionalDouble(root, "top_p"), maxTokens, stream, includeUsage, nvext,
+                minTokens, continueFinal, finalMessageParameter);
         }
+
+        private static bool? OptionalBool(JsonElement root, string name) =>
+            root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
+                ? value.ValueKind switch
+                {
+                    JsonValueKind.True => true,
+                    JsonValueKind.False => false,
+                    _ => throw new FormatException($"'{name}' must be a boolean"),
+                }
+                : null;
 
         private static ChatMessage ParseMessage(JsonElement element)
         {

@@ -52,8 +52,27 @@ public sealed class SimServerOptions
     [RegularExpression("^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")]
     public string SessionHeader { get; set; } = "x-session-id";
 
+    /// <summary>What the server does with vLLM's <c>continue_final_message</c> / <c>add_generation_prompt</c> (default: honour them, like vLLM).</summary>
+    public SimFinalMessageMode FinalMessage { get; set; } = SimFinalMessageMode.Continue;
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"sim-server http://{Host}:{Port} model {ModelName} (api key {(string.IsNullOrEmpty(ApiKey) ? "none" : "set")}, " +
-        $"429 {FailureRate429:P0}, 500 {FailureRate500:P0}, delay {DelayRate:P0} x {Delay}, fault seed {FaultSeed})";
+        $"429 {FailureRate429:P0}, 500 {FailureRate500:P0}, delay {DelayRate:P0} x {Delay}, fault seed {FaultSeed}, final message {FinalMessage})";
+}
+
+/// <summary>
+/// How the simulated server treats a request whose last message is an assistant message. Like vLLM, a final assistant
+/// message is a finished turn and a new one opens, unless the request says <c>continue_final_message: true</c>.
+/// </summary>
+public enum SimFinalMessageMode
+{
+    /// <summary>Honour <c>continue_final_message</c> (vLLM): the model continues the final assistant message.</summary>
+    Continue,
+
+    /// <summary>Accept the parameters but ignore them (a server that drops unknown fields): a new turn always opens.</summary>
+    Ignore,
+
+    /// <summary>Reject a request carrying <c>continue_final_message</c> or <c>add_generation_prompt</c> with a 400 naming it (as OpenAI does).</summary>
+    Refuse,
 }

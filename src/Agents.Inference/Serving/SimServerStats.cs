@@ -12,7 +12,12 @@ namespace Agents.Inference.Serving;
 /// <param name="Temperature">The requested temperature, if any.</param>
 /// <param name="SessionId">The session header's value (<see cref="SimServerOptions.SessionHeader"/>), if sent.</param>
 /// <param name="Nvext">The request's <c>nvext</c> object as JSON, if sent.</param>
-public sealed record SimRequestRecord(string Model, int N, long? Seed, int? MaxTokens, double? Temperature, string? SessionId = null, string? Nvext = null);
+/// <param name="MinTokens">The request's <c>min_tokens</c>, if sent.</param>
+/// <param name="ContinueFinalMessage">The request's <c>continue_final_message</c>, if sent.</param>
+/// <param name="FinalAssistant">True when the last message was an assistant message (a prefill).</param>
+public sealed record SimRequestRecord(
+    string Model, int N, long? Seed, int? MaxTokens, double? Temperature, string? SessionId = null, string? Nvext = null,
+    int? MinTokens = null, bool? ContinueFinalMessage = null, bool FinalAssistant = false);
 
 /// <summary>Thread-safe counters of a <see cref="SimServer"/>, also served as JSON by <c>GET /stats</c>.</summary>
 public sealed class SimServerStats
@@ -30,6 +35,9 @@ public sealed class SimServerStats
     private readonly ConcurrentDictionary<string, byte> _sessions = new(StringComparer.Ordinal);
     private long _sessionRequests;
     private long _nvextRequests;
+    private long _minTokensRequests;
+    private long _continueRequests;
+    private long _refusedParameters;
     private long _requests;
     private long _completed;
     private long _choices;
@@ -80,6 +88,15 @@ public sealed class SimServerStats
     /// <summary>Valid requests that carried an <c>nvext</c> object.</summary>
     public long NvextRequests => Interlocked.Read(ref _nvextRequests);
 
+    /// <summary>Valid requests that carried <c>min_tokens</c>.</summary>
+    public long MinTokensRequests => Interlocked.Read(ref _minTokensRequests);
+
+    /// <summary>Valid requests that carried <c>continue_final_message: true</c>.</summary>
+    public long ContinueFinalMessageRequests => Interlocked.Read(ref _continueRequests);
+
+    /// <summary>Requests refused with 400 for naming a parameter the server was told to refuse (<see cref="SimFinalMessageMode.Refuse"/>).</summary>
+    public long RefusedParameters => Interlocked.Read(ref _refusedParameters);
+
     /// <summary>The most recent valid requests (up to <see cref="RecentCapacity"/>), oldest first.</summary>
     public IReadOnlyList<SimRequestRecord> Recent => [.. _recent];
 
@@ -88,6 +105,8 @@ public sealed class SimServerStats
     internal void CountUnauthorized() => Interlocked.Increment(ref _unauthorized);
 
     internal void CountBadRequest() => Interlocked.Increment(ref _badRequests);
+
+    internal void CountRefusedParameter() => Interlocked.Increment(ref _refusedParameters);
 
     internal void Count429() => Interlocked.Increment(ref _faults429);
 
@@ -109,6 +128,16 @@ public sealed class SimServerStats
         if (record.Nvext is not null)
         {
             Interlocked.Increment(ref _nvextRequests);
+        }
+
+        if (record.MinTokens is not null)
+        {
+            Interlocked.Increment(ref _minTokensRequests);
+        }
+
+        if (record.ContinueFinalMessage == true)
+        {
+            Interlocked.Increment(ref _continueRequests);
         }
 
         _recent.Enqueue(record);
@@ -171,5 +200,8 @@ public sealed class SimServerStats
         ["session_requests"] = SessionRequests,
         ["sessions"] = Sessions,
         ["nvext_requests"] = NvextRequests,
+        ["min_tokens_requests"] = MinTokensRequests,
+        ["continue_final_message_requests"] = ContinueFinalMessageRequests,
+        ["refused_parameters"] = RefusedParameters,
     };
 }

@@ -72,7 +72,11 @@ public sealed class SimulatedChatClient(SimulatedModel model, SimulatedLatency? 
         var blocks = SimulatedLatency.PrefixBlocks(prompt.Select(m => (m.Role.Value + "\n" + m.Text, (long)CountTokens(m.Text))));
         var promptTokens = blocks.Sum(b => b.Tokens);
         await _latency.WaitAsync(blocks, promptTokens, longest, cancellationToken).ConfigureAwait(false);
-        return new MultiChoiceResult(choices, promptTokens, completionTokens);
+        // The simulated model reads a final assistant message as the start of its own reply (an in-process prefill).
+        return new MultiChoiceResult(choices, promptTokens, completionTokens)
+        {
+            Prefill = MultiChoiceResult.EndsWithPrefill(prompt) ? Core.Solving.Prefill.Prefilled : null,
+        };
     }
 
     /// <inheritdoc />
@@ -84,6 +88,7 @@ public sealed class SimulatedChatClient(SimulatedModel model, SimulatedLatency? 
             ModelId = ModelName,
             FinishReason = ChatFinishReason.Stop,
             Usage = Usage(result),
+            AdditionalProperties = result.Prefill is { } prefill ? new() { [MultiChoiceResult.PrefillProperty] = prefill } : null,
         };
     }
 

@@ -78,7 +78,7 @@ public sealed class IortProcessTests
 
         Assert.Equal(("4", 0), (result.Iterations[0].AnswerAfter, result.Iterations[0].OutputNumber));
         var secondCritique = script.Calls.Where(c => c.Role == IortRole.ReflectorCritique).ElementAt(1);
-        Assert.Contains(Chain(4), secondCritique.Messages[0].Text, StringComparison.Ordinal);
+        Assert.Contains(Chain(4), secondCritique.Messages[^1].Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class IortProcessTests
         var second = result.Iterations[1];
         Assert.Equal(("5", 3, new IortCallCounts(0, 0, 2, 1)), (second.ReflectiveAnswer, second.OutputNumber, second.Calls));
         var critiqued = script.Calls.Where(c => c.Role == IortRole.ReflectorCritique).ElementAt(1);
-        Assert.Contains(Chain(6), critiqued.Messages[0].Text, StringComparison.Ordinal);
+        Assert.Contains(Chain(6), critiqued.Messages[^1].Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -57,6 +57,7 @@ public sealed class MagicorePoolsTests
             counts[chain.Index]++;
         }
 
+        // Uniformity over 800 seeded draws: the band (100 ± 40, about four binomial standard deviations) is the assertion.
         Assert.All(counts, c => Assert.InRange(c, 60, 140));
     }
 }

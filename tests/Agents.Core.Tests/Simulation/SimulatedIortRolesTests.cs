@@ -71,6 +71,7 @@ public sealed class SimulatedIortRolesTests(ITestOutputHelper output)
 
         var detected = wrong.Select((p, i) => Flags(Critique(p.Problem, p.Solution, i))).Count(f => f) / (double)wrong.Count;
 
+        // Calibration: a rate over many seeded draws, so the band around the configured rate is the assertion.
         Assert.InRange(detected, _model.Options.CritiqueDetectRate - 0.04, _model.Options.CritiqueDetectRate + 0.04);
     }
 
@@ -79,6 +80,7 @@ public sealed class SimulatedIortRolesTests(ITestOutputHelper output)
     {
         var alarms = Enumerable.Range(0, Draws).Count(i => Flags(Critique(Problem(i), Correct(Problem(i)), i))) / (double)Draws;
 
+        // Calibration: a rate over many seeded draws, so the band around the configured rate is the assertion.
         Assert.InRange(alarms, _model.Options.CritiqueFalseAlarmRate - 0.03, _model.Options.CritiqueFalseAlarmRate + 0.03);
     }
 
@@ -94,6 +96,7 @@ public sealed class SimulatedIortRolesTests(ITestOutputHelper output)
             total++;
         }
 
+        // Calibration: a rate over many seeded draws, so the band around the configured rate is the assertion.
         Assert.InRange(fixedCount / (double)total, _model.Options.ReviseFixRate - 0.04, _model.Options.ReviseFixRate + 0.04);
     }
 
@@ -110,6 +113,7 @@ public sealed class SimulatedIortRolesTests(ITestOutputHelper output)
 
         var kept = Revise(Problem(0), Correct(Problem(0)), "2. Step check: All steps are correct; the answer needs no change.", 0);
 
+        // Calibration: a rate over many seeded draws, so the band around the configured rate is the assertion.
         Assert.InRange(broken / (double)Draws, _model.Options.OvercorrectRate - 0.04, _model.Options.OvercorrectRate + 0.04);
         Assert.Equal(Correct(Problem(0)), kept);
     }
@@ -134,6 +138,7 @@ public sealed class SimulatedIortRolesTests(ITestOutputHelper output)
         }
 
         // One check each: both right (acc²) or a coin flip when the two verdicts agree (2·acc·(1−acc)/2) = acc.
+        // Calibration: a rate over many seeded draws, so the band around the configured rate is the assertion.
         Assert.InRange(right / (double)total, accuracy - 0.04, accuracy + 0.04);
     }
 
@@ -146,6 +151,7 @@ public sealed class SimulatedIortRolesTests(ITestOutputHelper output)
         var onWrong = wrong.Select((p, i) => Refreshes(p.Problem, p.Solution, i)).Count(r => r) / (double)wrong.Count;
 
         var acc = options.InstructorCheckAccuracy;
+        // Calibration: a rate over many seeded draws, so the band around the configured rate is the assertion.
         Assert.InRange(onRight, (acc * options.RefreshWhenSoundRate) + ((1 - acc) * options.RefreshOnErrorRate) - 0.03, (acc * options.RefreshWhenSoundRate) + ((1 - acc) * options.RefreshOnErrorRate) + 0.03);
         Assert.InRange(onWrong, (acc * options.RefreshOnErrorRate) + ((1 - acc) * options.RefreshWhenSoundRate) - 0.04, (acc * options.RefreshOnErrorRate) + ((1 - acc) * options.RefreshWhenSoundRate) + 0.04);
     }

@@ -88,6 +88,7 @@ public sealed class SimulatedModelTests
     {
         var accuracy = Accuracy(steps, 0.8, 2000);
 
+        // Calibration: a rate over many seeded draws, so the band around the configured rate is the assertion.
         Assert.InRange(accuracy, low, high);
         var expected = (1 - _model.Options.ForgetAnswerRate) * Math.Pow(1 - _model.Options.SlipProbability(steps, 0.8), steps);
         Assert.InRange(accuracy, expected - 0.03, expected + 0.03);
@@ -115,6 +116,7 @@ public sealed class SimulatedModelTests
         var forgotten = Enumerable.Range(0, 4000)
             .Count(i => AnswerExtractor.Extract(_model.Solve(SyntheticProblems.GenerateOne(6, i).Question, 0.8, i)) is null);
 
+        // Calibration: a rate over many seeded draws, so the band around the configured rate is the assertion.
         Assert.InRange(forgotten / 4000.0, 0.012, 0.028);
     }
 
@@ -137,6 +139,7 @@ public sealed class SimulatedModelTests
             fixedCount += IsCorrect(problem, refined) ? 1 : 0;
         }
 
+        // Calibration: a rate over many seeded draws, so the band around the configured rate is the assertion.
         Assert.InRange(fixedCount / (double)total, _model.Options.RefineFixRate - 0.04, _model.Options.RefineFixRate + 0.04);
     }
 
@@ -179,6 +182,7 @@ public sealed class SimulatedModelTests
             broken += IsCorrect(problem, refined) ? 0 : 1;
         }
 
+        // Calibration: a rate over many seeded draws, so the band around the configured rate is the assertion.
         Assert.InRange(broken / (double)total, _model.Options.OvercorrectRate - 0.04, _model.Options.OvercorrectRate + 0.04);
     }
 
@@ -199,6 +203,7 @@ public sealed class SimulatedModelTests
             broken += IsCorrect(problem, _model.Refine(problem.Question, chain, 0.8, i)) ? 0 : 1;
         }
 
+        // Calibration: a rate over many seeded draws, so the band around the configured rate is the assertion.
         Assert.InRange(broken / (double)total, _model.Options.RefineBreakRate - 0.02, _model.Options.RefineBreakRate + 0.02);
     }
 
@@ -282,6 +287,7 @@ public sealed class SimulatedModelTests
             var scores = _model.ScoreSteps(problem.Question, steps, i);
             for (var k = 0; k < steps.Count; k++)
             {
+                // A bound every score must keep (a probability), not a seeded outcome.
                 Assert.InRange(scores[k], 0, 1);
                 if (truth[k])
                 {
@@ -296,20 +302,36 @@ public sealed class SimulatedModelTests
             }
         }
 
+        // Calibration: a rate over many seeded draws, so the band around the configured rate is the assertion.
         Assert.InRange(misses / (double)wrong, _model.Options.PrmMissRate - 0.02, _model.Options.PrmMissRate + 0.02);
         Assert.InRange(falseAlarms / (double)right, _model.Options.PrmFalseAlarmRate - 0.015, _model.Options.PrmFalseAlarmRate + 0.015);
     }
 
     [Fact]
-    public void ScoreSteps_RightAndWrongSteps_ScoresAroundConfiguredMeans()
+    public void ScoreSteps_RightAndWrongSteps_ScoresAtConfiguredMeansWithoutNoise()
     {
-        var model = new SimulatedModel(new SimulationOptions { PrmMissRate = 0, PrmFalseAlarmRate = 0 });
+        // No misses, false alarms or noise: a right step scores the configured mean, a wrong one its mirror image.
+        var options = new SimulationOptions { PrmMissRate = 0, PrmFalseAlarmRate = 0, PrmScoreNoise = 0 };
+        var model = new SimulatedModel(options);
         var problem = SyntheticProblems.TryParse("Mia has 12 apples. Then Mia buys 5 more apples. Then Mia sells 2 apples. How many apples does Mia have now?")!;
 
         var scores = model.ScoreSteps(problem.Question, ["Mia buys 5 more apples: 12 + 5 = 17.", "Mia sells 2 apples: 17 - 2 = 14."], 5);
 
-        Assert.InRange(scores[0], 0.7, 0.99);
-        Assert.InRange(scores[1], 0.01, 0.3);
+        Assert.Equal([options.PrmRightScore, 1 - options.PrmRightScore], scores);
+    }
+
+    [Fact]
+    public void ScoreSteps_Noise_MovesScoresOffTheMeansOnTheirSide()
+    {
+        var options = new SimulationOptions { PrmMissRate = 0, PrmFalseAlarmRate = 0 };
+        var model = new SimulatedModel(options);
+        var problem = SyntheticProblems.TryParse("Mia has 12 apples. Then Mia buys 5 more apples. Then Mia sells 2 apples. How many apples does Mia have now?")!;
+
+        var scores = model.ScoreSteps(problem.Question, ["Mia buys 5 more apples: 12 + 5 = 17.", "Mia sells 2 apples: 17 - 2 = 14."], 5);
+
+        // The seeded noise draw is the model's own; what is fixed is the side of 0.5 each verdict lands on.
+        Assert.NotEqual(options.PrmRightScore, scores[0]);
+        Assert.True(scores[0] > 0.5 && scores[1] < 0.5, $"scores {scores[0]}, {scores[1]}");
     }
 
     [Fact]

@@ -59,6 +59,7 @@ public sealed class SyntheticProblemsTests
     {
         var steps = Enumerable.Range(0, 500).Select(i => SyntheticProblems.GenerateOne(11, i, min, max).Steps).ToList();
 
+        // A bound every generated problem must keep, not a seeded outcome.
         Assert.All(steps, s => Assert.InRange(s, min, max));
         Assert.Equal(max - min + 1, steps.Distinct().Count());
     }
@@ -69,6 +70,7 @@ public sealed class SyntheticProblemsTests
         for (var i = 0; i < 2000; i++)
         {
             var problem = SyntheticProblems.GenerateOne(5, i);
+            // A bound every generated value must keep, not a seeded outcome.
             Assert.All(problem.Values, v => Assert.InRange(v, 1, SyntheticProblems.MaxValue));
             for (var k = 0; k < problem.Steps; k++)
             {

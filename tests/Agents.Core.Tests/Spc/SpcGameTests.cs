@@ -11,6 +11,7 @@ public sealed class SpcGameTests
         var picks = Enumerable.Range(0, 3000).Select(seed => SpcGame.ChooseStep(4, correct, seed)).ToArray();
 
         Assert.DoesNotContain(1, picks);
+        // Uniformity over 3000 seeds: the band (1000 ± 150, about six binomial standard deviations) is the assertion.
         Assert.All(new[] { 0, 2, 3 }, i => Assert.InRange(picks.Count(p => p == i), 850, 1150));
         Assert.Equal(picks[7], SpcGame.ChooseStep(4, correct, 7));
     }

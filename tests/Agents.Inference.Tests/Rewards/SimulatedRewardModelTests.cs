@@ -47,6 +47,7 @@ public sealed class SimulatedRewardModelTests
             var bad = await _model.ScoreAsync(RewardRequest.For(problem.Question, SyntheticChains.Chain(steps, problem.Answer + 1), "x", p), CancellationToken.None);
             right.Add(good.Outcome);
             wrong.Add(bad.Outcome);
+            // A bound every outcome keeps (a probability), not a seeded value.
             Assert.InRange(good.Outcome, 0, 1);
             Assert.Equal(1, good.OrmUsage.Calls);
             Assert.Equal(1, good.PrmUsage.Calls);

@@ -18,7 +18,7 @@ namespace Agents.Grains.Runs.Strategies;
 /// </summary>
 /// <remarks>
 /// Options (<see cref="StrategySpec.Options"/>, read through <see cref="IortRunOptions.Codec"/>): <c>instructor_model</c> (model spec of the Meta-Thinker and Instructor;
-/// absent = the run's model), <c>meta_memory</c> (memory grain name; absent = the job id), <c>meta_memory_policy</c>
+/// absent = the silo's configured instructor model, else the run's model; the row records the model used), <c>meta_memory</c> (memory grain name; absent = the job id), <c>meta_memory_policy</c>
 /// (<c>snapshot</c>, the default: problems only read the memory, order-independent; <c>shared-growing</c>: each valid
 /// meta-thought is appended, so what a problem sees depends on which problems finished before it),
 /// <c>meta_memory_similarity</c> (<c>minilm</c>, the default: cosine of MiniLM sentence embeddings; <c>lexical</c>: token Jaccard), and the §2.3 switches
@@ -42,8 +42,10 @@ internal sealed class IortStrategy : IRunStrategy
         var run = IortRunOptions.Codec.Read(spec.Options);
         var options = run.For(spec.Rounds, spec.Temperature);
         var memoryName = run.Memory ?? ctx.JobId;
-        var memory = new MetaMemoryGrainAccess(ctx.Grains.GetGrain<IMetaMemoryGrain>(memoryName), run.Policy, run.Similarity);
-        var instructorModel = run.InstructorModel ?? spec.Model;
+        var memory = new MetaMemoryGrainAccess(ctx.Grains.GetGrain<IMetaMemoryGrain>(memoryName), run.Policy, run.Similarity, ctx.JobId, ctx.Index, run.Wave);
+        // The agent grain picks the Meta-Thinker's and Instructor's model (option, silo configuration, run model) and names it.
+        var instructorOption = run.InstructorModel ?? string.Empty;
+        AgentReply? instructorReply = null;
         var agent = ctx.Grains.GetGrain<IIortAgentGrain>(0);
         var freshInstructions = new Dictionary<int, TokenUsage>();
         var stopRecorded = false;
@@ -52,11 +54,12 @@ internal sealed class IortStrategy : IRunStrategy
         {
             var name = IortRoleNames.Call(call.Role);
             var ledger = IortRoleNames.Ledger(call.Role);
-            var model = ledger is IortRoleNames.MetaThinker or IortRoleNames.Instructor ? instructorModel : spec.Model;
+            var instructs = ledger is IortRoleNames.MetaThinker or IortRoleNames.Instructor;
+            var model = instructs ? instructorOption : spec.Model;
             var settings = ctx.Call(name, call.Iteration, call.Index, call.Temperature, spec.MaxTokens) with { Model = model };
             var fresh = false;
             var reply = await ctx.StepAsync($"iort/{name}/{call.Iteration}/{call.Index}", ledger, call.Iteration,
-                () => SendAsync(agent, call, settings, token),
+                () => SendAsync(agent, call, settings, spec.Model, token),
                 r => r.Usage,
                 r =>
                 {
@@ -66,6 +69,11 @@ internal sealed class IortStrategy : IRunStrategy
             if (fresh)
             {
                 await ctx.CheckpointAsync();
+            }
+
+            if (instructs && reply.Model is not null)
+            {
+                instructorReply ??= reply;
             }
 
             return reply.Text;
@@ -88,7 +96,20 @@ internal sealed class IortStrategy : IRunStrategy
             }
         }
 
-        var result = await IortProcess.RunAsync(options, ctx.Problem.Question, memory, CallAsync, onIteration: OnIteration, cancellationToken: ct);
+        IortResult result;
+        try
+        {
+            result = await IortProcess.RunAsync(options, ctx.Problem.Question, memory, CallAsync, onIteration: OnIteration, cancellationToken: ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A failed run still tells a shared-growing memory's barrier that it adds nothing, so later waves do not wait on it.
+            await memory.SkipAsync(ct);
+            throw;
+        }
+
+        // A run without a meta-thought (use_meta_thought off) adds nothing either.
+        await memory.SkipAsync(ct);
 
         ctx.Record("run", "run", "decision", result.IterationsRun,
             $"IoRT: {result.IterationsRun} of {options.MaxIterations} iteration(s) run " +
@@ -96,22 +117,22 @@ internal sealed class IortStrategy : IRunStrategy
             $"initial '{result.InitialAnswer}', final '{result.FinalAnswer}' (CoT {result.Iterations.LastOrDefault()?.OutputNumber ?? 0})",
             data: TraceData.Decision(result.FinalAnswer));
         return new PhaseOutcome(null, new StrategyOutcome(
-            result.FinalAnswer, result.IterationsRun, [.. result.AnswersByIteration], Details(result, memoryName, instructorModel, spec),
+            result.FinalAnswer, result.IterationsRun, [.. result.AnswersByIteration], Details(result, memoryName, instructorReply, spec, memory.Retrieved),
             SampleBatch.MethodParallel));
     }
 
-    private static Task<AgentReply> SendAsync(IIortAgentGrain agent, IortCall call, ModelCall settings, CancellationToken ct)
+    private static Task<AgentReply> SendAsync(IIortAgentGrain agent, IortCall call, ModelCall settings, string runModel, CancellationToken ct)
     {
         var inputs = call.Inputs ?? throw new InvalidOperationException("IoRT calls from the driver carry their prompt inputs");
         return inputs.Kind switch
         {
             IortPromptKind.MetaThought => agent.MetaThinkAsync(
-                new MetaThinkRequest(inputs.Question, [.. inputs.Examples.Select(e => new MetaExampleRecord(e.Question, e.MetaThought))], settings), ct),
+                new MetaThinkRequest(inputs.Question, [.. inputs.Examples.Select(e => new MetaExampleRecord(e.Question, e.MetaThought))], settings, runModel), ct),
             IortPromptKind.Generate => agent.GenerateAsync(new IortGenerateRequest(inputs.Question, settings), ct),
             IortPromptKind.Critique => agent.CritiqueAsync(new ReflectRequest(inputs.Question, inputs.Response, string.Empty, settings), ct),
             IortPromptKind.Revise => agent.ReviseAsync(new ReflectRequest(inputs.Question, inputs.Response, inputs.Critique, settings), ct),
             _ => agent.InstructAsync(new InstructRequest(
-                inputs.Question, inputs.MetaThought, Numbered(inputs.Basic), Numbered(inputs.Reflective), inputs.Kind == IortPromptKind.Agreement, settings), ct),
+                inputs.Question, inputs.MetaThought, Numbered(inputs.Basic), Numbered(inputs.Reflective), inputs.Kind == IortPromptKind.Agreement, settings, runModel), ct),
         };
     }
 
@@ -141,9 +162,14 @@ internal sealed class IortStrategy : IRunStrategy
         }
     }
 
-    private static ImmutableDictionary<string, string> Details(IortResult result, string memoryName, string instructorModel, StrategySpec spec)
+    private static ImmutableDictionary<string, string> Details(
+        IortResult result, string memoryName, AgentReply? instructorReply, StrategySpec spec, IReadOnlyList<MetaExample> retrieved)
     {
         var details = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        // Which examples the Meta-Thinker saw, so runs can be compared (a shared-growing memory must give the same at any concurrency).
+        details["meta_examples_seen"] = Int(retrieved.Count);
+        details["meta_examples_digest"] = System.IO.Hashing.XxHash64.HashToUInt64(
+            System.Text.Encoding.UTF8.GetBytes(string.Join("\n", retrieved.Select(e => e.Question)))).ToString("x16", CultureInfo.InvariantCulture);
         foreach (var (key, value) in result.Settings)
         {
             details[key] = value;
@@ -174,7 +200,9 @@ internal sealed class IortStrategy : IRunStrategy
         details["invalid_outputs"] = Int(result.InvalidOutputs);
         details["meta_thought"] = result.MetaThought.Length > 0 ? "valid" : "none";
         details[MemoryOption] = memoryName;
-        details[InstructorModelOption] = instructorModel.Length > 0 ? instructorModel : "default";
+        // The model the Meta-Thinker and Instructor actually used, and why (none when neither role was called).
+        details[InstructorModelOption] = instructorReply?.Model ?? "none";
+        details["instructor_model_source"] = instructorReply?.ModelSource ?? "none";
         details["model"] = spec.Model.Length > 0 ? spec.Model : "default";
         details["answer_format"] = "natural-language";
         return details.ToImmutable();

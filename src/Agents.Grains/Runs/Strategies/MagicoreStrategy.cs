@@ -3,6 +3,7 @@ using Agents.Contracts.Refining;
 using Agents.Contracts.Scoring;
 using Agents.Core.Answers;
 using Agents.Core.Magicore;
+using Agents.Core.Solving;
 using Agents.Core.Tracing;
 using Agents.Core.Voting;
 using Agents.Inference;
@@ -36,7 +37,8 @@ internal sealed class MagicoreStrategy : IRunStrategy
     public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
     {
         var options = OptionsFor(ctx.Spec);
-        var draw = await CommonSteps.DrawAsync(ctx, options.K, options.Temperature, options.TopP, ct);
+        var draw = await CommonSteps.DrawAsync(
+            ctx, options.K, options.Temperature, options.TopP, ct, promptStyle: options.ReleasedSolverPrompt ? SolverPromptStyles.Released : "");
         var initial = await CommonSteps.ScoreAsync(ctx, "score/0", 0, [.. draw.Samples.Select(s => s.Solution)], true, options.RobustStepSegmentation, ct);
         await ctx.CheckpointAsync();
         var majority = MagicoreClassifier.PlainMajority(initial, options.VoteKey);
@@ -99,6 +101,12 @@ internal sealed class MagicoreStrategy : IRunStrategy
         }
 
         details["stats_source"] = ctx.PhaseStats.TryGetValue(1, out var first) ? first.Source : "none";
+        if (draw.Prefill is { } prefill)
+        {
+            // Whether the backend continued the solver's "Step 1:" prefill (docs/inference.md, "Prefilled assistant turns").
+            details["solver_prefill"] = prefill;
+        }
+
         return new PhaseOutcome(barrier, new StrategyOutcome(vote.Answer, refined, [.. roundAnswers], details.ToImmutable(), draw.SamplingMethod));
     }
 
@@ -111,13 +119,13 @@ internal sealed class MagicoreStrategy : IRunStrategy
         var temperature = options.Temperature;
         var reviews = await Task.WhenAll(pool.Select((_, j) => ctx.StepAsync($"review/{t}/{j}", ModelRoles.Reviewer, t,
             () => ctx.Grains.GetGrain<IReviewerGrain>(0).ReviewAsync(
-                new ReviewRequest(ctx.Problem.Question, annotated[j], ctx.Call(ModelRoles.Reviewer, t, j, temperature, options.MaxTokens)), ct),
+                new ReviewRequest(ctx.Problem.Question, annotated[j], ctx.Call(ModelRoles.Reviewer, t, j, temperature, options.MaxTokens, options.MinTokens)), ct),
             r => r.Usage,
             r => ctx.Record(ModelRoles.Reviewer, ModelRoles.Refiner, "feedback", t, $"chain {j}:\n{annotated[j]}\n---\n{r.Text}", r.Usage))));
         await ctx.CheckpointAsync();
         var refinements = await Task.WhenAll(pool.Select((_, j) => ctx.StepAsync($"refine/{t}/{j}", ModelRoles.Refiner, t,
             () => ctx.Grains.GetGrain<IRefinerGrain>(0).RefineAsync(
-                new RefineRequest(ctx.Problem.Question, annotated[j], reviews[j].Text, options.RefinerMultipleChoiceLine, ctx.Call(ModelRoles.Refiner, t, j, temperature, options.MaxTokens)), ct),
+                new RefineRequest(ctx.Problem.Question, annotated[j], reviews[j].Text, options.RefinerMultipleChoiceLine, ctx.Call(ModelRoles.Refiner, t, j, temperature, options.MaxTokens, options.MinTokens)), ct),
             r => r.Usage,
             r => ctx.Record(ModelRoles.Refiner, "run", "refinement", t, $"chain {j}:\n{r.Text}", r.Usage))));
         await ctx.CheckpointAsync();

@@ -21,16 +21,17 @@ internal static class CommonSteps
     public const string Prm = "prm";
 
     /// <summary>Draws the k samples of round 0 (memoized as one step); <paramref name="maxTokens"/> defaults to the spec's.</summary>
-    public static Task<SolveResult> DrawAsync(RunContext ctx, int count, double temperature, double topP, CancellationToken ct, int? maxTokens = null)
+    public static Task<SolveResult> DrawAsync(
+        RunContext ctx, int count, double temperature, double topP, CancellationToken ct, int? maxTokens = null, string promptStyle = "")
     {
         var problem = ctx.Problem;
-        var request = new SolveRequest("", problem.Id, problem.Question, count, temperature, topP, maxTokens ?? ctx.Spec.MaxTokens, ctx.Spec.Model, 0, ctx.Spec.Seed);
+        var request = new SolveRequest("", problem.Id, problem.Question, count, temperature, topP, maxTokens ?? ctx.Spec.MaxTokens, ctx.Spec.Model, 0, ctx.Spec.Seed, promptStyle);
         return ctx.StepAsync("solve/0", SolverGrain.Role, 0,
             () => ctx.Grains.GetGrain<ISolverGrain>(0).SolveAsync(request, ct),
             r => r.Usage,
             r =>
             {
-                ctx.Record("run", SolverGrain.Role, "solve-request", 0, $"k={count} temperature={temperature}\n{r.Prompt}");
+                ctx.Record("run", SolverGrain.Role, "solve-request", 0, $"k={count} temperature={temperature}{(r.Prefill is { } p ? $" prefill={p}" : "")}\n{r.Prompt}");
                 for (var i = 0; i < r.Samples.Length; i++)
                 {
                     ctx.Record(SolverGrain.Role, "run", "sample", 0, r.Samples[i].Solution.Text, i == 0 ? r.Usage : null);
