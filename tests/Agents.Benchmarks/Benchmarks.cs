@@ -35,8 +35,10 @@ internal sealed partial class Benchmarks(bool quick, TextWriter log)
     public Task<Dictionary<string, double>> RunAsync(string mode) => mode switch
     {
         "saturation" => SaturationAsync(),
+        "magicore" => MagicoreAsync(),
         "scaleout" => ScaleoutAsync(),
         "affinity" => AffinityAsync(),
+        "affinity-skew" => AffinitySkewAsync(),
         "hop" => HopAsync(),
         "nbatch" => NBatchAsync(),
         "gateway" => GatewayAsync(),
@@ -68,13 +70,13 @@ internal sealed partial class Benchmarks(bool quick, TextWriter log)
         };
     }
 
-    // 1, 2 and 4 gpu silos, each with its own sim server; the same work per silo; throughput ratios.
+    // 1, 2, 4 and 8 gpu silos, each with its own sim server; the same work per silo; throughput ratios.
     private async Task<Dictionary<string, double>> ScaleoutAsync()
     {
         const int capacity = 4;
         var perSilo = quick ? 40 : 100;
         var throughput = new Dictionary<int, double>();
-        foreach (var silos in new[] { 1, 2, 4 })
+        foreach (var silos in new[] { 1, 2, 4, 8 })
         {
             var (wall, fractions) = await RunBatchOnServersAsync(silos, capacity, perSilo * silos);
             throughput[silos] = perSilo * silos / wall.TotalSeconds;
@@ -85,6 +87,7 @@ internal sealed partial class Benchmarks(bool quick, TextWriter log)
         {
             ["scaleout_2_over_1"] = Math.Round(throughput[2] / throughput[1], 3),
             ["scaleout_4_over_1"] = Math.Round(throughput[4] / throughput[1], 3),
+            ["scaleout_8_over_1"] = Math.Round(throughput[8] / throughput[1], 3),
         };
     }
 

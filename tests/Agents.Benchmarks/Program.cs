@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agents.Benchmarks;
 
-var modes = new[] { "saturation", "scaleout", "affinity", "hop", "nbatch", "gateway", "grading" };
+var modes = new[] { "saturation", "magicore", "scaleout", "affinity", "affinity-skew", "hop", "nbatch", "gateway", "grading" };
 var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var jsonIndex = Array.IndexOf(args, "--json");
 var jsonPath = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;

@@ -32,6 +32,40 @@ public static class PhaseStatistics
         return computed.GetValueOrDefault(phase);
     }
 
+    /// <summary>
+    /// The statistics phase <paramref name="phase"/> of a stream that started at <paramref name="start"/> runs with: its
+    /// own where known (fixed options), else the stream's first phase's, the only ones a streamed phase reads.
+    /// </summary>
+    public static DatasetStats? InStream(StrategySpec strategy, int phase, int start, IReadOnlyDictionary<int, DatasetStats> computed) =>
+        For(strategy, phase, computed) ?? For(strategy, start, computed);
+
+    /// <summary>
+    /// The last phase a problem may run straight after <paramref name="phase"/> without waiting for a barrier: the
+    /// dataset statistics are the only thing a phase waits for, so phases whose statistics are already known stream
+    /// back to back. With fixed μ, σ (options) no phase waits; in code mode every iteration classifies with iteration 0's
+    /// statistics (each problem's first chain), so after the first barrier the rest streams; in paper mode each
+    /// iteration's statistics cover every problem's pool after the previous one, so each iteration waits.
+    /// </summary>
+    /// <param name="strategy">The job's strategy.</param>
+    /// <param name="phase">The phase about to start (its statistics are known).</param>
+    /// <param name="phases">The strategy's phases.</param>
+    public static int StreamEnd(StrategySpec strategy, int phase, int phases)
+    {
+        ArgumentNullException.ThrowIfNull(strategy);
+        if (phase + 1 >= phases)
+        {
+            return phase;
+        }
+
+        var options = MagicoreRunOptions.Codec.Read(strategy.Options);
+        if (options is { Mu: not null, Sigma: not null })
+        {
+            return phases - 1;
+        }
+
+        return phase > 0 && !MagicoreOptions.For(options.Mode).RecomputeStatsEachIteration ? phases - 1 : phase;
+    }
+
     /// <summary>The barrier step: μ and σ over the barrier values of every problem still running, from all chunks.</summary>
     public static BarrierStatistics AtBarrier(IReadOnlyCollection<ImmutableArray<double>> valuesByChunk)
     {

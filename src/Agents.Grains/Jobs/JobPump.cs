@@ -6,8 +6,9 @@ namespace Agents.Grains.Jobs;
 /// <summary>
 /// One job activation's work: phase by phase over the whole batch with at most <see cref="JobSpec.Concurrency"/> runs
 /// in flight, results buffered in <see cref="JobStore"/> (the job's driver flushes them every
-/// <see cref="JobStore.FlushEvery"/>; each phase ends with a save), the dataset barrier between phases, and the job's
-/// completion. Started by the job's <see cref="Driving.GrainDriver"/> on the grain's scheduler; once stopped (the
+/// <see cref="JobStore.FlushEvery"/>; each phase ends with a save), the dataset barrier between phases (only where a
+/// phase needs statistics not yet known: later phases stream, see <see cref="PhaseStatistics.StreamEnd"/>), and the
+/// job's completion. Started by the job's <see cref="Driving.GrainDriver"/> on the grain's scheduler; once stopped (the
 /// activation is leaving or reloading its state) it starts nothing new and what it still reports is not saved.
 /// </summary>
 /// <param name="state">The job's state.</param>
@@ -48,22 +49,24 @@ internal sealed partial class JobPump(
         while (Running && state.State.Phase < phases)
         {
             var phase = state.State.Phase;
-            await RunPhaseAsync(spec, phase);
+            // Phases whose statistics are known stream: each problem runs them back to back, with no barrier between.
+            var last = PhaseStatistics.StreamEnd(spec.Strategy, phase, phases);
+            await RunPhaseAsync(spec, phase, last);
             if (!Running)
             {
                 break;
             }
 
             await store.SaveAsync();
-            if (phase + 1 < phases && !state.State.PhaseStats.ContainsKey(phase + 1))
+            if (last + 1 < phases && !state.State.PhaseStats.ContainsKey(last + 1))
             {
-                var values = await Task.WhenAll(state.State.Chunks.Keys.Select(c => grains.JobChunk(jobId, c).GetBarrierValuesAsync(phase)));
+                var values = await Task.WhenAll(state.State.Chunks.Keys.Select(c => grains.JobChunk(jobId, c).GetBarrierValuesAsync(last)));
                 var barrier = PhaseStatistics.AtBarrier(values);
-                state.State.PhaseStats[phase + 1] = barrier.Stats;
-                LogBarrier(logger, spec.JobId, phase + 1, barrier.Stats.Mean, barrier.Stats.StdDev, barrier.Problems);
+                state.State.PhaseStats[last + 1] = barrier.Stats;
+                LogBarrier(logger, spec.JobId, last + 1, barrier.Stats.Mean, barrier.Stats.StdDev, barrier.Problems);
             }
 
-            state.State.Phase = phase + 1;
+            state.State.Phase = last + 1;
             await store.SaveAsync();
         }
 
@@ -83,8 +86,8 @@ internal sealed partial class JobPump(
         LogJobFinished(logger, spec.JobId, state.State.ResultCount, state.State.Status);
     }
 
-    // Runs every pending problem of a phase, a bounded number at a time; the driver flushes what they report.
-    private async Task RunPhaseAsync(JobSpec spec, int phase)
+    // Runs every pending problem of phases phase..last, a bounded number at a time; the driver flushes what they report.
+    private async Task RunPhaseAsync(JobSpec spec, int phase, int last)
     {
         var stats = PhaseStatistics.For(spec.Strategy, phase, state.State.PhaseStats);
         var cursor = new PendingCursor(state.State.Chunks.Keys, _finished);
@@ -100,7 +103,7 @@ internal sealed partial class JobPump(
 
             while (running.Count < spec.Concurrency && Running && cursor.TryTake(out var work))
             {
-                running.Add(RunOneAsync(spec, work, phase, stats));
+                running.Add(RunOneAsync(spec, work, phase, last, stats));
             }
 
             if (running.Count == 0)
@@ -133,20 +136,32 @@ internal sealed partial class JobPump(
         _reconciled = true;
     }
 
-    // A final result is buffered only the first time its problem finishes (exactly once per problem).
-    private async Task RunOneAsync(JobSpec spec, JobWork work, int phase, DatasetStats? stats)
+    // A final result is buffered only the first time its problem finishes (exactly once per problem). Phases after the
+    // first of a stream run with their fixed statistics or the first's (PhaseStatistics.InStream); a run replays
+    // the phases it already finished, so a job that restarts mid-stream starts the stream again at no cost.
+    private async Task RunOneAsync(JobSpec spec, JobWork work, int phase, int last, DatasetStats? stats)
     {
         InFlight++;
         try
         {
-            var result = await ProblemRunner.RunAsync(grains, spec, work.Problem, phase, stats, time, logger, work.Index);
-            if (result.Final is not { } final)
+            for (var p = phase; p <= last; p++)
             {
-                store.Add(JobMark.AtBarrier(work, phase, result.BarrierValue ?? 0));
-            }
-            else if (_finished.TryFinish(work.Chunk, work.Position))
-            {
-                store.Add(JobMark.Finished(work, phase, final));
+                var result = await ProblemRunner.RunAsync(
+                    grains, spec, work.Problem, p, p == phase ? stats : PhaseStatistics.InStream(spec.Strategy, p, phase, state.State.PhaseStats), time, logger, work.Index);
+                if (result.Final is { } final)
+                {
+                    if (_finished.TryFinish(work.Chunk, work.Position))
+                    {
+                        store.Add(JobMark.Finished(work, p, final));
+                    }
+
+                    break;
+                }
+
+                if (p == last)
+                {
+                    store.Add(JobMark.AtBarrier(work, p, result.BarrierValue ?? 0));
+                }
             }
         }
         finally

@@ -168,6 +168,13 @@ public sealed class SimServerStats
             json["elapsed_ms"] = elapsed;
             json["busy_ms"] = latency.BusyTime.TotalMilliseconds;
             json["slot_busy_ms"] = latency.SlotBusyTime.TotalMilliseconds;
+            if (latency.Window is { } window)
+            {
+                // Unix milliseconds with fractions, so the windows of several servers combine.
+                json["window_first_started_unix_ms"] = (window.FirstStarted - DateTimeOffset.UnixEpoch).TotalMilliseconds;
+                json["window_last_finished_unix_ms"] = (window.LastFinished - DateTimeOffset.UnixEpoch).TotalMilliseconds;
+            }
+
             json["served_prompt_tokens"] = latency.PromptTokens;
             json["prefill_tokens"] = latency.PrefillTokens;
             json["prefix_hit_tokens"] = latency.PrefixHitTokens;

@@ -14,6 +14,7 @@ public sealed class SimulatedLatency : IDisposable
     private readonly PrefixCache? _prefixCache;
     private readonly Lock _statsLock = new();
     private readonly long _createdAt;
+    private readonly DateTimeOffset _createdUtc;
     private int _active;
     private int _queued;
     private long _requests;
@@ -22,6 +23,8 @@ public sealed class SimulatedLatency : IDisposable
     private long _busyTicks;
     private long _slotBusyTicks;
     private long _busySince;
+    private long _windowFirstStart;
+    private long _windowLastEnd;
 
     /// <summary>Creates the latency model of one simulated server.</summary>
     public SimulatedLatency(SimulatedLatencyOptions options, TimeProvider? timeProvider = null)
@@ -36,6 +39,7 @@ public sealed class SimulatedLatency : IDisposable
         _slots = options.MaxConcurrency > 0 ? new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency) : null;
         _prefixCache = options.PrefixCacheTokens > 0 ? new PrefixCache(options.PrefixCacheTokens) : null;
         _createdAt = _time.GetTimestamp();
+        _createdUtc = _time.GetUtcNow();
     }
 
     /// <summary>No delay and no concurrency cap.</summary>
@@ -81,6 +85,34 @@ public sealed class SimulatedLatency : IDisposable
     /// <summary>Service time summed over requests (slot-seconds used); divide by MaxConcurrency × wall time for slot utilisation.</summary>
     public TimeSpan SlotBusyTime => TimeSpan.FromSeconds((double)Interlocked.Read(ref _slotBusyTicks) / _time.TimestampFrequency);
 
+    /// <summary>
+    /// The measurement window: from the first request that took a slot to the last one that released it, since creation
+    /// or the last <see cref="ResetWindow"/>; null before any request finished. Busy fraction = slot-busy time over
+    /// MaxConcurrency × this span. Times are the clock's UTC, so windows of several servers combine.
+    /// </summary>
+    public (DateTimeOffset FirstStarted, DateTimeOffset LastFinished)? Window
+    {
+        get
+        {
+            lock (_statsLock)
+            {
+                return _windowLastEnd == 0
+                    ? null
+                    : (_createdUtc + _time.GetElapsedTime(_createdAt, _windowFirstStart), _createdUtc + _time.GetElapsedTime(_createdAt, _windowLastEnd));
+            }
+        }
+    }
+
+    /// <summary>Starts a new measurement window (<see cref="Window"/>): the next request to take a slot opens it.</summary>
+    public void ResetWindow()
+    {
+        lock (_statsLock)
+        {
+            _windowFirstStart = 0;
+            _windowLastEnd = 0;
+        }
+    }
+
     /// <summary>How long serving a request of this size takes once it holds a slot.</summary>
     public TimeSpan ServiceTime(long promptTokens, long completionTokens)
     {
@@ -122,6 +154,11 @@ public sealed class SimulatedLatency : IDisposable
             {
                 _busySince = _time.GetTimestamp();
             }
+
+            if (_windowFirstStart == 0)
+            {
+                _windowFirstStart = _time.GetTimestamp();
+            }
         }
 
         var started = _time.GetTimestamp();
@@ -143,10 +180,13 @@ public sealed class SimulatedLatency : IDisposable
             Interlocked.Add(ref _slotBusyTicks, _time.GetTimestamp() - started);
             lock (_statsLock)
             {
+                var now = _time.GetTimestamp();
                 if (--_active == 0)
                 {
-                    _busyTicks += _time.GetTimestamp() - _busySince;
+                    _busyTicks += now - _busySince;
                 }
+
+                _windowLastEnd = Math.Max(_windowLastEnd, now);
             }
 
             _slots?.Release();

@@ -40,6 +40,44 @@ public sealed class PhaseStatisticsTests
     }
 
     [Fact]
+    public void StreamEnd_CodeMode_FirstBarrierThenTheRestStreams()
+    {
+        var code = StrategyDefaults.Create(StrategyNames.Magicore, rounds: 3, options: Options(("mode", "code")));
+
+        // Iteration 1 needs every problem's first chain; iterations 2 and 3 reuse iteration 0's statistics.
+        Assert.Equal(0, PhaseStatistics.StreamEnd(code, 0, 4));
+        Assert.Equal(3, PhaseStatistics.StreamEnd(code, 1, 4));
+    }
+
+    [Fact]
+    public void StreamEnd_PaperMode_EveryIterationWaits()
+    {
+        var paper = StrategyDefaults.Create(StrategyNames.Magicore, rounds: 3);
+
+        Assert.Equal([0, 1, 2, 3], Enumerable.Range(0, 4).Select(p => PhaseStatistics.StreamEnd(paper, p, 4)));
+    }
+
+    [Fact]
+    public void StreamEnd_FixedStatistics_NoBarrierAtAll()
+    {
+        var fixedStats = StrategyDefaults.Create(StrategyNames.Magicore, rounds: 3, options: Options(("mu", "0.5"), ("sigma", "0.2")));
+        var single = StrategyDefaults.Create(StrategyNames.SelfConsistency);
+
+        Assert.Equal(3, PhaseStatistics.StreamEnd(fixedStats, 0, 4));
+        Assert.Equal(0, PhaseStatistics.StreamEnd(single, 0, 1));
+    }
+
+    [Fact]
+    public void InStream_FixedStatisticsOwnElseTheStreamStarts()
+    {
+        var code = StrategyDefaults.Create(StrategyNames.Magicore, rounds: 3, options: Options(("mode", "code")));
+        var fixedStats = StrategyDefaults.Create(StrategyNames.Magicore, rounds: 3, options: Options(("mu", "0.5"), ("sigma", "0.2")));
+
+        Assert.Equal(Computed[1], PhaseStatistics.InStream(code, 3, 1, Computed));
+        Assert.Equal(new DatasetStats(0.5, 0.2, "options"), PhaseStatistics.InStream(fixedStats, 2, 0, Computed));
+    }
+
+    [Fact]
     public void AtBarrier_ValuesFromEveryChunk_PopulationMeanAndStdDev()
     {
         var barrier = PhaseStatistics.AtBarrier([[1.0, 2.0], [], [3.0, 6.0]]);

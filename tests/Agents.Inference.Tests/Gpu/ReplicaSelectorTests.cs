@@ -42,6 +42,55 @@ public sealed class ReplicaSelectorTests
     }
 
     [Fact]
+    public void Affinity_HotHome_NoReplicaExceedsTheBound()
+    {
+        // The hot spot of a skewed workload: 400 keys whose home is the same replica arrive and stay in flight.
+        var selector = new ReplicaSelector(Replicas, RoutingPolicy.Affinity, epsilon: 0.25);
+        var hot = Enumerable.Range(0, 20_000).Select(i => $"p{i}").Where(k => selector.Home(k) == 0).Take(400).ToArray();
+        var loads = new int[Replicas.Length];
+
+        foreach (var key in hot)
+        {
+            var total = loads.Sum();
+            var pick = selector.Select(key, i => loads[i]);
+            // The rule itself: a replica takes the key only while its load + 1 ≤ ⌈(1 + ε) × (total + 1) / n⌉.
+            Assert.True(loads[pick] + 1 <= Math.Ceiling(1.25 * (total + 1) / Replicas.Length), $"{key} went to replica {pick} at load {loads[pick]}");
+            loads[pick]++;
+        }
+
+        // 400 keys over 4 replicas: the home holds at most ⌈1.25 × 100⌉ = 125, and every replica took a share.
+        Assert.Equal(125, loads[0]);
+        Assert.All(loads, l => Assert.InRange(l, 1, 125));
+    }
+
+    [Fact]
+    public void Affinity_HeavyKeysWithinBound_StayHome()
+    {
+        // Heavy problems keep their prefix cache: while their home is within the bound, every turn goes home.
+        var selector = new ReplicaSelector(Replicas, RoutingPolicy.Affinity, epsilon: 0.25);
+        var loads = new[] { 5, 4, 4, 4 };
+        var heavy = Enumerable.Range(0, 200).Select(i => $"heavy{i}").Where(k => selector.Home(k) == 0).Take(10).ToArray();
+
+        // Bound = ⌈1.25 × 18 / 4⌉ = 6 ≥ 5 + 1.
+        Assert.All(heavy, k => Assert.Equal(0, selector.Select(k, i => loads[i])));
+    }
+
+    [Fact]
+    public void Affinity_SpilledKey_TakesTheNextReplicaOnItsRing()
+    {
+        // A spill is deterministic (the next distinct replica clockwise), so a spilled problem's turns land on one
+        // second replica and keep a warm cache there too.
+        var selector = new ReplicaSelector(Replicas, RoutingPolicy.Affinity, epsilon: 0.25);
+        var home = selector.Home("family-3");
+        int Load(int i) => i == home ? 20 : 0;
+
+        var picks = Enumerable.Range(0, 10).Select(_ => selector.Select("family-3", Load)).Distinct().ToArray();
+
+        Assert.Single(picks);
+        Assert.NotEqual(home, picks[0]);
+    }
+
+    [Fact]
     public void Affinity_ExcludedHome_Spills()
     {
         var selector = new ReplicaSelector(Replicas, RoutingPolicy.Affinity);
