@@ -19,6 +19,7 @@ internal sealed class Interrupts : IDisposable
     private readonly TaskCompletionSource _second = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _forced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<IDisposable> _registrations = [];
+    private readonly CancellationTokenSource _force = new();
     private int _presses;
     private int _claims;
 
@@ -87,6 +88,7 @@ internal sealed class Interrupts : IDisposable
         }
 
         _first.Dispose();
+        _force.Dispose();
     }
 
     private void Terminate()
@@ -103,7 +105,9 @@ internal sealed class Interrupts : IDisposable
     private void Stop(int exitCode)
     {
         _first.Cancel();
-        _ = Task.Delay(ForceAfter).ContinueWith(_ => _forced.TrySetResult(exitCode), TaskScheduler.Default);
+        // A timed cancellation, not a discarded task: nothing can fault unseen, and it goes with the instance.
+        _force.Token.Register(() => _forced.TrySetResult(exitCode));
+        _force.CancelAfter(ForceAfter);
     }
 
     private sealed class Claim(Interrupts owner) : IDisposable

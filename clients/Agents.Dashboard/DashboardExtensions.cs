@@ -1,4 +1,6 @@
+using System.Text;
 using Agents.Client;
+using Agents.Client.Experiments;
 using Agents.Dashboard.Components;
 using Agents.Dashboard.Services;
 using Microsoft.AspNetCore.Builder;
@@ -24,19 +26,32 @@ public static class DashboardExtensions
         builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddFluentUIComponents();
+        builder.Services.TryAddSingleton<JobCatalog>();
         builder.Services.AddSingleton<DashboardJobs>();
         builder.Services.AddSingleton<ClusterView>();
+        builder.Services.AddSingleton<DashboardExperiments>();
+        builder.Services.AddSingleton<DashboardLeagues>();
+        builder.Services.TryAddSingleton(sp => new LeagueClient(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
 
-    /// <summary>Maps the dashboard's pages, its static assets and the results download.</summary>
+    /// <summary>Maps the dashboard's pages, its static assets and its downloads (job results, experiment summaries, league rounds).</summary>
     public static WebApplication MapAgentsDashboard(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapGet("/dashboard/jobs/{id}/results.jsonl", DownloadResultsAsync).ExcludeFromDescription();
+        app.MapGet("/dashboard/experiments/{id}/summary.json", (string id, DashboardExperiments experiments) =>
+            experiments.Find(id) is { Summary: { } summary }
+                ? Results.File(Encoding.UTF8.GetBytes(summary.ToJson()), "application/json", "summary.json")
+                : Results.NotFound($"no finished experiment {id}\n")).ExcludeFromDescription();
+        app.MapGet("/dashboard/experiments/{id}/report.md", (string id, DashboardExperiments experiments) =>
+            experiments.Find(id) is { Summary: { } summary }
+                ? Results.File(Encoding.UTF8.GetBytes(ExperimentReport.Render(summary)), "text/markdown", "report.md")
+                : Results.NotFound($"no finished experiment {id}\n")).ExcludeFromDescription();
+        app.MapGet("/dashboard/leagues/{name}/rounds/{round:int}/export", ExportRoundAsync).ExcludeFromDescription();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
@@ -57,5 +72,20 @@ public static class DashboardExtensions
         {
             await context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(OutputRow.From(result, id), OutputRow.Json) + "\n", cancellationToken);
         }
+    }
+
+    // A round as JSONL, as the REST API's export: format trl|openrlhf|raw, records published|all, part rows|pairs.
+    private static async Task<IResult> ExportRoundAsync(string name, int round, string? format, string? records, string? part, DashboardLeagues leagues)
+    {
+        if (!LeagueClient.TryParseFormat(format ?? "trl", out var exportFormat) || records is not (null or "published" or "all") || part is not (null or "rows" or "pairs"))
+        {
+            return Results.BadRequest("format is trl|openrlhf|raw, records published|all, part rows|pairs\n");
+        }
+
+        var export = await leagues.Client.ExportRoundAsync(name, round, exportFormat, records != "all");
+        var lines = part == "pairs" ? export.Pairs : export.Rows;
+        return Results.File(
+            Encoding.UTF8.GetBytes(string.Concat(lines.Select(l => l + "\n"))), "application/x-ndjson",
+            DashboardLeagues.ExportFileName(name, round, format ?? "trl", part == "pairs"));
     }
 }

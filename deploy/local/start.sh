@@ -2,20 +2,24 @@
 # Starts redis-server (durable: AOF under deploy/local/data/, a generated password) and N Agents silos on loopback;
 # prints the connection string (CONN) and writes it with the password to deploy/local/run/env (mode 600) for clients:
 #   source deploy/local/run/env && agents batch ... --cluster "$CONN"
-# Usage: deploy/local/start.sh [--silos N] [--gpu-silos N] [--redis-port P] [--dashboard PORT] [--fsync everysec|always] [--fresh] [--no-build]
+# Usage: deploy/local/start.sh [--silos N] [--gpu-silos N] [--redis-port P] [--silo-port P] [--gateway-port P] [--dashboard PORT]
+#                              [--fsync everysec|always] [--fresh] [--no-build] [--state DIR]
 # A second start reuses the data (jobs, leagues, reminders) and the password; --fresh deletes both first.
 # --fsync always: Redis syncs every write (no write lost on a power cut; slower); default everysec (at most ~1 s lost).
 # --no-build: reuse the silo build already in deploy/local/run/bin (a restart after a crash).
+# --silo-port P / --gateway-port P: silo i listens on P+i-1 (defaults 11111 and 30001).
+# --state DIR: keep run/ and data/ in DIR instead of deploy/local/ (a second cluster; stop it with stop.sh --state DIR).
 # --dashboard PORT: silo 1 serves the Orleans Dashboard on http://127.0.0.1:PORT/dashboard/ (loopback only).
 # Pid files and logs go to deploy/local/run/; deploy/local/stop.sh stops exactly these processes.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-run="$here/run"
-data="$here/data"
+state="$here"
 silos=2
 gpu_silos=0
 redis_port=6390
+silo_port=11111
+gateway_port=30001
 dashboard_port=0
 fsync=everysec
 fresh=0
@@ -25,14 +29,21 @@ while [ $# -gt 0 ]; do
     --silos) silos="$2"; shift 2 ;;
     --gpu-silos) gpu_silos="$2"; shift 2 ;;
     --redis-port) redis_port="$2"; shift 2 ;;
+    --silo-port) silo_port="$2"; shift 2 ;;
+    --gateway-port) gateway_port="$2"; shift 2 ;;
+    --state) state="$2"; shift 2 ;;
     --dashboard) dashboard_port="$2"; shift 2 ;;
     --fsync) fsync="$2"; shift 2 ;;
     --fresh) fresh=1; shift ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
+mkdir -p "$state"
+state="$(cd "$state" && pwd)"
+run="$state/run"
+data="$state/data"
 case "$fsync" in everysec|always) ;; *) echo "--fsync must be everysec or always, got '$fsync'" >&2; exit 2 ;; esac
 command -v redis-server >/dev/null || { echo "redis-server is not installed (apt-get install -y redis-server)" >&2; exit 1; }
 command -v redis-cli >/dev/null || { echo "redis-cli is not installed (it comes with redis-server)" >&2; exit 1; }
@@ -121,7 +132,7 @@ for i in $(seq 1 "$total"); do
   dashboard=(); if [ "$i" -eq 1 ] && [ "$dashboard_port" -gt 0 ]; then dashboard=(--Agents:Dashboard:Port="$dashboard_port"); fi
   AGENTS_REDIS_PASSWORD="$password" nohup dotnet "$run/bin/Agents.Silo.dll" \
     --Agents:Cluster:Redis="127.0.0.1:$redis_port" \
-    --Agents:Cluster:SiloPort=$((11110 + i)) --Agents:Cluster:GatewayPort=$((30000 + i)) \
+    --Agents:Cluster:SiloPort=$((silo_port + i - 1)) --Agents:Cluster:GatewayPort=$((gateway_port + i - 1)) \
     --Orleans:Metadata:role=$role --Orleans:Metadata:gpu=$gpu "${models[@]}" "${dashboard[@]}" \
     >"$run/silo-$i.log" 2>&1 &
   echo $! >"$run/silo-$i.pid"

@@ -4,9 +4,18 @@
 # Silos get SIGTERM and up to 30 s to leave the cluster gracefully (finishing their shutdown, handing off grains);
 # then Redis gets SIGTERM, which makes it flush its append-only file before exiting. Data and password are kept.
 set -uo pipefail
+# Usage: deploy/local/stop.sh [--state DIR]   (DIR as given to start.sh --state; default deploy/local/)
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-run="$here/run"
-data="$here/data"
+state="$here"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --state) state="$2"; shift 2 ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
+  esac
+done
+state="$(cd "$state" 2>/dev/null && pwd)" || { echo "no such state directory" >&2; exit 2; }
+run="$state/run"
+data="$state/data"
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 stopped=0

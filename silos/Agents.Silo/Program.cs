@@ -25,33 +25,48 @@ void ConfigureSilo(ISiloBuilder silo)
     }
 }
 
-if (!dashboard.Enabled && !health.Enabled)
+try
 {
-    var builder = Host.CreateApplicationBuilder(args);
-    builder.AddAgentsTelemetry("agents-silo").UseOrleans(ConfigureSilo);
-    await builder.Build().RunAsync();
+    return await RunAsync();
+}
+catch (Exception ex) when (ex is OrleansConfigurationException or InvalidOperationException { Source: "Agents.Hosting" })
+{
+    // A configuration the silo refuses (TLS required on a network address, an expired certificate, a pin list that
+    // lets a client act as a silo): the reason, not a stack trace.
+    await Console.Error.WriteLineAsync($"error: {ex.Message}");
+    return 1;
+}
+
+async Task<int> RunAsync()
+{
+    if (!dashboard.Enabled && !health.Enabled)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.AddAgentsTelemetry("agents-silo").UseOrleans(ConfigureSilo);
+        await builder.Build().RunAsync();
+        return 0;
+    }
+
+    if (dashboard.Enabled && health.Enabled && dashboard.Port == health.Port)
+    {
+        Console.Error.WriteLine($"Agents:Dashboard:Port and Agents:Health:Port must differ (both are {health.Port}).");
+        return 2;
+    }
+
+    var web = WebApplication.CreateBuilder(args);
+    web.AddAgentsTelemetry("agents-silo").UseOrleans(ConfigureSilo);
+    web.WebHost.UseUrls([.. new[] { dashboard.Enabled ? dashboard.CheckedUrl() : null, health.Enabled ? health.Url : null }.OfType<string>()]);
+    var app = web.Build();
+    if (dashboard.Enabled)
+    {
+        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireHost($"*:{dashboard.Port}");
+    }
+
+    if (health.Enabled)
+    {
+        app.MapSiloHealth(health.Port);
+    }
+
+    await app.RunAsync();
     return 0;
 }
-
-if (dashboard.Enabled && health.Enabled && dashboard.Port == health.Port)
-{
-    Console.Error.WriteLine($"Agents:Dashboard:Port and Agents:Health:Port must differ (both are {health.Port}).");
-    return 2;
-}
-
-var web = WebApplication.CreateBuilder(args);
-web.AddAgentsTelemetry("agents-silo").UseOrleans(ConfigureSilo);
-web.WebHost.UseUrls([.. new[] { dashboard.Enabled ? dashboard.CheckedUrl() : null, health.Enabled ? health.Url : null }.OfType<string>()]);
-var app = web.Build();
-if (dashboard.Enabled)
-{
-    app.MapOrleansDashboard(routePrefix: "/dashboard").RequireHost($"*:{dashboard.Port}");
-}
-
-if (health.Enabled)
-{
-    app.MapSiloHealth(health.Port);
-}
-
-await app.RunAsync();
-return 0;

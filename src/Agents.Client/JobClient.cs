@@ -178,6 +178,7 @@ public sealed class JobClient(IGrainFactory grains, JobClientOptions? options = 
         }
 
         await output.FlushAsync(cancellationToken);
+        await MarkExportedAsync(jobId, cancellationToken);
         return written;
     }
 
@@ -223,7 +224,13 @@ public sealed class JobClient(IGrainFactory grains, JobClientOptions? options = 
                 yield return result;
             }
 
-            if (page.Finished || page.Next == next)
+            if (page.Finished)
+            {
+                await MarkExportedAsync(jobId, cancellationToken);
+                yield break;
+            }
+
+            if (page.Next == next)
             {
                 yield break;
             }
@@ -239,6 +246,11 @@ public sealed class JobClient(IGrainFactory grains, JobClientOptions? options = 
     /// <summary>The agent conversation of one problem's run.</summary>
     public Task<ImmutableArray<TranscriptEntry>> GetTranscriptAsync(string jobId, string problemId) =>
         grains.GetGrain<IProblemRunGrain>($"{jobId}/{problemId}").GetTranscriptAsync();
+
+    // Every result is in the caller's hands: the job's runs may drop their memoized steps now (retention). Asked with the
+    // same recovery as the pages; a job that cannot take it now drops them after the retention age instead.
+    private Task<bool> MarkExportedAsync(string jobId, CancellationToken cancellationToken) =>
+        WithRecoveryAsync(() => Job(jobId).ResultsExportedAsync(), cancellationToken);
 
     // A job that was never created reads as empty and "created".
     private static bool IsUnknown(JobProgress progress) => progress.Total == 0 && progress.State == JobStates.Created;

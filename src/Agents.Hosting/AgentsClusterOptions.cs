@@ -16,6 +16,12 @@ public sealed class AgentsClusterOptions
     /// <summary>The cluster's Redis (<c>redis://HOST:PORT</c> or <c>HOST:PORT</c>); empty = embedded mode.</summary>
     public string? Redis { get; set; }
 
+    /// <summary>
+    /// For <c>rediss://</c>: a certificate file (PEM or DER) of the CA that issued the Redis server's certificate, or that
+    /// self-signed certificate itself, trusted in addition to the system's CAs (a private Redis needs no public CA).
+    /// </summary>
+    public string? RedisTlsCaCertificate { get; set; }
+
     /// <summary>Orleans cluster id; silos and clients must agree.</summary>
     [Required]
     public string ClusterId { get; set; } = "agents";
@@ -37,13 +43,31 @@ public sealed class AgentsClusterOptions
 
     /// <summary>
     /// A PKCS#12 (.pfx/.p12) certificate with its private key: when set, silo-to-silo and client-to-gateway connections
-    /// use TLS with it, and a remote end is accepted only when it presents a certificate in <see cref="TlsTrustedThumbprints"/>
-    /// (default: the same certificate, the usual shared cluster certificate).
+    /// use TLS with it. A silo presents it to other silos and to clients; a client presents it to gateways. Silos and
+    /// clients hold different certificates: see <see cref="TlsSiloThumbprints"/> and <see cref="TlsClientThumbprints"/>.
     /// </summary>
     public string? TlsCertificate { get; set; }
 
-    /// <summary>SHA-1 thumbprints of the certificates a remote silo or client may present (empty = only <see cref="TlsCertificate"/>'s own).</summary>
-    public IList<string> TlsTrustedThumbprints { get; set; } = [];
+    /// <summary>
+    /// SHA-256 thumbprints (64 hex digits) of the certificates silos present. A silo accepts a connection on its silo port,
+    /// and dials another silo, only when the remote certificate is one of these; a client accepts a gateway only when it
+    /// presents one of these. Empty on a silo = its own certificate (one certificate shared by every silo); a client
+    /// must list them.
+    /// </summary>
+    public IList<string> TlsSiloThumbprints { get; set; } = [];
+
+    /// <summary>
+    /// SHA-256 thumbprints of the certificates clients (the CLI, the HTTP API) present to gateways. A gateway accepts no
+    /// other certificate; a thumbprint may not be in both lists, so a client certificate can never act as a silo.
+    /// </summary>
+    public IList<string> TlsClientThumbprints { get; set; } = [];
+
+    /// <summary>
+    /// Lets a silo listen on, or advertise, an address other than loopback without TLS. Off by default: a silo port or a
+    /// gateway reachable from the network without TLS lets anyone who reaches it join as a silo or act as a client.
+    /// Turn it on only where something else protects the traffic (a service mesh with mutual TLS, a private link).
+    /// </summary>
+    public bool AllowPlaintextNonLoopback { get; set; }
 
     /// <summary>
     /// How long a grain call made inside a silo (job → run, run → agent, league → game, agent → inference replica) may
@@ -77,6 +101,16 @@ public sealed class AgentsClusterOptions
         if (!string.IsNullOrEmpty(password))
         {
             options.Password = password;
+        }
+
+        if (!string.IsNullOrWhiteSpace(RedisTlsCaCertificate))
+        {
+            if (!File.Exists(RedisTlsCaCertificate))
+            {
+                throw new InvalidOperationException($"{SectionName}:RedisTlsCaCertificate: {RedisTlsCaCertificate} not found");
+            }
+
+            options.TrustIssuer(RedisTlsCaCertificate);
         }
 
         options.AbortOnConnectFail = false;

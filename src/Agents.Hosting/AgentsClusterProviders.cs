@@ -1,7 +1,9 @@
 using System.Collections.Frozen;
 using System.Net;
 using Orleans.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 
 namespace Agents.Hosting;
@@ -81,8 +83,12 @@ public static class AgentsClusterProviders
         silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
         if (AgentsTls.LoadCertificate(cluster) is { } certificate)
         {
-            silo.UseTls(certificate, tls => AgentsTls.Configure(tls, certificate, cluster));
+            AgentsTls.UseAgentsTls(silo, certificate, cluster);
         }
+
+        // Checked against the endpoints as finally configured (Kubernetes hosting replaces the address and listens
+        // on every interface): a silo reachable from the network without TLS refuses to start.
+        silo.Services.AddSingleton<IConfigurationValidator>(sp => new PlaintextExposureValidator(sp.GetRequiredService<IOptions<EndpointOptions>>(), cluster));
     }
 
     private static void RedisStorage(ISiloBuilder silo, AgentsClusterOptions cluster)
@@ -101,7 +107,7 @@ public static class AgentsClusterProviders
         client.UseRedisClustering(o => o.ConfigurationOptions = cluster.RedisConfiguration());
         if (AgentsTls.LoadCertificate(cluster) is { } certificate)
         {
-            client.UseTls(certificate, tls => AgentsTls.Configure(tls, certificate, cluster));
+            AgentsTls.UseAgentsTls(client, certificate, cluster);
         }
     }
 }

@@ -4,6 +4,7 @@ using Agents.Inference;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Persistence;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -29,6 +30,8 @@ public static class AgentsSiloBuilderExtensions
 
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.CallTimeout);
         silo.Services.AddOptions<AgentsClusterOptions>().BindConfiguration(AgentsClusterOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.AddOptions<Agents.Grains.Jobs.RetentionOptions>().BindConfiguration(Agents.Grains.Jobs.RetentionOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddModelBackends(silo.Configuration);
         silo.Services.AddRewardModels(silo.Configuration);
@@ -73,5 +76,17 @@ public static class AgentsSiloBuilderExtensions
         var cluster = AgentsClusterOptions.From(silo.Configuration);
         AgentsClusterProviders.For(cluster).Clustering(silo, cluster);
         return silo;
+    }
+}
+
+/// <summary>Refuses to start a silo whose silo or gateway port is reachable from the network without TLS (unless allowed).</summary>
+internal sealed class PlaintextExposureValidator(IOptions<EndpointOptions> endpoints, AgentsClusterOptions cluster) : IConfigurationValidator
+{
+    public void ValidateConfiguration()
+    {
+        if (AgentsTls.PlaintextExposure(endpoints.Value, cluster) is { } problem)
+        {
+            throw new OrleansConfigurationException(problem);
+        }
     }
 }

@@ -76,4 +76,16 @@ public sealed class GatewayPartsTests
         Assert.DoesNotContain("alpha", keys.ToString(), StringComparison.Ordinal);
         Assert.False(new ApiKeys("").Required);
     }
+
+    [Fact]
+    public void ApiKeys_IsCurrent_OnlyTheFingerprintOfAConfiguredKey()
+    {
+        var keys = new ApiKeys("alpha,beta");
+
+        Assert.True(keys.IsCurrent(ApiKeys.Fingerprint("beta")));
+        Assert.False(keys.IsCurrent(ApiKeys.Fingerprint("gamma")));
+        Assert.False(keys.IsCurrent(null));
+        Assert.False(new ApiKeys("alpha").IsCurrent(ApiKeys.Fingerprint("beta")));
+        Assert.DoesNotContain("beta", ApiKeys.Fingerprint("beta"), StringComparison.Ordinal);
+    }
 }

@@ -10,25 +10,8 @@ internal static class CliProcess
     /// <summary>Runs <c>agents ARGS</c> and returns its exit code and everything it printed; killed after <paramref name="limit"/> (default 3 minutes).</summary>
     public static async Task<(int Exit, string Text)> RunAsync(IReadOnlyDictionary<string, string> environment, TimeSpan? limit, params string[] args)
     {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(SharedData.RepoRoot, "clients", "Agents.Cli", "bin", configuration, "net10.0", "agents.dll"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
         var text = new StringBuilder();
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        process.OutputDataReceived += (_, e) => { lock (text) { text.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (text) { text.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        using var process = Start(environment, text, args);
         var bound = limit ?? TimeSpan.FromMinutes(3);
         using var cancel = new CancellationTokenSource(bound);
         try
@@ -46,5 +29,31 @@ internal static class CliProcess
         {
             return (process.ExitCode, text.ToString());
         }
+    }
+
+    /// <summary>Starts <c>agents ARGS</c> and returns at once; what it prints is appended to <paramref name="text"/> (lock it to read).</summary>
+    public static Process Start(IReadOnlyDictionary<string, string> environment, StringBuilder text, params string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(text);
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(SharedData.RepoRoot, "clients", "Agents.Cli", "bin", configuration, "net10.0", "agents.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        process.OutputDataReceived += (_, e) => { lock (text) { text.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (text) { text.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 }

@@ -73,7 +73,8 @@ public sealed class LeagueRestartTests
         return host;
     }
 
-    // Status calls also restart the league's pump after its silo is gone, so polling drives the recovery.
+    // A status call reactivates the league after its silos are gone (its driver starts on activation), so polling speeds up
+    // the recovery the reminder would otherwise bring within a minute.
     private static async Task<LeagueStatus> WaitAsync(ILeagueGrain league, Func<LeagueStatus, bool> done, TimeSpan limit) =>
         (await Eventually.UntilAsync(
             async () =>

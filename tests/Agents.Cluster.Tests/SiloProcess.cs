@@ -49,14 +49,14 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>The setting that lists a model spec on a silo (<c>Agents:Models:Named:listed-N</c>), so clients may send it.</summary>
     public static string ListModel(string spec) => $"--Agents:Models:Named:listed-{(uint)StringComparer.Ordinal.GetHashCode(spec)}={spec}";
 
-    /// <summary>Starts a silo and waits until its host reports "Application started".</summary>
+    /// <summary>Starts a silo process and returns at once (it may refuse to start, or never join: see <see cref="Log"/>).</summary>
     /// <param name="name">A label for messages.</param>
     /// <param name="redis">The Redis endpoint.</param>
     /// <param name="clusterId">The cluster id.</param>
     /// <param name="metadata">Silo metadata (<c>--Orleans:Metadata:KEY=VALUE</c>).</param>
     /// <param name="settings">More configuration, e.g. <c>--Agents:Models:Retry:MaxRetryAttempts=1</c>.</param>
     /// <param name="environment">Environment variables of the silo process (secrets come only from there).</param>
-    public static async Task<SiloProcess> StartAsync(
+    public static SiloProcess Launch(
         string name, string redis, string clusterId, IReadOnlyDictionary<string, string> metadata, IEnumerable<string>? settings = null,
         IReadOnlyDictionary<string, string>? environment = null)
     {
@@ -89,6 +89,22 @@ internal sealed class SiloProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => silo.OnLine(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return silo;
+    }
+
+    /// <summary>Starts a silo and waits until its host reports "Application started".</summary>
+    /// <param name="name">A label for messages.</param>
+    /// <param name="redis">The Redis endpoint.</param>
+    /// <param name="clusterId">The cluster id.</param>
+    /// <param name="metadata">Silo metadata (<c>--Orleans:Metadata:KEY=VALUE</c>).</param>
+    /// <param name="settings">More configuration, e.g. <c>--Agents:Models:Retry:MaxRetryAttempts=1</c>.</param>
+    /// <param name="environment">Environment variables of the silo process (secrets come only from there).</param>
+    public static async Task<SiloProcess> StartAsync(
+        string name, string redis, string clusterId, IReadOnlyDictionary<string, string> metadata, IEnumerable<string>? settings = null,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var silo = Launch(name, redis, clusterId, metadata, settings, environment);
+        var process = silo._process;
         var exited = process.WaitForExitAsync();
         Task first;
         try

@@ -5,12 +5,25 @@ namespace Agents.Dashboard.Tests;
 
 /// <summary>
 /// The real <c>Agents.Api</c> host as a child process (embedded silo, simulated model) on a free loopback port; the
-/// browser tests drive its dashboard. Started once per test class.
+/// browser tests drive its dashboard. Shared by the tests of the <see cref="DashboardHost"/> collection; without API keys
+/// (loopback), or with one (<see cref="KeyedApiProcess"/>).
 /// </summary>
-public sealed class ApiProcess : IAsyncLifetime
+public class ApiProcess : IAsyncLifetime
 {
     private readonly List<string> _output = [];
     private Process? _process;
+
+    /// <summary>A host without API keys.</summary>
+    public ApiProcess()
+        : this(null)
+    {
+    }
+
+    /// <summary>A host that needs <paramref name="apiKey"/> (null = no keys).</summary>
+    protected ApiProcess(string? apiKey) => ApiKey = apiKey;
+
+    /// <summary>The host's one API key, or null when it has none.</summary>
+    public string? ApiKey { get; }
 
     /// <summary>The root, e.g. <c>http://127.0.0.1:5123/</c>.</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
@@ -34,7 +47,15 @@ public sealed class ApiProcess : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment.Remove("AGENTS_API_KEYS");
+        if (ApiKey is null)
+        {
+            start.Environment.Remove("AGENTS_API_KEYS");
+        }
+        else
+        {
+            start.Environment["AGENTS_API_KEYS"] = ApiKey;
+        }
+
         // A more fallible simulated solver (declared simulation parameter), so MAgICoRe finds some of 20 problems hard and refines them.
         start.Environment["Agents__Simulation__SlipBase"] = "0.3";
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -80,6 +101,18 @@ public sealed class ApiProcess : IAsyncLifetime
         }
     }
 
+    /// <summary>An HTTP client of the host (with the key as a bearer header when it has one).</summary>
+    public HttpClient Http()
+    {
+        var http = new HttpClient { BaseAddress = Address };
+        if (ApiKey is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
+        }
+
+        return http;
+    }
+
     public async Task DisposeAsync()
     {
         if (_process is { HasExited: false })
@@ -103,4 +136,15 @@ public sealed class ApiProcess : IAsyncLifetime
 
         throw new InvalidOperationException("Agents.sln not found above " + AppContext.BaseDirectory);
     }
+}
+
+/// <summary>A host with one random API key (the dashboard then asks a browser to sign in).</summary>
+public sealed class KeyedApiProcess() : ApiProcess("test-" + Guid.NewGuid().ToString("N"));
+
+/// <summary>The browser tests that share one keyless host (each test uses its own jobs, experiments and leagues).</summary>
+[CollectionDefinition(Name)]
+public sealed class DashboardHost : ICollectionFixture<ApiProcess>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "dashboard host";
 }

@@ -61,4 +61,16 @@ public static class Browser
     /// <summary>Saves a full-page screenshot under TestResults/dashboard.</summary>
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ApiProcess.Artifacts, name + ".png"), FullPage = true });
+
+    /// <summary>Waits until the layout renders over the Blazor circuit (prerendered HTML is not interactive yet).</summary>
+    public static Task WaitInteractiveAsync(IPage page) => page.Locator("main[data-interactive=true]").WaitForAsync();
+
+    /// <summary>
+    /// Sets a marker on the window: it survives only if the page never reloads (live updates come over the circuit).
+    /// </summary>
+    public static Task MarkNoReloadAsync(IPage page) => page.EvaluateAsync("() => { window.__noReload = true; }");
+
+    /// <summary>Fails when the page reloaded since <see cref="MarkNoReloadAsync"/>.</summary>
+    public static async Task AssertNoReloadAsync(IPage page) =>
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__noReload === true"), "the page reloaded");
 }

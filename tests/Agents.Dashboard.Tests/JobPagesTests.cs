@@ -7,7 +7,8 @@ namespace Agents.Dashboard.Tests;
 /// The jobs pages in a real browser against a real host: submit a MAgICoRe job by uploading a dataset with good and bad
 /// rows, watch it finish without a reload, read the rejected rows, then open a refined problem's conversation.
 /// </summary>
-public sealed class JobPagesTests(ApiProcess api) : IClassFixture<ApiProcess>
+[Collection(DashboardHost.Name)]
+public sealed class JobPagesTests(ApiProcess api)
 {
     private const int Good = 20;
 
@@ -21,7 +22,7 @@ public sealed class JobPagesTests(ApiProcess api) : IClassFixture<ApiProcess>
         var page = await Browser.PageAsync(browser, api.Address);
 
         await page.GotoAsync("jobs");
-        await WaitInteractiveAsync(page);
+        await Browser.WaitInteractiveAsync(page);
         await Browser.AssertAccessibleAsync(page, "jobs");
         // A marker on the window and a recorder of every progress text the page shows: both survive only if the page never reloads.
         await page.EvaluateAsync("""
@@ -89,7 +90,7 @@ public sealed class JobPagesTests(ApiProcess api) : IClassFixture<ApiProcess>
         foreach (var (path, name) in new[] { ("", "overview"), ("cluster", "cluster") })
         {
             await page.GotoAsync(path);
-            await WaitInteractiveAsync(page);
+            await Browser.WaitInteractiveAsync(page);
             var silos = page.GetByRole(AriaRole.Table, new() { Name = "Silos" }).Locator("tbody tr");
             await Assertions.Expect(silos).ToHaveCountAsync(1);
             await Assertions.Expect(silos.First).ToContainTextAsync("Active");
@@ -98,9 +99,6 @@ public sealed class JobPagesTests(ApiProcess api) : IClassFixture<ApiProcess>
         }
     }
 
-    // The layout marks itself once it renders over the Blazor circuit (prerendered HTML is not interactive yet).
-    private static Task WaitInteractiveAsync(IPage page) =>
-        page.Locator("main[data-interactive=true]").WaitForAsync();
 
     // The 20 hardest rows of the synthetic sample (8 steps: some MAgICoRe classifies hard and refines) and three bad rows
     // after them; returns the bad rows' line numbers.

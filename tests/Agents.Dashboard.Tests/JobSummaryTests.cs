@@ -49,6 +49,19 @@ public sealed class JobSummaryTests
         Assert.Equal(4, JobSummary.Filter(rows, ResultFilter.All).Count());
     }
 
+    [Fact]
+    public void From_Rows_TotalsAreTheCliBatchSummary()
+    {
+        OutputRow[] rows = [Row("a", true, tokens: 100), Row("b", false, tokens: 300), Row("c", null, "failed")];
+
+        var summary = JobSummary.From(Progress(3, 3, "completed"), rows, TimeSpan.FromSeconds(2), finished: true);
+        var cli = BatchSummary.From(rows, "", "default", "host", "", 2, 3, 2, new Dictionary<string, string>());
+
+        Assert.Equal(cli with { Switches = summary.Totals.Switches }, summary.Totals);
+        Assert.Contains(("samples per problem", "4.00"), summary.Rows());
+        Assert.Contains(("accuracy", "50.0% (1/2)"), summary.Rows());
+    }
+
     [Theory]
     [InlineData(0.4, "0 s")]
     [InlineData(42, "42 s")]

@@ -229,7 +229,7 @@ public sealed partial class ManifestTests
     {
         // The check above must be able to fail: typos in a section, a property, a metadata key and a variable.
         Assert.Null(ConfigurationKeys.Problem("Agents__Rewards__Http__PoolingPath"));
-        Assert.Null(ConfigurationKeys.Problem("Agents__Cluster__TlsTrustedThumbprints__0"));
+        Assert.Null(ConfigurationKeys.Problem("Agents__Cluster__TlsClientThumbprints__0"));
         Assert.NotNull(ConfigurationKeys.Problem("Agents__Clustre__Redis"));
         Assert.NotNull(ConfigurationKeys.Problem("Agents__Cluster__Rediss"));
         Assert.NotNull(ConfigurationKeys.Problem("Agents__Rewards__Http"));

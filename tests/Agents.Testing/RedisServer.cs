@@ -47,6 +47,13 @@ public sealed class RedisServer : IAsyncDisposable
     /// </summary>
     public static Task<RedisServer> StartDurableAsync(string dataDirectory, int? port = null) => StartCoreAsync(null, dataDirectory, port);
 
+    /// <summary>
+    /// Starts redis-server speaking TLS only (no plaintext port) with the given PEM certificate and key, without
+    /// persistence; clients need not present a certificate.
+    /// </summary>
+    public static Task<RedisServer> StartTlsAsync(string certificatePem, string keyPem) =>
+        StartCoreAsync(null, null, null, ["--tls-cert-file", certificatePem, "--tls-key-file", keyPem, "--tls-ca-cert-file", certificatePem, "--tls-auth-clients", "no"]);
+
     /// <summary>The same server again (same port, same data directory), e.g. after <see cref="Kill"/>.</summary>
     public Task<RedisServer> RestartAsync() => StartCoreAsync(_password, DataDirectory, Port);
 
@@ -69,7 +76,7 @@ public sealed class RedisServer : IAsyncDisposable
         await kill.WaitForExitAsync();
     }
 
-    private static async Task<RedisServer> StartCoreAsync(string? password, string? dataDirectory, int? fixedPort)
+    private static async Task<RedisServer> StartCoreAsync(string? password, string? dataDirectory, int? fixedPort, string[]? tls = null)
     {
         var exe = Executable() ?? throw new InvalidOperationException(UnavailableReason);
         var port = fixedPort ?? FreePort.Next();
@@ -82,7 +89,10 @@ public sealed class RedisServer : IAsyncDisposable
         string[] persistence = dataDirectory is null
             ? ["--save", "", "--appendonly", "no"]
             : ["--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--dir", dataDirectory];
-        foreach (var arg in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1" }.Concat(persistence))
+        string[] ports = tls is null
+            ? ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+            : ["--port", "0", "--tls-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. tls];
+        foreach (var arg in ports.Concat(["--bind", "127.0.0.1"]).Concat(persistence))
         {
             info.ArgumentList.Add(arg);
         }

@@ -36,6 +36,11 @@ public static class ApiHostingExtensions
                 $"refusing to listen on {exposed} without API keys: set {ApiOptions.KeysVariable}=KEY[,KEY…] or listen on 127.0.0.1");
         }
 
+        if (TransportProblem(configuration, urls, options.AllowPlaintextNonLoopback, DateTimeOffset.UtcNow) is { } transport)
+        {
+            throw new ApiStartupException(transport);
+        }
+
         builder.WebHost.UseUrls([.. urls]);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -122,6 +127,56 @@ public static class ApiHostingExtensions
         }
 
         return [string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}")];
+    }
+
+    /// <summary>
+    /// Why the listeners may not start as configured, or null: a non-loopback listener must be <c>https://</c> (unless
+    /// <see cref="ApiOptions.AllowPlaintextNonLoopback"/>), with a server certificate configured, readable and in its
+    /// validity period at <paramref name="now"/>.
+    /// </summary>
+    public static string? TransportProblem(IConfiguration configuration, IEnumerable<string> urls, bool allowPlaintext, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(urls);
+        var exposed = urls.Where(u => !IsLoopback(u)).ToList();
+        if (!allowPlaintext && exposed.FirstOrDefault(u => !u.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) is { } plain)
+        {
+            return $"refusing to listen on {plain} without TLS: use https:// with a certificate (Kestrel:Certificates:Default:Path, " +
+                "its password in Kestrel__Certificates__Default__Password), listen on 127.0.0.1, or set " +
+                $"{ApiOptions.SectionName}:AllowPlaintextNonLoopback=true behind a proxy that terminates TLS";
+        }
+
+        if (!urls.Any(u => u.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        const string key = "Kestrel:Certificates:Default";
+        if (configuration[$"{key}:Path"] is not { Length: > 0 } path)
+        {
+            return $"an https:// listener needs a server certificate: set {key}:Path (a PKCS#12 file, or a PEM file with {key}:KeyPath)";
+        }
+
+        if (!File.Exists(path))
+        {
+            return $"{key}:Path: {path} not found";
+        }
+
+        try
+        {
+            using var certificate = configuration[$"{key}:KeyPath"] is { Length: > 0 } keyPath
+                ? System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(path, keyPath)
+                : System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(path, configuration[$"{key}:Password"]);
+            var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+            var notBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero);
+            return now > notAfter ? string.Create(CultureInfo.InvariantCulture, $"{key}:Path: {path} expired on {notAfter:yyyy-MM-dd HH:mm:ss}Z")
+                : now < notBefore ? string.Create(CultureInfo.InvariantCulture, $"{key}:Path: {path} is not valid before {notBefore:yyyy-MM-dd HH:mm:ss}Z")
+                : null;
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            return $"{key}:Path: {path} is not a certificate this password and key open ({ex.Message.Trim()})";
+        }
     }
 
     private static bool IsLoopback(string url)

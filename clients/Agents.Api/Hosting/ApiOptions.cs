@@ -12,6 +12,13 @@ public sealed class ApiOptions
     public const string KeysVariable = "AGENTS_API_KEYS";
 
     /// <summary>
+    /// Lets the host listen on an address other than loopback over plain HTTP. Off by default: a non-loopback listener
+    /// must be <c>https://</c> (certificate from <c>Kestrel:Certificates:Default:Path</c>). Turn it on only behind
+    /// something that terminates TLS for it (an ingress, a reverse proxy on the same machine).
+    /// </summary>
+    public bool AllowPlaintextNonLoopback { get; set; }
+
+    /// <summary>
     /// The base models the gateway serves, by the name clients use (<c>BASE</c> in <c>STRATEGY[@K]:BASE</c>) → model spec
     /// (<c>sim</c>, <c>openai:URL#MODEL</c>, ...); models hosted by gpu silos are added to these. Empty = <c>sim</c> only.
     /// </summary>

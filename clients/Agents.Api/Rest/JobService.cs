@@ -107,6 +107,7 @@ public sealed class JobService(JobClient jobs, ServedModels models, JobCatalog c
             ["rejected_rows"] = progress.Rejected,
             ["accuracy"] = done == 0 ? null : Math.Round((double)progress.Correct / done, 4),
             ["started_at"] = entry?.StartedAt,
+            ["fault"] = progress.Fault,
         };
     }
 

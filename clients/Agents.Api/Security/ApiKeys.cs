@@ -43,6 +43,27 @@ public sealed class ApiKeys
         return found < 0 ? null : $"key-{found + 1}";
     }
 
+    /// <summary>A key's fingerprint (SHA-256, hex): what a dashboard sign-in keeps to find out later that its key is still configured.</summary>
+    public static string Fingerprint(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key ?? "")));
+
+    /// <summary>Whether <paramref name="fingerprint"/> is that of a key configured now (compared in constant time, every key).</summary>
+    public bool IsCurrent(string? fingerprint)
+    {
+        if (string.IsNullOrEmpty(fingerprint))
+        {
+            return false;
+        }
+
+        var presented = Encoding.ASCII.GetBytes(fingerprint);
+        var found = false;
+        foreach (var key in _keys)
+        {
+            found |= CryptographicOperations.FixedTimeEquals(presented, Encoding.ASCII.GetBytes(Convert.ToHexString(SHA256.HashData(key))));
+        }
+
+        return found;
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"{_keys.Length} API key(s)";
 }

@@ -17,10 +17,12 @@ public static class ApiSecurityExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
         builder.Services.AddSingleton(keys);
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        // Bearer keys for every caller; browsers on the dashboard may sign in once instead (DashboardLogin).
+        builder.Services.AddAuthentication(DashboardLogin.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddDashboardLogin(keys);
         builder.Services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName)
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(DashboardLogin.SchemeName)
                 .RequireAuthenticatedUser().Build());
         builder.Services.AddRateLimiter(limiter =>
         {
@@ -48,13 +50,17 @@ public static class ApiSecurityExtensions
         return builder;
     }
 
-    /// <summary>Authentication, then the per-key rate limiter (it partitions by the authenticated key), then authorization.</summary>
+    /// <summary>
+    /// Authentication, then the per-key rate limiter (it partitions by the authenticated key), then authorization; and the
+    /// dashboard's sign-in page.
+    /// </summary>
     public static WebApplication UseApiSecurity(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.MapDashboardLogin();
         return app;
     }
 }

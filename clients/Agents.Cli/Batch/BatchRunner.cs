@@ -57,6 +57,12 @@ internal sealed class BatchRunner(IAnsiConsole console, TextWriter errors, Inter
             await errors.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.Error;
         }
+        catch (TimeoutException ex) when (!string.IsNullOrWhiteSpace(settings.Cluster))
+        {
+            // No gateway answered (cluster down, wrong address, TLS settings that do not match): say so, not a stack trace.
+            await errors.WriteLineAsync($"error: cannot reach the cluster: {ex.Message}; finished results stay in the output file, rerun the same command to resume");
+            return ExitCodes.Error;
+        }
     }
 
     /// <summary>Runs the batch on its own connection (an embedded silo, or the cluster of <c>--cluster</c>).</summary>

@@ -17,6 +17,15 @@ internal sealed class JobTools(IAnsiConsole console, TextWriter errors)
         WithJobAsync(jobId, cluster, (_, progress) =>
         {
             console.Write(Render(jobId, progress));
+            if (progress.StepsDropped)
+            {
+                console.MarkupLine("the runs' memoized steps were dropped (results exported or retention age passed); results and transcripts stay");
+            }
+
+            if (progress.Fault is { } fault)
+            {
+                console.MarkupLine($"last fault of the job's driver (it goes on by itself): {Markup.Escape(fault)}");
+            }
             if (progress.Rejected > 0)
             {
                 console.MarkupLine($"{progress.Rejected} input row(s) were rejected before upload; the first {progress.RejectedFirst.Length}:");

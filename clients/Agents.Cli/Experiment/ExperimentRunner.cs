@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Agents.Cli.Batch;
-using Agents.Core.Strategies;
+using Agents.Client.Experiments;
 using Spectre.Console;
 
 namespace Agents.Cli.Experiment;
@@ -9,129 +9,77 @@ namespace Agents.Cli.Experiment;
 internal sealed record ExperimentSettings(BatchSettings Batch, IReadOnlyList<string> Strategies, string OutputDirectory, bool MatchBudget = false);
 
 /// <summary>
-/// Runs <c>agents experiment</c>: each strategy as a batch over the same problems, model and seed, into
-/// <c>DIR/results-&lt;strategy&gt;.jsonl</c> and <c>DIR/transcripts-&lt;strategy&gt;.jsonl</c>; then <c>summary.json</c>,
-/// <c>report.md</c> and <c>accuracy-vs-samples.png</c>.
+/// Runs <c>agents experiment</c> over the shared <see cref="ExperimentPlan"/>: each step as a batch over the same problems,
+/// model and seed, into <c>DIR/results-&lt;strategy&gt;.jsonl</c> and <c>DIR/transcripts-&lt;strategy&gt;.jsonl</c>; then
+/// <c>summary.json</c>, <c>report.md</c> and <c>accuracy-vs-samples.png</c>.
 /// </summary>
 internal sealed class ExperimentRunner(IAnsiConsole console, TextWriter errors)
 {
-    /// <summary>Strategies whose k <c>--match-budget</c> sets to MAgICoRe's mean generations per problem.</summary>
-    public static readonly ImmutableArray<string> BudgetMatched = [StrategyNames.SelfConsistency, StrategyNames.BestOfK];
-
-    private static readonly JsonSerializerOptions Indented = new(OutputRow.Json) { WriteIndented = true };
-
     public async Task<int> RunAsync(ExperimentSettings settings, CancellationToken cancellationToken)
     {
-        var strategies = settings.Strategies.Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
-        if (strategies.Count == 0)
+        ExperimentPlan plan;
+        try
         {
-            await errors.WriteLineAsync("error: --strategies lists no strategy (e.g. --strategies cot,sc,magicore)");
+            plan = ExperimentPlan.Create(settings.Strategies, settings.Batch.Options, settings.MatchBudget);
+        }
+        catch (ArgumentException ex)
+        {
+            await errors.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.Error;
         }
 
-        if (strategies.GroupBy(s => s, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
+        if (plan.Warning is { } warning)
         {
-            await errors.WriteLineAsync($"error: strategy '{duplicate.Key}' is listed twice in --strategies");
-            return ExitCodes.Error;
-        }
-
-        // The same check batch makes, before anything runs: a typo in the last name must not cost the first runs.
-        foreach (var error in strategies.Select(StrategyNames.Validate).OfType<string>())
-        {
-            await errors.WriteLineAsync($"error: {error}");
-            return ExitCodes.Error;
-        }
-
-        if (StrategyRequest.UnknownToAll(strategies, settings.Batch.Options ?? []) is { } unknown)
-        {
-            await errors.WriteLineAsync($"error: option '{unknown}' applies to none of {string.Join(", ", strategies)}; the strategies and their options:\n{StrategyCatalog.Describe()}");
-            return ExitCodes.Error;
-        }
-
-        if (settings.MatchBudget)
-        {
-            if (strategies.Contains(StrategyNames.Magicore))
-            {
-                strategies = [StrategyNames.Magicore, .. strategies.Where(s => s != StrategyNames.Magicore)];
-            }
-            else
-            {
-                await errors.WriteLineAsync("warning: --match-budget needs magicore in --strategies; running without budget matching.");
-            }
+            await errors.WriteLineAsync($"warning: {warning}");
         }
 
         Directory.CreateDirectory(settings.OutputDirectory);
         // One embedded silo (or one cluster client) serves every strategy: started once, not once per strategy.
         await using var connection = await AgentsConnection.OpenAsync(settings.Batch.Cluster, new Dictionary<string, string?>(), cancellationToken);
         var batches = new BatchRunner(console, errors);
-        var results = new List<StrategyResult>();
-        BudgetMatch? budget = null;
         var exit = ExitCodes.Ok;
-        foreach (var strategy in strategies)
+
+        async Task<StepOutcome?> RunStepAsync(ExperimentStep step, CancellationToken token)
         {
             var batch = settings.Batch with
             {
                 SkipForeignOptions = true,
-                Strategy = strategy,
-                Output = Path.Combine(settings.OutputDirectory, $"results-{strategy}.jsonl"),
-                Transcripts = Path.Combine(settings.OutputDirectory, $"transcripts-{strategy}.jsonl"),
+                Strategy = step.Strategy,
+                K = step.K ?? settings.Batch.K,
+                Output = Path.Combine(settings.OutputDirectory, $"{step.Name}.jsonl"),
+                Transcripts = Path.Combine(settings.OutputDirectory, step.Calibration ? $"calibration-transcripts-{step.Strategy}.jsonl" : $"transcripts-{step.Strategy}.jsonl"),
             };
-            if (budget is not null && BudgetMatched.Contains(strategy))
-            {
-                batch = batch with { K = budget.K };
-            }
-
-            if (budget is not null && strategy == StrategyNames.SelfRefine)
-            {
-                // A Self-Refine run's cost depends on when it stops, so one calibration pass with a single run per
-                // problem measures it; k independent runs then spend about MAgICoRe's mean generations.
-                var calibration = batch with
-                {
-                    K = 1,
-                    Output = Path.Combine(settings.OutputDirectory, "calibration-self-refine.jsonl"),
-                    Transcripts = Path.Combine(settings.OutputDirectory, "calibration-transcripts-self-refine.jsonl"),
-                };
-                console.Write(new Rule("[bold]self-refine calibration[/] k=1").LeftJustified());
-                if (await batches.RunAsync(calibration, connection, cancellationToken) is ExitCodes.Error or ExitCodes.Interrupted)
-                {
-                    return ExitCodes.Error;
-                }
-
-                var perRun = OutputFile.ReadAndRepair(calibration.Output).Select(r => r.Samples).DefaultIfEmpty(1).Average();
-                var runs = Math.Max(1, (int)Math.Round(budget.GenerationsPerProblem / perRun, MidpointRounding.AwayFromZero));
-                budget = budget with { SelfRefineRuns = runs, SelfRefineGenerationsPerRun = perRun };
-                batch = batch with { K = runs };
-            }
-
-            console.Write(new Rule($"[bold]{Markup.Escape(strategy)}[/]" + (batch.K is { } k ? $" k={k}" : "")).LeftJustified());
-            var code = await batches.RunAsync(batch, connection, cancellationToken);
+            var title = step.Calibration ? $"[bold]{Markup.Escape(step.Strategy)} calibration[/]" : $"[bold]{Markup.Escape(step.Strategy)}[/]";
+            console.Write(new Rule(title + (batch.K is { } k ? $" k={k}" : "")).LeftJustified());
+            var code = await batches.RunAsync(batch, connection, token);
             if (code is ExitCodes.Error or ExitCodes.Interrupted)
             {
-                await errors.WriteLineAsync($"experiment stopped at strategy '{strategy}'; finished strategies keep their results in {settings.OutputDirectory}; rerun to resume.");
-                return code;
+                if (!step.Calibration)
+                {
+                    await errors.WriteLineAsync($"experiment stopped at strategy '{step.Strategy}'; finished strategies keep their results in {settings.OutputDirectory}; rerun to resume.");
+                }
+
+                exit = step.Calibration ? ExitCodes.Error : code;
+                return null;
             }
 
             exit = Math.Max(exit, code);
-            var rows = OutputFile.ReadAndRepair(batch.Output);
-            var batchSummary = JsonSerializer.Deserialize<BatchSummary>(File.ReadAllText(ResumableOutput.SidePath(batch.Output, ".summary.json")), OutputRow.Json)
-                ?? throw new InvalidDataException($"empty summary for {strategy}");
-            var result = StrategyResult.From(strategy, rows, batchSummary, Path.GetFileName(batch.Output),
-                string.IsNullOrWhiteSpace(batch.Cluster) ? Path.GetFileName(batch.Transcripts!) : null);
-            results.Add(result);
-            if (settings.MatchBudget && strategy == StrategyNames.Magicore)
-            {
-                var matched = BudgetMatched.Where(strategies.Contains).ToList();
-                budget = new BudgetMatch(strategy, result.SamplesPerProblem, Math.Max(1, (int)Math.Round(result.SamplesPerProblem, MidpointRounding.AwayFromZero)), matched);
-            }
+            var summary = JsonSerializer.Deserialize<BatchSummary>(File.ReadAllText(ResumableOutput.SidePath(batch.Output, ".summary.json")), OutputRow.Json)
+                ?? throw new InvalidDataException($"empty summary for {step.Strategy}");
+            return new StepOutcome(OutputFile.ReadAndRepair(batch.Output), summary, Path.GetFileName(batch.Output),
+                string.IsNullOrWhiteSpace(batch.Cluster) ? Path.GetFileName(batch.Transcripts) : null);
         }
 
-        var first = results[0];
-        var summary = new ExperimentSummary(
-            Path.GetFullPath(settings.Batch.Input), settings.Batch.Model ?? "sim", settings.Batch.Seed, first.Problems, strategies, budget, results);
-        await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "summary.json"), JsonSerializer.Serialize(summary, Indented), cancellationToken);
+        var summary = await plan.RunAsync(
+            Path.GetFullPath(settings.Batch.Input), settings.Batch.Model ?? "sim", settings.Batch.Seed, RunStepAsync, null, cancellationToken);
+        if (summary is null)
+        {
+            return exit;
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "summary.json"), summary.ToJson(), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "report.md"), ExperimentReport.Render(summary), cancellationToken);
-        var plot = Path.Combine(settings.OutputDirectory, "accuracy-vs-samples.png");
-        AccuracyPlot.Save(results, plot);
+        AccuracyPlot.Save(summary.Results, Path.Combine(settings.OutputDirectory, "accuracy-vs-samples.png"));
         console.Write(ToTable(summary));
         console.MarkupLine($"[grey]Wrote summary.json, report.md and accuracy-vs-samples.png to {Markup.Escape(settings.OutputDirectory)}.[/]");
         return exit;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Agents.Contracts.SelfPlay;
+using Agents.Client.Leagues;
 using Agents.Core.Spc;
 
 namespace Agents.Cli.Spc;
@@ -203,6 +204,11 @@ internal static class LeagueTable
         if (status.PauseReason is { } reason)
         {
             text.AppendLine($"paused by the league: {reason} (`agents selfplay resume --league {status.League}` once fixed)");
+        }
+
+        if (status.Fault is { } fault)
+        {
+            text.AppendLine($"last fault of the league's driver (it goes on by itself): {fault}");
         }
 
         if (spec is not null)

@@ -14,4 +14,10 @@ public sealed class DashboardOptions
 
     /// <summary>Results a job page reads (and lists) at most.</summary>
     public int MaxResultsShown { get; set; } = 5000;
+
+    /// <summary>Where the shipped sample datasets are, relative to the host's binaries (the build copies <c>samples/*.jsonl</c> there).</summary>
+    public string SamplesDirectory { get; set; } = "samples";
+
+    /// <summary>Runs in flight per job an experiment starts.</summary>
+    public int ExperimentConcurrency { get; set; } = 32;
 }

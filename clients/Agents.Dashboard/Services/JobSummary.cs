@@ -23,42 +23,35 @@ public enum ResultFilter
 }
 
 /// <summary>
-/// A job's figures as the dashboard shows them: the metrics of the CLI's batch summary over the rows so far, plus the
-/// live ones (progress, tokens per second, ETA) from the job's progress and its age.
+/// A job's figures as the dashboard shows them: the shared <see cref="BatchSummary"/> of the rows so far (the figures
+/// <c>agents batch</c> prints), plus the live ones (progress, tokens per second, ETA) from the job's progress and its age.
 /// </summary>
-public sealed record JobSummary(
-    int Problems,
-    int Done,
-    int Correct,
-    int Graded,
-    int Failed,
-    int Rejected,
-    int InFlight,
-    double SamplesPerProblem,
-    double CallsPerProblem,
-    double PromptTokensPerProblem,
-    double CompletionTokensPerProblem,
-    long TotalTokens,
-    int Retries,
-    double ElapsedSeconds,
-    double? TokensPerSecond,
-    TimeSpan? Eta)
+/// <param name="Totals">The batch summary of the rows read so far.</param>
+/// <param name="Problems">Problems in the job.</param>
+/// <param name="Done">Problems with a result.</param>
+/// <param name="Failed">Runs that failed.</param>
+/// <param name="Rejected">Input rows rejected at read time.</param>
+/// <param name="InFlight">Runs in flight.</param>
+/// <param name="TokensPerSecond">Tokens over the job's age, or null before any.</param>
+/// <param name="Eta">Time left at the pace so far; zero once finished, null before anything finished.</param>
+public sealed record JobSummary(BatchSummary Totals, int Problems, int Done, int Failed, int Rejected, int InFlight, double? TokensPerSecond, TimeSpan? Eta)
 {
     /// <summary>Correct over graded, or null before anything was graded.</summary>
-    public double? Accuracy => Graded == 0 ? null : (double)Correct / Graded;
+    public double? Accuracy => Totals.Graded == 0 ? null : Totals.Accuracy;
 
     /// <summary>Done over problems, 0..1.</summary>
     public double Fraction => Problems == 0 ? 0 : Math.Clamp((double)Done / Problems, 0, 1);
 
     /// <summary>Summarises the rows read so far against the job's progress, <paramref name="elapsed"/> after it started.</summary>
-    public static JobSummary From(JobProgress progress, IReadOnlyList<OutputRow> rows, TimeSpan elapsed, bool finished)
+    public static JobSummary From(JobProgress progress, IReadOnlyList<OutputRow> rows, TimeSpan elapsed, bool finished, StrategySpec? spec = null, string job = "")
     {
         ArgumentNullException.ThrowIfNull(progress);
         ArgumentNullException.ThrowIfNull(rows);
-        var n = Math.Max(rows.Count, 1);
-        var graded = rows.Count(r => r.Correct is not null);
-        var tokens = rows.Sum(r => r.PromptTokens + r.CompletionTokens);
         var seconds = Math.Max(elapsed.TotalSeconds, 0);
+        var totals = BatchSummary.From(
+            rows, spec?.Name ?? "", string.IsNullOrEmpty(spec?.Model) ? "default" : spec.Model, "host", job, progress.Rejected, rows.Count, seconds,
+            spec is null ? new Dictionary<string, string>() : BatchSummary.SwitchesOf(spec));
+        var tokens = totals.TotalPromptTokens + totals.TotalCompletionTokens;
         double? tokensPerSecond = seconds > 0 && tokens > 0 ? tokens / seconds : null;
         TimeSpan? eta = null;
         if (finished || progress.Completed >= progress.Total)
@@ -70,11 +63,7 @@ public sealed record JobSummary(
             eta = TimeSpan.FromSeconds(seconds / progress.Completed * (progress.Total - progress.Completed));
         }
 
-        return new JobSummary(
-            progress.Total, progress.Completed, rows.Count(r => r.Correct == true), graded, progress.Failed, progress.Rejected,
-            progress.InFlight, rows.Sum(r => r.Samples) / (double)n, rows.Sum(r => r.Calls) / (double)n,
-            rows.Sum(r => r.PromptTokens) / (double)n, rows.Sum(r => r.CompletionTokens) / (double)n, tokens,
-            rows.Sum(r => r.Retries), seconds, tokensPerSecond, eta);
+        return new JobSummary(totals, progress.Total, progress.Completed, progress.Failed, progress.Rejected, progress.InFlight, tokensPerSecond, eta);
     }
 
     /// <summary>The rows <paramref name="filter"/> keeps.</summary>
@@ -98,17 +87,18 @@ public sealed record JobSummary(
     public IEnumerable<(string Metric, string Value)> Rows()
     {
         var c = CultureInfo.InvariantCulture;
-        yield return ("accuracy", Accuracy is { } a ? string.Create(c, $"{a * 100:F1}% ({Correct}/{Graded})") : "-");
+        var t = Totals;
+        yield return ("accuracy", Accuracy is { } a ? string.Create(c, $"{a * 100:F1}% ({t.Correct}/{t.Graded})") : "-");
         yield return ("done", string.Create(c, $"{Done} / {Problems}"));
         yield return ("failed", Failed.ToString(c));
         yield return ("rejected input rows", Rejected.ToString(c));
-        yield return ("samples per problem", SamplesPerProblem.ToString("F2", c));
-        yield return ("calls per problem", CallsPerProblem.ToString("F2", c));
-        yield return ("prompt tokens per problem", PromptTokensPerProblem.ToString("F1", c));
-        yield return ("completion tokens per problem", CompletionTokensPerProblem.ToString("F1", c));
-        yield return ("tokens per second", TokensPerSecond is { } t ? t.ToString("F0", c) : "-");
-        yield return ("retries", Retries.ToString(c));
-        yield return ("wall time", string.Create(c, $"{ElapsedSeconds:F1} s"));
+        yield return ("samples per problem", t.SamplesPerProblem.ToString("F2", c));
+        yield return ("calls per problem", t.CallsPerProblem.ToString("F2", c));
+        yield return ("prompt tokens per problem", t.PromptTokensPerProblem.ToString("F1", c));
+        yield return ("completion tokens per problem", t.CompletionTokensPerProblem.ToString("F1", c));
+        yield return ("tokens per second", TokensPerSecond is { } tps ? tps.ToString("F0", c) : "-");
+        yield return ("retries", t.TotalRetries.ToString(c));
+        yield return ("wall time", string.Create(c, $"{t.WallSeconds:F1} s"));
     }
 
     /// <summary>A 0..1 share as a percentage with one decimal (<c>85.0%</c>), or <c>-</c>.</summary>

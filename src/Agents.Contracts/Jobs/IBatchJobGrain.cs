@@ -45,6 +45,13 @@ public interface IBatchJobGrain : IGrainWithStringKey
     [Alias("results-by-input")]
     Task<ResultPage> GetResultsInInputOrderAsync(int from, int max);
 
+    /// <summary>
+    /// A client read every result of the finished job (completed or cancelled, every result recorded): the job's runs
+    /// drop their memoized steps now rather than after the retention age. False (and nothing changes) while it is not finished.
+    /// </summary>
+    [Alias("exported")]
+    Task<bool> ResultsExportedAsync();
+
     /// <summary>Stops starting new runs; runs in flight finish.</summary>
     [Alias("cancel")]
     Task CancelAsync();
@@ -82,6 +89,11 @@ public sealed record JobSpec(
 /// <param name="PhaseDone">Problems through the current phase.</param>
 /// <param name="Rejected">Input rows the client rejected before upload.</param>
 /// <param name="RejectedFirst">The first few rejected rows.</param>
+/// <param name="Fault">
+/// The last fault of the job's driver (a pump that failed and restarts, a flush the store refused, a reload after the
+/// store went back), with its UTC time, or null; the job goes on by itself.
+/// </param>
+/// <param name="StepsDropped">Whether the finished job's runs dropped their memoized steps (results exported, or retention age passed).</param>
 [GenerateSerializer, Immutable, Alias("agents.job-progress.v2")]
 public sealed record JobProgress(
     [property: Id(0)] int Total,
@@ -94,7 +106,9 @@ public sealed record JobProgress(
     [property: Id(7)] int Phases,
     [property: Id(8)] int PhaseDone,
     [property: Id(9)] int Rejected,
-    [property: Id(10)] ImmutableArray<RejectedRow> RejectedFirst);
+    [property: Id(10)] ImmutableArray<RejectedRow> RejectedFirst,
+    [property: Id(11)] string? Fault = null,
+    [property: Id(12)] bool StepsDropped = false);
 
 /// <summary>A page of finished results.</summary>
 /// <param name="Results">Results in the order asked for.</param>

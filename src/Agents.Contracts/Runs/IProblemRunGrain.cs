@@ -20,6 +20,13 @@ public interface IProblemRunGrain : IGrainWithStringKey
     [Alias("transcript")]
     Task<ImmutableArray<TranscriptEntry>> GetTranscriptAsync();
 
+    /// <summary>
+    /// Drops the memoized steps (agent calls kept for replay) of a run whose job finished and returns how many there were;
+    /// the result and transcript stay.
+    /// </summary>
+    [Alias("drop-steps")]
+    Task<int> DropStepsAsync();
+
     /// <summary>Removes the recorded steps, result and transcript (the job being deleted); a later run starts afresh.</summary>
     [Alias("clear")]
     Task ClearAsync();

@@ -100,6 +100,10 @@ public static class LeagueStates
 /// <param name="Spec">The spec, or null when never started.</param>
 /// <param name="Rounds">One row per round started.</param>
 /// <param name="PauseReason">Why the league paused itself (games failing in a row, with the last error); null otherwise.</param>
+/// <param name="Fault">
+/// The last fault of the league's driver (a pump that failed and restarts, a round close or write the store refused, a
+/// reload after the store went back), with its UTC time, or null; the league goes on by itself.
+/// </param>
 [GenerateSerializer, Immutable, Alias("agents.spc-league-status.v1")]
 public sealed record LeagueStatus(
     [property: Id(0)] string League,
@@ -109,7 +113,8 @@ public sealed record LeagueStatus(
     [property: Id(4)] int Failed,
     [property: Id(5)] LeagueSpec? Spec,
     [property: Id(6)] ImmutableArray<RoundSummary> Rounds,
-    [property: Id(7)] string? PauseReason = null);
+    [property: Id(7)] string? PauseReason = null,
+    [property: Id(8)] string? Fault = null);
 
 /// <summary>One round's row: progress and (when closed) the statistics of its records.</summary>
 /// <param name="Round">Round.</param>

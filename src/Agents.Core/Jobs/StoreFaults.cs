@@ -34,4 +34,27 @@ public static class StoreFaults
 
         return false;
     }
+
+    /// <summary>
+    /// Whether the exception (or one it wraps) says a state write conflicted with what the store holds (an ETag
+    /// mismatch): the store went back behind the writer (a restore, or the last second an <c>appendfsync everysec</c>
+    /// store lost), so the writer must read its state again rather than retry the write.
+    /// </summary>
+    public static bool IsRollback(Exception? exception)
+    {
+        for (var depth = 0; exception is not null && depth < 16; depth++, exception = exception.InnerException)
+        {
+            if (exception is AggregateException aggregate && aggregate.InnerExceptions.Any(IsRollback))
+            {
+                return true;
+            }
+
+            if (exception.GetType().Name == "InconsistentStateException")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -49,6 +49,18 @@ public sealed class BatchJobState
 
     /// <summary>Statistics computed at each barrier, by the phase they feed.</summary>
     [Id(8)] public Dictionary<int, DatasetStats> PhaseStats { get; set; } = [];
+
+    /// <summary>When the job completed or was cancelled (the retention age of its runs' steps counts from here).</summary>
+    [Id(9)] public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>Whether a client read every result of the finished job.</summary>
+    [Id(10)] public bool Exported { get; set; }
+
+    /// <summary>Whether the job's runs dropped their memoized steps.</summary>
+    [Id(11)] public bool StepsDropped { get; set; }
+
+    /// <summary>Completed or cancelled: no run starts again.</summary>
+    public bool IsFinished => Status is JobStates.Completed or JobStates.Cancelled;
 }
 
 /// <summary>Input rows the client rejected: all counted, the first <see cref="BatchJobGrain.MaxRejectedKept"/> kept.</summary>

@@ -1,13 +1,32 @@
+using Agents.Core.Jobs;
+
 namespace Agents.Grains.Jobs;
 
 /// <summary>
 /// Removes a deleted job's parts from storage: per upload chunk its problems' run grains (memoized steps, results and
-/// transcripts), then the chunk itself; then the results grains that hold its results in completion order.
+/// transcripts), then the chunk itself; then the results grains that hold its results in completion order. Also drops
+/// the memoized steps of a finished job's runs (<see cref="JobRetention"/>).
 /// </summary>
 internal static class JobDeletion
 {
     // Run grains cleared at once: enough to hide latency, few enough not to flood storage.
     private const int RunBatch = 64;
+
+    /// <summary>Asks every run of the job to drop its memoized steps; returns how many steps were dropped.</summary>
+    public static async Task<int> DropRunStepsAsync(IGrainFactory grains, string jobId, IEnumerable<int> chunks)
+    {
+        var dropped = 0;
+        foreach (var index in chunks.Order())
+        {
+            var view = await grains.JobChunk(jobId, index).LoadAsync(0);
+            foreach (var batch in view.Problems.Chunk(RunBatch))
+            {
+                dropped += (await Task.WhenAll(batch.Select(p => grains.GetGrain<IProblemRunGrain>($"{jobId}/{p.Id}").DropStepsAsync()))).Sum();
+            }
+        }
+
+        return dropped;
+    }
 
     public static async Task ClearPartsAsync(IGrainFactory grains, string jobId, BatchJobState job)
     {

@@ -4,45 +4,38 @@ using Agents.Grains.Runs;
 namespace Agents.Grains.Jobs;
 
 /// <summary>
-/// Drives one job activation's runs: phase by phase over the whole batch with at most <see cref="JobSpec.Concurrency"/>
-/// runs in flight, results checkpointed through <see cref="JobStore"/>, the dataset barrier between phases, and the
-/// job's completion. Started from the job grain's turns, so it runs on the grain's scheduler; once stopped (the
-/// activation is deactivating) it starts nothing new.
+/// One job activation's work: phase by phase over the whole batch with at most <see cref="JobSpec.Concurrency"/> runs
+/// in flight, results buffered in <see cref="JobStore"/> (the job's driver flushes them every
+/// <see cref="JobStore.FlushEvery"/>; each phase ends with a save), the dataset barrier between phases, and the job's
+/// completion. Started by the job's <see cref="Driving.GrainDriver"/> on the grain's scheduler; once stopped (the
+/// activation is leaving or reloading its state) it starts nothing new and what it still reports is not saved.
 /// </summary>
 /// <param name="state">The job's state.</param>
 /// <param name="store">The activation's writes.</param>
 /// <param name="grains">The grain factory.</param>
 /// <param name="jobId">The job.</param>
-/// <param name="onCompleted">Called when the job completes, before its final save (removes the keep-alive reminder).</param>
+/// <param name="time">The silo's clock (retry waits of the runs).</param>
 /// <param name="logger">The job grain's logger.</param>
 internal sealed partial class JobPump(
-    IPersistentState<BatchJobState> state, JobStore store, IGrainFactory grains, string jobId, Func<Task> onCompleted, ILogger logger)
+    IPersistentState<BatchJobState> state, JobStore store, IGrainFactory grains, string jobId, TimeProvider time, ILogger logger)
 {
     // Finished positions per chunk, as far as this activation knows (loaded chunks and its own completions).
     private readonly FinishedProblems _finished = new();
-    private Task? _pump;
     private bool _reconciled;
     private bool _stopped;
 
     /// <summary>Runs currently executing.</summary>
     public int InFlight { get; private set; }
 
-    /// <summary>True when no pump is running in this activation.</summary>
-    public bool IsIdle => _pump is null || _pump.IsCompleted;
-
     private bool Running => state.State.Status is JobStates.Running && !_stopped;
-
-    /// <summary>Starts the pump if the job is running and no pump is.</summary>
-    public void Resume()
-    {
-        if (Running && state.State.Spec is { } spec && IsIdle)
-        {
-            _pump = PumpAsync(spec);
-        }
-    }
 
     /// <summary>Starts nothing more; runs in flight finish, but what they report is no longer saved.</summary>
     public void Stop() => _stopped = true;
+
+    /// <summary>Runs the job's remaining phases to its completion, or until it is cancelled or the pump stopped.</summary>
+    public Task RunAsync() => state.State.Spec is { } spec
+        ? PumpAsync(spec)
+        : throw new InvalidOperationException($"job '{jobId}' was never created");
 
     private async Task PumpAsync(JobSpec spec)
     {
@@ -61,7 +54,7 @@ internal sealed partial class JobPump(
                 break;
             }
 
-            await store.CheckpointAsync(force: true);
+            await store.SaveAsync();
             if (phase + 1 < phases && !state.State.PhaseStats.ContainsKey(phase + 1))
             {
                 var values = await Task.WhenAll(state.State.Chunks.Keys.Select(c => grains.JobChunk(jobId, c).GetBarrierValuesAsync(phase)));
@@ -71,7 +64,7 @@ internal sealed partial class JobPump(
             }
 
             state.State.Phase = phase + 1;
-            await store.CheckpointAsync(force: true);
+            await store.SaveAsync();
         }
 
         if (_stopped)
@@ -79,24 +72,23 @@ internal sealed partial class JobPump(
             return;
         }
 
-        await store.CheckpointAsync(force: true);
+        await store.SaveAsync();
         if (state.State.Status is JobStates.Running)
         {
             state.State.Status = JobStates.Completed;
-            await onCompleted();
-            await store.CheckpointAsync(force: true);
+            state.State.FinishedAt = time.GetUtcNow();
+            await store.SaveAsync();
         }
 
         LogJobFinished(logger, spec.JobId, state.State.ResultCount, state.State.Status);
     }
 
-    // Runs every pending problem of a phase, a bounded number at a time, checkpointing at most every FlushEvery.
+    // Runs every pending problem of a phase, a bounded number at a time; the driver flushes what they report.
     private async Task RunPhaseAsync(JobSpec spec, int phase)
     {
         var stats = PhaseStatistics.For(spec.Strategy, phase, state.State.PhaseStats);
         var cursor = new PendingCursor(state.State.Chunks.Keys, _finished);
         var running = new List<Task>();
-        var tick = Task.Delay(JobStore.FlushEvery);
         while (Running && (!cursor.IsExhausted || running.Count > 0))
         {
             while (cursor.NextChunk(spec.Concurrency) is { } chunk)
@@ -116,14 +108,13 @@ internal sealed partial class JobPump(
                 continue;
             }
 
-            await Task.WhenAny(Task.WhenAny(running), tick);
-            running.RemoveAll(t => t.IsCompleted);
-            if (tick.IsCompleted)
+            await Task.WhenAny(running);
+            if (running.Find(t => t.IsFaulted) is { } faulted)
             {
-                tick = Task.Delay(JobStore.FlushEvery);
+                await faulted; // a run the runner could not contain ends the pump: its driver logs it and starts again
             }
 
-            await store.CheckpointAsync(force: false);
+            running.RemoveAll(t => t.IsCompleted);
         }
 
         if (running.Count > 0)
@@ -148,7 +139,7 @@ internal sealed partial class JobPump(
         InFlight++;
         try
         {
-            var result = await ProblemRunner.RunAsync(grains, spec, work.Problem, phase, stats, logger, work.Index);
+            var result = await ProblemRunner.RunAsync(grains, spec, work.Problem, phase, stats, time, logger, work.Index);
             if (result.Final is not { } final)
             {
                 store.Add(JobMark.AtBarrier(work, phase, result.BarrierValue ?? 0));

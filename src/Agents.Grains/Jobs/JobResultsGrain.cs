@@ -14,9 +14,17 @@ public sealed class JobResultsGrain(
     public async Task WriteAsync(int offset, ImmutableArray<RunResult> results)
     {
         var stored = state.State.Results;
-        if (offset < 0 || offset > stored.Count || offset + results.Length > Size)
+        if (offset < 0 || offset + results.Length > Size)
         {
-            throw new ArgumentOutOfRangeException(nameof(offset), $"cannot write {results.Length} result(s) at {offset} of a chunk holding {stored.Count}");
+            throw new ArgumentOutOfRangeException(nameof(offset), $"cannot write {results.Length} result(s) at {offset} of a chunk of {Size}");
+        }
+
+        if (offset > stored.Count)
+        {
+            // Results are written before the job counts them, so the store holds fewer than the job expects only when it
+            // went back behind the job (a restore, or lost last writes): the job must reload and reconcile, not retry.
+            throw new Orleans.Storage.InconsistentStateException(
+                $"results grain {this.GetPrimaryKeyString()} holds {stored.Count} result(s) but the job writes at {offset}: the store went back behind the job");
         }
 
         // Entries past the offset were written by a job activation that died before recording them: replace them.

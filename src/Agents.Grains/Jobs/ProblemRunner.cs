@@ -13,27 +13,30 @@ internal static partial class ProblemRunner
     // Membership declares a killed silo dead after about 8 s on loopback (ORLEANS-NOTES §2); allow generous slack.
     private static readonly TimeSpan ClusterRecovery = TimeSpan.FromMinutes(2);
 
+    // The wait before asking an unreachable run again.
+    private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(1);
+
     /// <summary>What the phase reported, or a failed result once <see cref="JobSpec.MaxAttempts"/> attempts failed.</summary>
     public static async Task<PhaseResult> RunAsync(
-        IGrainFactory grains, JobSpec spec, Problem problem, int phase, DatasetStats? stats, ILogger logger, int index = -1)
+        IGrainFactory grains, JobSpec spec, Problem problem, int phase, DatasetStats? stats, TimeProvider time, ILogger logger, int index = -1)
     {
         var request = new RunRequest(spec.JobId, problem, spec.Strategy, phase, stats, index);
         var run = grains.GetGrain<IProblemRunGrain>($"{spec.JobId}/{problem.Id}");
         string? lastError = null;
-        var clusterDeadline = DateTime.UtcNow + ClusterRecovery;
+        var clusterDeadline = time.GetUtcNow() + ClusterRecovery;
         for (var attempt = 1; attempt <= spec.MaxAttempts; attempt++)
         {
             try
             {
                 return await run.RunPhaseAsync(request);
             }
-            catch (Exception ex) when (IsClusterFault(ex) && DateTime.UtcNow < clusterDeadline)
+            catch (Exception ex) when (IsClusterFault(ex) && time.GetUtcNow() < clusterDeadline)
             {
                 // Not the run's fault, so wait and ask again (the run reactivates elsewhere from its last checkpoint)
                 // without using up an attempt.
                 LogClusterFault(logger, spec.JobId, problem.Id, ex.GetType().Name);
                 attempt--;
-                await Task.Delay(TimeSpan.FromSeconds(1));
+                await Task.Delay(RetryEvery, time);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -45,11 +48,12 @@ internal static partial class ProblemRunner
         return new PhaseResult(problem.Id, phase, null, FailedRun.For(problem, spec.Strategy.Name, phase, lastError));
     }
 
-    // A silo gone, or the store (Redis) restarting or unreachable: either way the run resumes from its last checkpoint once
-    // the cluster recovers.
+    // A silo gone, the store (Redis) restarting or unreachable, or the store gone back behind the run (its checkpoint
+    // conflicted, so Orleans deactivated it and the next call reads what the store has): either way the run resumes from
+    // its last stored checkpoint once the cluster recovers.
     private static bool IsClusterFault(Exception ex) =>
         ex is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException or ConnectionFailedException
-        || StoreFaults.IsTransient(ex);
+        || StoreFaults.IsTransient(ex) || StoreFaults.IsRollback(ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: run of {ProblemId} unreachable ({Fault}); retrying while the cluster recovers")]
     private static partial void LogClusterFault(ILogger logger, string jobId, string problemId, string fault);

@@ -29,6 +29,20 @@ public sealed partial class ProblemRunGrain(
         return last?.Final ?? throw new InvalidOperationException($"strategy '{request.Strategy.Name}' finished without a result");
     }
 
+    public async Task<int> DropStepsAsync()
+    {
+        var dropped = state.State.Steps.Count;
+        if (dropped > 0 || state.State.Phases.Count > 0)
+        {
+            state.State.Steps.Clear();
+            state.State.Phases.Clear();
+            await state.WriteStateAsync();
+        }
+
+        DeactivateOnIdle(); // woken only to drop its steps: a finished job's runs need not stay in memory
+        return dropped;
+    }
+
     public async Task ClearAsync()
     {
         await state.ClearStateAsync();
@@ -39,11 +53,13 @@ public sealed partial class ProblemRunGrain(
     {
         if (state.State.Result is { } done)
         {
+            await ConfirmStoredAsync(cancellationToken);
             return new PhaseResult(request.Problem.Id, request.Phase, null, done);
         }
 
         if (state.State.Phases.TryGetValue(request.Phase, out var finished))
         {
+            await ConfirmStoredAsync(cancellationToken);
             return finished;
         }
 
@@ -95,6 +111,11 @@ public sealed partial class ProblemRunGrain(
 
         return base.OnActivateAsync(cancellationToken);
     }
+
+    // A repeated request (the job reran the problem after a restart or a reload) is answered from state only once the store
+    // has that state: if the store went back behind this activation the write conflicts, Orleans replaces the activation,
+    // and the job's retry reruns what the store lacks, so the answer it records is also the one the run keeps.
+    private Task ConfirmStoredAsync(CancellationToken cancellationToken) => state.WriteStateAsync(cancellationToken);
 
     private RunResult Grade(RunRequest request, StrategyOutcome outcome, RunContext context)
     {

@@ -9,12 +9,14 @@ public sealed class GameChunkGrain(
     public async Task AppendAsync(GameResult record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (state.State.Records.Any(r => r.Key == record.Key))
+        if (!state.State.Records.Any(r => r.Key == record.Key))
         {
-            return;
+            state.State.Records.Add(record);
         }
 
-        state.State.Records.Add(record);
+        // A repeated append (a game relaunched after a restart) is written too: the league counts the game once this
+        // returns, so the record must be in the store, not only in this activation's memory. After the store went back
+        // the write conflicts, Orleans replaces this activation, and the league's next append lands in what the store has.
         await state.WriteStateAsync();
     }
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text.Json;
 using Agents.Cli.Commands;
 using Agents.Cli.Spc;
+using Agents.Client.Leagues;
 using Agents.Contracts.SelfPlay;
 
 namespace Agents.Cluster.Tests.Cli;

@@ -22,6 +22,17 @@ public sealed class StoreFaultsTests
         Assert.False(StoreFaults.IsTransient(new RedisServerException("WRONGTYPE Operation against a key holding the wrong kind of value")));
     }
 
+    [Fact]
+    public void IsRollback_EtagConflictAnywhereInTheChain_TrueAndOtherwiseFalse()
+    {
+        Assert.True(StoreFaults.IsRollback(new InconsistentStateException("Version conflict (WriteStateAsync)")));
+        Assert.True(StoreFaults.IsRollback(new InvalidOperationException("flush failed", new InconsistentStateException("conflict"))));
+        Assert.True(StoreFaults.IsRollback(new AggregateException(new ArgumentException("x"), new InconsistentStateException("conflict"))));
+        Assert.False(StoreFaults.IsRollback(null));
+        Assert.False(StoreFaults.IsRollback(new RedisConnectionException("No connection is active/available")));
+        Assert.False(StoreFaults.IsTransient(new InconsistentStateException("conflict")));
+    }
+
     // Stand-ins with the names of StackExchange.Redis' and Orleans' exception types (Core matches by name).
     private sealed class RedisConnectionException(string message) : Exception(message);
 
@@ -30,4 +41,6 @@ public sealed class StoreFaultsTests
     private sealed class RedisServerException(string message) : Exception(message);
 
     private sealed class RedisStorageException(string message, Exception inner) : Exception(message, inner);
+
+    private sealed class InconsistentStateException(string message) : Exception(message);
 }

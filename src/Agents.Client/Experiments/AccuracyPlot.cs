@@ -1,14 +1,32 @@
 using ScottPlot;
 
-namespace Agents.Cli.Experiment;
+namespace Agents.Client.Experiments;
 
-/// <summary>Draws <c>accuracy-vs-samples.png</c>: accuracy against mean samples per problem, one labelled point per strategy.</summary>
-internal static class AccuracyPlot
+/// <summary>
+/// The accuracy-vs-samples chart: accuracy against mean samples per problem, one labelled point per strategy. The CLI saves
+/// it as <c>accuracy-vs-samples.png</c>; the dashboard draws the same chart as SVG.
+/// </summary>
+public static class AccuracyPlot
 {
-    /// <summary>Renders the plot to a PNG file.</summary>
+    /// <summary>Renders the chart to a PNG file.</summary>
     public static void Save(IReadOnlyList<StrategyResult> results, string path, int width = 800, int height = 500)
     {
-        using var plot = new Plot();
+        using var plot = Create(results);
+        plot.SavePng(path, width, height);
+    }
+
+    /// <summary>The chart as SVG markup.</summary>
+    public static string Svg(IReadOnlyList<StrategyResult> results, int width = 640, int height = 400)
+    {
+        using var plot = Create(results);
+        return plot.GetSvgHtml(width, height);
+    }
+
+    /// <summary>The chart (dispose it after rendering).</summary>
+    public static Plot Create(IReadOnlyList<StrategyResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         for (var i = 0; i < results.Count; i++)
         {
@@ -34,6 +52,7 @@ internal static class AccuracyPlot
             var maxY = results.Max(r => r.Accuracy * 100);
             plot.Axes.SetLimits(0, (maxX * 1.3) + 1, Math.Max(0, minY - 5), Math.Min(100, maxY) + 3);
         }
-        plot.SavePng(path, width, height);
+
+        return plot;
     }
 }

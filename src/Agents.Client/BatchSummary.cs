@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
-using Agents.Contracts.Runs;
-using Spectre.Console;
 
-namespace Agents.Cli.Batch;
+namespace Agents.Client;
 
-/// <summary>The batch summary printed as a table and written to <c>r.summary.json</c>.</summary>
-internal sealed record BatchSummary(
+/// <summary>
+/// A batch's figures over its output rows: what <c>agents batch</c> prints and writes to <c>r.summary.json</c>, what each
+/// strategy of an experiment is summarised from, and what the dashboard shows for a job. One aggregation for all three.
+/// </summary>
+public sealed record BatchSummary(
     string Strategy,
     string Model,
     string Mode,
@@ -63,26 +64,4 @@ internal sealed record BatchSummary(
 
     /// <summary>Writes the summary JSON next to the output.</summary>
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Indented));
-
-    /// <summary>Renders the summary table.</summary>
-    public Table ToTable()
-    {
-        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(Strategy)}[/] on {Problems} problems");
-        table.AddColumn("metric");
-        table.AddColumn(new TableColumn("value").RightAligned());
-        void Row(string k, string v) => table.AddRow(Markup.Escape(k), Markup.Escape(v));
-        Row("accuracy", $"{Accuracy:P1} ({Correct}/{Graded})");
-        Row("failed", Failed.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Row("rejected input rows", RejectedRows.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Row("new runs / resumed rows", $"{NewRuns} / {ResumedRows}");
-        Row("samples per problem", $"{SamplesPerProblem:F2}");
-        Row("calls per problem", $"{CallsPerProblem:F2}");
-        Row("prompt tokens per problem", $"{PromptTokensPerProblem:F1}");
-        Row("completion tokens per problem", $"{CompletionTokensPerProblem:F1}");
-        Row("retries", TotalRetries.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Row("wall time", $"{WallSeconds:F1} s");
-        Row("model / mode", $"{Model} / {Mode}");
-        Row("switches", string.Join(", ", Switches.Select(kv => $"{kv.Key}={kv.Value}")));
-        return table;
-    }
 }

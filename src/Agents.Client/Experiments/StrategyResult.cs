@@ -1,12 +1,12 @@
 using System.Globalization;
-using Agents.Cli.Batch;
+using System.Text.Json;
 using Agents.Core.Iort;
 using Agents.Core.Strategies;
 
-namespace Agents.Cli.Experiment;
+namespace Agents.Client.Experiments;
 
 /// <summary>One strategy's line of <c>summary.json</c>: cost, accuracy and, for iterative strategies, what refinement changed.</summary>
-internal sealed record StrategyResult(
+public sealed record StrategyResult(
     string Strategy,
     int Problems,
     int Correct,
@@ -102,7 +102,7 @@ internal sealed record StrategyResult(
 }
 
 /// <summary>First answer versus final answer, counted and as fractions of the problems with both graded (docs/algorithms.md §2.7).</summary>
-internal sealed record TransitionCounts(
+public sealed record TransitionCounts(
     int CorrectToCorrect,
     int CorrectToIncorrect,
     int IncorrectToCorrect,
@@ -113,15 +113,21 @@ internal sealed record TransitionCounts(
 
 /// <summary>What <c>--match-budget</c> did: SC and BoK drew as many generations per problem as MAgICoRe used.</summary>
 /// Self-Refine, when listed, gets the number of independent runs whose measured cost matches the same budget.
-internal sealed record BudgetMatch(
+public sealed record BudgetMatch(
     string MatchedTo, double GenerationsPerProblem, int K, IReadOnlyList<string> Strategies, int? SelfRefineRuns = null, double? SelfRefineGenerationsPerRun = null);
 
 /// <summary>The experiment's <c>summary.json</c>.</summary>
-internal sealed record ExperimentSummary(
+public sealed record ExperimentSummary(
     string Input,
     string Model,
     long Seed,
     int Problems,
     IReadOnlyList<string> Strategies,
     BudgetMatch? MatchBudget,
-    IReadOnlyList<StrategyResult> Results);
+    IReadOnlyList<StrategyResult> Results)
+{
+    private static readonly JsonSerializerOptions Indented = new(OutputRow.Json) { WriteIndented = true };
+
+    /// <summary>The text of <c>summary.json</c> (snake_case, indented).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Indented);
+}

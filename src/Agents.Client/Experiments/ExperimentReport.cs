@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 
-namespace Agents.Cli.Experiment;
+namespace Agents.Client.Experiments;
 
 /// <summary>Writes <c>report.md</c>: one comparison table, then the transition table of the iterative strategies.</summary>
-internal static class ExperimentReport
+public static class ExperimentReport
 {
     /// <summary>The markdown text of the report.</summary>
     public static string Render(ExperimentSummary summary)
@@ -63,11 +63,14 @@ internal static class ExperimentReport
         return md.ToString();
     }
 
-    private static string Percent(double value) => (value * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
+    /// <summary>A 0..1 share as the report writes it: <c>85.0%</c>.</summary>
+    public static string Percent(double value) => (value * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
 
-    private static string Optional(double? value) => value is { } v ? Percent(v) : "";
+    /// <summary>A share that may be absent (non-iterative strategies have no transition rates): empty when null.</summary>
+    public static string Optional(double? value) => value is { } v ? Percent(v) : "";
 
-    private static string Rounds(IReadOnlyList<double>? values, int first) =>
+    /// <summary>Per-round shares as <c>r0 80.0% · r1 85.0%</c>, the first round numbered <paramref name="first"/>; empty when null.</summary>
+    public static string Rounds(IReadOnlyList<double>? values, int first) =>
         values is null ? "" : string.Join(" · ", values.Select((v, i) => Invariant($"r{i + first} {Percent(v)}")));
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

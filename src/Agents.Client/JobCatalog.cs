@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Agents.Api.Rest;
+namespace Agents.Client;
 
 /// <summary>A job or league this host started, for the lists (the grains hold the state; this only remembers names).</summary>
 /// <param name="Id">The job id or league name.</param>
