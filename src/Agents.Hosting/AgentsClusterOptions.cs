@@ -80,6 +80,16 @@ public sealed class AgentsClusterOptions
     /// <summary>The address other silos reach this one on (default 127.0.0.1).</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// The cluster provider (<see cref="AgentsClusterProviders"/>: <c>Localhost</c> or <c>Redis</c>); unset: <c>Redis</c> when
+    /// <see cref="Redis"/> is set, else <c>Localhost</c>.
+    /// </summary>
+    public string? Provider { get; set; }
+
+    /// <summary>The provider name in effect (see <see cref="Provider"/>).</summary>
+    public string EffectiveProvider =>
+        !string.IsNullOrWhiteSpace(Provider) ? Provider.Trim() : IsCluster ? AgentsClusterProviders.Redis : AgentsClusterProviders.Localhost;
+
     /// <summary>True when a Redis connection is configured.</summary>
     public bool IsCluster => !string.IsNullOrWhiteSpace(Redis);
 

@@ -1,4 +1,3 @@
-using System.Net;
 using Agents.Grains.Runs;
 using Agents.Hosting;
 using Agents.Inference;
@@ -38,16 +37,7 @@ public static class AgentsSiloBuilderExtensions
         silo.Services.AddRewardModels(silo.Configuration);
         silo.Services.AddRunStrategies();
         silo.Services.AddSingleton(TimeProvider.System);
-        if (cluster.IsCluster)
-        {
-            silo.AddRedisGrainStorage(Agents.Grains.StorageNames.Agents, o => o.ConfigurationOptions = cluster.RedisConfiguration());
-            silo.UseRedisReminderService(o => o.ConfigurationOptions = cluster.RedisConfiguration());
-        }
-        else
-        {
-            silo.AddMemoryGrainStorage(Agents.Grains.StorageNames.Agents);
-            silo.UseInMemoryReminderService();
-        }
+        AgentsClusterProviders.For(cluster).Storage(silo, cluster);
 
         // Grain state holds the same records that cross the wire (memoized agent replies typed as object), so it is
         // stored with Orleans' own serializer rather than the default JSON one, in memory and in Redis alike.
@@ -80,33 +70,11 @@ public static class AgentsSiloBuilderExtensions
         return metadata;
     }
 
-    /// <summary>Joins the cluster named in <c>Agents:Cluster</c>: Redis membership when configured, else localhost (embedded).</summary>
+    /// <summary>Joins the cluster named in <c>Agents:Cluster</c> through its provider (<see cref="AgentsClusterProviders"/>).</summary>
     public static ISiloBuilder UseAgentsClustering(this ISiloBuilder silo)
     {
         var cluster = AgentsClusterOptions.From(silo.Configuration);
-        if (cluster.IsCluster)
-        {
-            silo.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = cluster.ClusterId;
-                o.ServiceId = cluster.ServiceId;
-            });
-            silo.UseRedisClustering(o => o.ConfigurationOptions = cluster.RedisConfiguration());
-            silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
-            if (AgentsTls.LoadCertificate(cluster) is { } certificate)
-            {
-                AgentsTls.UseAgentsTls(silo, certificate, cluster);
-            }
-
-            // Checked against the endpoints as finally configured (Kubernetes hosting replaces the address and listens
-            // on every interface): a silo reachable from the network without TLS refuses to start.
-            silo.Services.AddSingleton<IConfigurationValidator>(sp => new PlaintextExposureValidator(sp.GetRequiredService<IOptions<EndpointOptions>>(), cluster));
-        }
-        else
-        {
-            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
-        }
-
+        AgentsClusterProviders.For(cluster).Clustering(silo, cluster);
         return silo;
     }
 }

@@ -20,7 +20,7 @@ public static class GpuInferenceSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         var options = silo.Services.AddOptions<GpuInferenceOptions>().BindConfiguration(GpuInferenceOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
-        if (AgentsClusterOptions.From(silo.Configuration).IsCluster && string.IsNullOrEmpty(silo.Configuration[$"{GpuInferenceOptions.SectionName}:Routing"]))
+        if (AgentsClusterProviders.For(AgentsClusterOptions.From(silo.Configuration)).Shared && string.IsNullOrEmpty(silo.Configuration[$"{GpuInferenceOptions.SectionName}:Routing"]))
         {
             // Cluster mode: agents reach the models the gpu silos advertise through their replicas, and any other spec directly.
             options.PostConfigure(o => o.Routing = GpuRouting.Auto);

@@ -1,7 +1,7 @@
-using System.Runtime.CompilerServices;
 using Agents.Contracts.Inference;
 using Agents.Inference;
 using Agents.Inference.Gpu;
+using Agents.Inference.Sampling;
 using Agents.Inference.Simulation;
 
 namespace Agents.Grains.Inference;
@@ -12,85 +12,42 @@ namespace Agents.Grains.Inference;
 /// <see cref="AffinityKeyProperty"/> chat option, the <see cref="AffinityKeyProperty"/> Orleans request-context value,
 /// or a hash of the first user message (the problem statement, which is also the prompt prefix a KV cache keeps).
 /// </summary>
-public sealed class GpuChatClient(InferenceRouter router, string model, IChatClient? localFallback = null) : IChatClient, IMultiChoiceChatClient
+public sealed class GpuChatClient(InferenceRouter router, string model, IChatClient? localFallback = null) : MultiChoiceChatClientBase
 {
     /// <summary>The chat-option / request-context key carrying the affinity key.</summary>
     public const string AffinityKeyProperty = "agents.affinity";
 
-    private readonly ChatClientMetadata _metadata = new("agents-gpu", null, model);
+    /// <inheritdoc/>
+    protected override ChatClientMetadata Metadata { get; } = new("agents-gpu", null, model);
 
     /// <summary>The model id or spec this client routes.</summary>
     public string Model => model;
 
     /// <inheritdoc/>
-    public async Task<MultiChoiceResult> GetChoicesAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, int n, CancellationToken cancellationToken)
+    public override async Task<MultiChoiceResult> GetChoicesAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, int n, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var prompt = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
-        if (localFallback is not null && router.FindModel(model) is null)
+        if (UsesFallback)
         {
-            return await localFallback.GetService<IMultiChoiceChatClient>()!.GetChoicesAsync(prompt, options, n, cancellationToken);
+            return await localFallback!.GetService<IMultiChoiceChatClient>()!.GetChoicesAsync(prompt, options, n, cancellationToken);
         }
 
         var response = await router.SendAsync(ToRequest(prompt, options, n), cancellationToken: cancellationToken);
-        return new MultiChoiceResult(response.Choices, response.PromptTokens, response.CompletionTokens) { Prefill = response.Prefill };
-    }
-
-    /// <inheritdoc/>
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        if (localFallback is not null && router.FindModel(model) is null)
+        return new MultiChoiceResult(response.Choices, response.PromptTokens, response.CompletionTokens)
         {
-            return await localFallback.GetResponseAsync(messages, options, cancellationToken);
-        }
-
-        var response = await router.SendAsync(ToRequest([.. messages], options, 1), cancellationToken: cancellationToken);
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, response.Choices[0]))
-        {
-            ModelId = model,
-            FinishReason = ChatFinishReason.Stop,
-            Usage = new UsageDetails
-            {
-                InputTokenCount = response.PromptTokens,
-                OutputTokenCount = response.CompletionTokens,
-                TotalTokenCount = response.PromptTokens + response.CompletionTokens,
-            },
-            AdditionalProperties = new() { ["replica"] = response.Replica, ["silo"] = response.Silo, [MultiChoiceResult.PrefillProperty] = response.Prefill },
+            Prefill = response.Prefill,
+            Properties = new Dictionary<string, object?> { ["replica"] = response.Replica, ["silo"] = response.Silo },
         };
     }
 
-    /// <inheritdoc/>
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>Choice 0 of a routed request, or the local fallback's own response when no replica serves the model.</summary>
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var response = await GetResponseAsync(messages, options, cancellationToken);
-        foreach (var update in response.ToChatResponseUpdates())
-        {
-            yield return update;
-        }
-    }
-
-    /// <inheritdoc/>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(ChatClientMetadata))
-        {
-            return _metadata;
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
-
-    /// <inheritdoc/>
-    public void Dispose()
-    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return UsesFallback
+            ? localFallback!.GetResponseAsync(messages, options, cancellationToken)
+            : base.GetResponseAsync(messages, options, cancellationToken);
     }
 
     /// <summary>The affinity key of a request (see the class remarks).</summary>
@@ -110,6 +67,8 @@ public sealed class GpuChatClient(InferenceRouter router, string model, IChatCli
         var first = messages.FirstOrDefault(m => m.Role == ChatRole.User) ?? (messages.Count > 0 ? messages[0] : null);
         return "prompt:" + ReplicaSelector.Hash(first?.Text ?? string.Empty).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    private bool UsesFallback => localFallback is not null && router.FindModel(model) is null;
 
     private InferenceRequest ToRequest(IReadOnlyList<ChatMessage> messages, ChatOptions? options, int n) => new(
         model,

@@ -10,8 +10,5 @@ public static class SimulatedBackend
     /// <param name="options">The model's rates; null for the defaults.</param>
     /// <param name="latency">The server latency model; null for none.</param>
     public static IChatClient Create(SimulationOptions? options = null, SimulatedLatency? latency = null)
-    {
-        var simulated = new SimulatedChatClient(new SimulatedModel(options), latency);
-        return new MultiChoiceChatClient(simulated, simulated.GetChoicesAsync);
-    }
+        => new SimulatedChatClient(new SimulatedModel(options), latency);
 }

@@ -4,8 +4,9 @@ using Agents.Inference.Simulation;
 namespace Agents.Inference.Sampling;
 
 /// <summary>
-/// A backend whose native call returns n choices (in-process GGUF, replay): single responses, streaming and service
-/// lookup are all choice 0 of <see cref="GetChoicesAsync"/>.
+/// A backend whose native call returns n choices (in-process GGUF, replay, the simulated model, the cluster's GPU
+/// router): single responses, streaming and service lookup are all choice 0 of <see cref="GetChoicesAsync"/>, written
+/// here once.
 /// </summary>
 public abstract class MultiChoiceChatClientBase : IChatClient, IMultiChoiceChatClient
 {
@@ -16,13 +17,13 @@ public abstract class MultiChoiceChatClientBase : IChatClient, IMultiChoiceChatC
     public abstract Task<MultiChoiceResult> GetChoicesAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, int n, CancellationToken cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public virtual async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var result = await GetChoicesAsync(messages, options, 1, cancellationToken).ConfigureAwait(false);
         return MultiChoiceResponses.ToChatResponse(result, Metadata.DefaultModelId);
     }
 
-    /// <inheritdoc/>
+    /// <summary>Streams the single response as its updates (the backend answers in one piece).</summary>
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -34,7 +35,7 @@ public abstract class MultiChoiceChatClientBase : IChatClient, IMultiChoiceChatC
     }
 
     /// <inheritdoc/>
-    public object? GetService(Type serviceType, object? serviceKey = null)
+    public virtual object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
         if (serviceKey is not null)

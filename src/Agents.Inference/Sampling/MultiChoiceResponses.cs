@@ -19,7 +19,28 @@ public static class MultiChoiceResponses
                 OutputTokenCount = result.CompletionTokens,
                 TotalTokenCount = result.PromptTokens + result.CompletionTokens,
             },
-            AdditionalProperties = result.Prefill is { } prefill ? new() { [MultiChoiceResult.PrefillProperty] = prefill } : null,
+            AdditionalProperties = Properties(result),
         };
+    }
+
+    private static AdditionalPropertiesDictionary? Properties(MultiChoiceResult result)
+    {
+        if (result.Prefill is null && result.Properties is null)
+        {
+            return null;
+        }
+
+        var properties = new AdditionalPropertiesDictionary();
+        foreach (var (key, value) in result.Properties ?? new Dictionary<string, object?>())
+        {
+            properties[key] = value;
+        }
+
+        if (result.Prefill is { } prefill)
+        {
+            properties[MultiChoiceResult.PrefillProperty] = prefill;
+        }
+
+        return properties;
     }
 }

@@ -12,6 +12,9 @@ public sealed record MultiChoiceResult(IReadOnlyList<string> Choices, long Promp
     /// </summary>
     public string? Prefill { get; init; }
 
+    /// <summary>Backend facts a single <see cref="ChatResponse"/> carries besides the prefill (the replica and silo that served it).</summary>
+    public IReadOnlyDictionary<string, object?>? Properties { get; init; }
+
     /// <summary>The chat-options key under which a minimum completion length travels (vLLM <c>min_tokens</c>).</summary>
     public const string MinTokensProperty = "min_tokens";
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Agents.Core.Simulation;
 using Agents.Core.Solving;
+using Agents.Inference.Sampling;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.Tokenizers;
 
@@ -11,7 +12,7 @@ namespace Agents.Inference.Simulation;
 /// <see cref="ChatOptions.Temperature"/> (default 1, like OpenAI) and <see cref="ChatOptions.Seed"/> (default 0),
 /// counts tokens with the o200k_base tokenizer, and waits as its <see cref="SimulatedLatency"/> says.
 /// </summary>
-public sealed class SimulatedChatClient(SimulatedModel model, SimulatedLatency? latency = null) : IChatClient
+public sealed class SimulatedChatClient(SimulatedModel model, SimulatedLatency? latency = null) : MultiChoiceChatClientBase
 {
     /// <summary>The provider name in the client's metadata.</summary>
     public const string ProviderName = "sim";
@@ -25,13 +26,15 @@ public sealed class SimulatedChatClient(SimulatedModel model, SimulatedLatency? 
     private static readonly Tokenizer Tokens = TiktokenTokenizer.CreateForEncoding("o200k_base");
 
     private readonly SimulatedLatency _latency = latency ?? SimulatedLatency.None;
-    private readonly ChatClientMetadata _metadata = new(ProviderName, null, ModelName);
 
     /// <summary>A client over a model with the default rates and no latency.</summary>
     public SimulatedChatClient()
         : this(new SimulatedModel())
     {
     }
+
+    /// <inheritdoc />
+    protected override ChatClientMetadata Metadata { get; } = new(ProviderName, null, ModelName);
 
     /// <summary>The latency model (and counters) of the simulated server this client belongs to.</summary>
     public SimulatedLatency Latency => _latency;
@@ -50,7 +53,7 @@ public sealed class SimulatedChatClient(SimulatedModel model, SimulatedLatency? 
     /// Draws <paramref name="n"/> choices in one request; choice i uses seed <c>SampleSeed.ForChoice(seed, i)</c>, so
     /// it equals a single request sent with that seed. Latency: prefill on the prompt, decode on the longest choice.
     /// </summary>
-    public async Task<MultiChoiceResult> GetChoicesAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, int n, CancellationToken cancellationToken = default)
+    public override async Task<MultiChoiceResult> GetChoicesAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, int n, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
@@ -80,65 +83,10 @@ public sealed class SimulatedChatClient(SimulatedModel model, SimulatedLatency? 
     }
 
     /// <inheritdoc />
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var result = await GetChoicesAsync(messages, options, 1, cancellationToken).ConfigureAwait(false);
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, result.Choices[0]))
-        {
-            ModelId = ModelName,
-            FinishReason = ChatFinishReason.Stop,
-            Usage = Usage(result),
-            AdditionalProperties = result.Prefill is { } prefill ? new() { [MultiChoiceResult.PrefillProperty] = prefill } : null,
-        };
-    }
-
-    /// <inheritdoc />
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var result = await GetChoicesAsync(messages, options, 1, cancellationToken).ConfigureAwait(false);
-        yield return new ChatResponseUpdate(ChatRole.Assistant, [new TextContent(result.Choices[0]), new UsageContent(Usage(result))])
-        {
-            ModelId = ModelName,
-            FinishReason = ChatFinishReason.Stop,
-        };
-    }
-
-    /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(ChatClientMetadata))
-        {
-            return _metadata;
-        }
-
-        if (serviceType.IsInstanceOfType(this))
-        {
-            return this;
-        }
-
-        return serviceType.IsInstanceOfType(Model) ? Model : null;
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-    }
+    public override object? GetService(Type serviceType, object? serviceKey = null) =>
+        base.GetService(serviceType, serviceKey) ?? (serviceKey is null && serviceType.IsInstanceOfType(Model) ? Model : null);
 
     // ChatOptions carries a float; 0.8f is 0.800000011920929 as a double, so round to keep the model's seeds stable.
     private static double Temperature(ChatOptions? options) =>
         options?.Temperature is { } t ? Math.Round((double)t, 6) : DefaultTemperature;
-
-    private static UsageDetails Usage(MultiChoiceResult result) => new()
-    {
-        InputTokenCount = result.PromptTokens,
-        OutputTokenCount = result.CompletionTokens,
-        TotalTokenCount = result.PromptTokens + result.CompletionTokens,
-    };
 }
