@@ -157,18 +157,6 @@ public sealed class KillEverythingTests(ITestOutputHelper output) : IDisposable
     }
 
     // Status calls may fail while silos come up; ask again.
-    private static async Task<LeagueStatus> WaitAsync(ILeagueGrain league, Func<LeagueStatus, bool> done, TimeSpan limit) =>
-        (await Eventually.UntilAsync(
-            async () =>
-            {
-                try
-                {
-                    return await league.GetStatusAsync();
-                }
-                catch (Exception)
-                {
-                    return null;
-                }
-            },
-            s => s is not null && done(s), limit, "league state", TimeSpan.FromMilliseconds(200)))!;
+    private static Task<LeagueStatus> WaitAsync(ILeagueGrain league, Func<LeagueStatus, bool> done, TimeSpan limit) =>
+        Eventually.UntilAnsweredAsync(league.GetStatusAsync, done, limit, "league state", TimeSpan.FromMilliseconds(200));
 }

@@ -75,18 +75,6 @@ public sealed class LeagueRestartTests
 
     // A status call reactivates the league after its silos are gone (its driver starts on activation), so polling speeds up
     // the recovery the reminder would otherwise bring within a minute.
-    private static async Task<LeagueStatus> WaitAsync(ILeagueGrain league, Func<LeagueStatus, bool> done, TimeSpan limit) =>
-        (await Eventually.UntilAsync(
-            async () =>
-            {
-                try
-                {
-                    return await league.GetStatusAsync();
-                }
-                catch (Exception)
-                {
-                    return null; // silos are restarting; ask again
-                }
-            },
-            s => s is not null && done(s), limit, "league state", TimeSpan.FromMilliseconds(100)))!;
+    private static Task<LeagueStatus> WaitAsync(ILeagueGrain league, Func<LeagueStatus, bool> done, TimeSpan limit) =>
+        Eventually.UntilAnsweredAsync(league.GetStatusAsync, done, limit, "league state", TimeSpan.FromMilliseconds(100));
 }

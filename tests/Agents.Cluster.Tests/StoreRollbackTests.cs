@@ -135,18 +135,6 @@ public sealed class StoreRollbackTests(ITestOutputHelper output)
             $"job {jobId} progress", TimeSpan.FromMilliseconds(50)))!;
 
     // A call that lands while the league reloads may fail (its activation is being replaced); the next one is answered.
-    private static async Task<LeagueStatus> StatusAsync(ILeagueGrain league, Func<LeagueStatus, bool> done, TimeSpan limit) =>
-        (await Eventually.UntilAsync(
-            async () =>
-            {
-                try
-                {
-                    return await league.GetStatusAsync();
-                }
-                catch (Exception)
-                {
-                    return null;
-                }
-            },
-            s => s is not null && done(s), limit, "league state", TimeSpan.FromMilliseconds(50)))!;
+    private static Task<LeagueStatus> StatusAsync(ILeagueGrain league, Func<LeagueStatus, bool> done, TimeSpan limit) =>
+        Eventually.UntilAnsweredAsync(league.GetStatusAsync, done, limit, "league state", TimeSpan.FromMilliseconds(50));
 }

@@ -35,6 +35,32 @@ public static class Eventually
         }
     }
 
+    /// <summary>
+    /// Probes a call that may fail while the cluster recovers (silos restarting, a grain reloading): a failed call counts as
+    /// "not yet" and is asked again; returns the first answer for which <paramref name="done"/> holds.
+    /// </summary>
+    public static async Task<T> UntilAnsweredAsync<T>(
+        Func<Task<T>> call, Func<T, bool> done, TimeSpan timeout, string what, TimeSpan? interval = null, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(done);
+        return (await UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    return await call();
+                }
+                catch (Exception)
+                {
+                    // Any failure of the probed call means "not answered yet"; the bound reports what was awaited.
+                    return null;
+                }
+            },
+            v => v is not null && done(v), timeout, what, interval, cancellationToken))!;
+    }
+
     /// <summary>Probes until <paramref name="condition"/> is true.</summary>
     public static Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, TimeSpan? interval = null, CancellationToken cancellationToken = default) =>
         UntilAsync(condition, b => b, timeout, what, interval, cancellationToken);
