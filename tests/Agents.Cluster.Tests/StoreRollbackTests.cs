@@ -21,7 +21,7 @@ namespace Agents.Cluster.Tests;
 public sealed class StoreRollbackTests(ITestOutputHelper output)
 {
     // The simulated model answers at a server-like pace, so the copy and the rollback land mid-run.
-    private static readonly string[] Slow = ["--Agents:Simulation:Latency:DecodeTokensPerSecond=3000"];
+    private static readonly string[] Slow = ["--Agents:Simulation:Latency:DecodeTokensPerSecond=1000"];
     private static readonly Dictionary<string, string> Cpu = new() { ["role"] = "cpu" };
 
     [RedisFact]
