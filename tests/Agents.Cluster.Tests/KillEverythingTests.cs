@@ -54,7 +54,7 @@ public sealed class KillEverythingTests(ITestOutputHelper output) : IDisposable
         LeagueStatus beforeKill;
         using (var observer = await ObserverAsync(cluster))
         {
-            var league = observer.Services.GetRequiredService<IClusterClient>().GetGrain<ILeagueGrain>(League);
+            var league = observer.ClusterClient().GetGrain<ILeagueGrain>(League);
             await Eventually.TrueAsync(() => Lines(results) >= Problems / 5 || first.HasExited, TimeSpan.FromMinutes(2), "a fifth of the batch's results");
             beforeKill = await WaitAsync(league, s => s.Rounds.Sum(r => r.Games) >= 3, TimeSpan.FromMinutes(2));
         }
@@ -77,7 +77,7 @@ public sealed class KillEverythingTests(ITestOutputHelper output) : IDisposable
         LeagueStatus finished;
         using (var observer = await ObserverAsync(cluster))
         {
-            var league = observer.Services.GetRequiredService<IClusterClient>().GetGrain<ILeagueGrain>(League);
+            var league = observer.ClusterClient().GetGrain<ILeagueGrain>(League);
             finished = await WaitAsync(league, s => s.State == LeagueStates.Completed, TimeSpan.FromMinutes(3));
         }
 
@@ -141,8 +141,7 @@ public sealed class KillEverythingTests(ITestOutputHelper output) : IDisposable
         var redis = ConfigurationOptions.Parse(AgentsClusterOptions.ToEndpoint(cluster.Conn));
         redis.Password = cluster.ClientEnvironment[AgentsClusterOptions.RedisPasswordVariable];
         redis.AbortOnConnectFail = false;
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleansClient(client =>
+        return await ClusterClientHost.StartAsync(client =>
         {
             client.Configure<ClusterOptions>(o =>
             {
@@ -151,9 +150,6 @@ public sealed class KillEverythingTests(ITestOutputHelper output) : IDisposable
             });
             client.UseRedisClustering(o => o.ConfigurationOptions = redis);
         });
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
     }
 
     // Status calls may fail while silos come up; ask again.

@@ -19,8 +19,8 @@ public sealed class LeagueRestartTests
             await SiloProcess.StartAsync("a", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" }, Slow),
             await SiloProcess.StartAsync("b", redis.Endpoint, "agents", new Dictionary<string, string> { ["role"] = "cpu" }, Slow),
         };
-        using var host = await ClientAsync(redis.Endpoint);
-        var league = host.Services.GetRequiredService<IClusterClient>().GetGrain<ILeagueGrain>("restart");
+        using var host = await ClusterClientHost.StartAsync(redis.Endpoint);
+        var league = host.ClusterClient().GetGrain<ILeagueGrain>("restart");
         await league.StartAsync(new LeagueSpec("restart", gamesPerRound, 2, 2, "", "", "", 3));
         var before = await WaitAsync(league, s => s.Rounds.Any(r => r.Games >= 3), TimeSpan.FromSeconds(60));
 
@@ -63,15 +63,6 @@ public sealed class LeagueRestartTests
     // The simulated model answers at a server-like pace, so the restart lands in the middle of a round.
     private static readonly string[] Slow = ["--Agents:Simulation:Latency:DecodeTokensPerSecond=3000"];
 
-    private static async Task<IHost> ClientAsync(string redis)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Agents:Cluster:Redis"] = redis });
-        builder.UseOrleansClient(client => client.AddAgentsClient());
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
 
     // A status call reactivates the league after its silos are gone (its driver starts on activation), so polling speeds up
     // the recovery the reminder would otherwise bring within a minute.

@@ -60,17 +60,8 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
 
     private static async Task<System.Collections.Immutable.ImmutableArray<SiloInfo>> ClusterStatusAsync(string redis, string clusterId)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Agents:Cluster:Redis"] = redis,
-            ["Agents:Cluster:ClusterId"] = clusterId,
-        });
-        builder.UseOrleansClient(client => client.AddAgentsClient());
-        using var host = builder.Build();
-        await host.StartAsync();
-        var grains = host.Services.GetRequiredService<IClusterClient>();
-        var silos = await grains.GetGrain<IClusterInfoGrain>(0).GetSilosAsync();
+        using var host = await ClusterClientHost.StartAsync(redis, clusterId);
+        var silos = await host.ClusterClient().GetGrain<IClusterInfoGrain>(0).GetSilosAsync();
         await host.StopAsync();
         return silos;
     }

@@ -30,8 +30,8 @@ public sealed class StoreRollbackTests(ITestOutputHelper output)
         const int problems = 120;
         await using var redis = await RedisServer.StartAsync();
         await using var silo = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", Cpu, Slow);
-        using var host = await ClientAsync(redis.Endpoint);
-        var jobs = new JobClient(host.Services.GetRequiredService<IClusterClient>());
+        using var host = await ClusterClientHost.StartAsync(redis.Endpoint);
+        var jobs = new JobClient(host.ClusterClient());
         var spec = new JobSpec("job-rollback", StrategyDefaults.Create(StrategyNames.SelfConsistency, k: 3), Concurrency: 4, MaxAttempts: 2);
         await jobs.UploadAsync(spec, [.. SyntheticProblems.Generate(problems, seed: 23)], []);
 
@@ -72,8 +72,8 @@ public sealed class StoreRollbackTests(ITestOutputHelper output)
         const int gamesPerRound = 20;
         await using var redis = await RedisServer.StartAsync();
         await using var silo = await SiloProcess.StartAsync("a", redis.Endpoint, "agents", Cpu, Slow);
-        using var host = await ClientAsync(redis.Endpoint);
-        var league = host.Services.GetRequiredService<IClusterClient>().GetGrain<ILeagueGrain>("rollback");
+        using var host = await ClusterClientHost.StartAsync(redis.Endpoint);
+        var league = host.ClusterClient().GetGrain<ILeagueGrain>("rollback");
         await league.StartAsync(new LeagueSpec("rollback", gamesPerRound, 2, 2, "", "", "", 3));
 
         var atCopy = await StatusAsync(league, s => s.Rounds.Sum(r => r.Games) >= 4, TimeSpan.FromSeconds(60));
@@ -120,15 +120,6 @@ public sealed class StoreRollbackTests(ITestOutputHelper output)
         Assert.False(silo.HasExited);
     }
 
-    private static async Task<IHost> ClientAsync(string redis)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Agents:Cluster:Redis"] = redis });
-        builder.UseOrleansClient(client => client.AddAgentsClient());
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
 
     private static async Task<JobProgress> ProgressAsync(JobClient jobs, string jobId, Func<JobProgress, bool> done, TimeSpan? limit = null) =>
         (await Eventually.UntilAsync(() => jobs.GetProgressAsync(jobId), p => p is not null && done(p), limit ?? TimeSpan.FromSeconds(60),

@@ -285,33 +285,19 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
 
     // An in-process client through the same TLS composition as the CLI, holding a certificate given directly (so a test
     // can present one the CLI would refuse to load, e.g. an expired one).
-    private static async Task<IHost> ClientAsync(AgentsClusterOptions options, X509Certificate2 certificate, CancellationToken cancellationToken = default)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleansClient(client =>
-        {
-            client.UseRedisClustering(o => o.ConfigurationOptions = options.RedisConfiguration());
-            client.Configure<ClusterOptions>(o =>
+    private static Task<IHost> ClientAsync(AgentsClusterOptions options, X509Certificate2 certificate, CancellationToken cancellationToken = default) =>
+        ClusterClientHost.StartAsync(
+            client =>
             {
-                o.ClusterId = options.ClusterId;
-                o.ServiceId = options.ServiceId;
-            });
-            AgentsTls.UseAgentsTls(client, certificate, options);
-        });
-        var host = builder.Build();
-        try
-        {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(TimeSpan.FromMinutes(3));
-            await host.StartAsync(limit.Token);
-            return host;
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-    }
+                client.UseRedisClustering(o => o.ConfigurationOptions = options.RedisConfiguration());
+                client.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = options.ClusterId;
+                    o.ServiceId = options.ServiceId;
+                });
+                AgentsTls.UseAgentsTls(client, certificate, options);
+            },
+            cancellationToken: cancellationToken);
 
     private static X509Certificate2 SelfSigned(string subject, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
     {

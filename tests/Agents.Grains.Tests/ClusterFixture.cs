@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Configuration;
+using Agents.Testing;
 using Orleans.TestingHost;
 
 namespace Agents.Grains.Tests;
@@ -24,14 +24,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The test cluster's client.</summary>
     public IClusterClient Client => Cluster.Client;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(Settings));
-        builder.ConfigureSilo((_, silo) => silo.AddAgents());
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => Cluster = await AgentsTestCluster.StartAsync(2, _ => Settings);
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 }

@@ -1,7 +1,5 @@
 using Agents.Grains.Inference;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Configuration;
-using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.TestingHost;
 using Agents.Testing;
 
@@ -40,15 +38,8 @@ public sealed class GpuClusterFixture : IAsyncLifetime
     /// <summary>The router of a silo.</summary>
     public InferenceRouter Router(InProcessSiloHandle silo) => Cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<InferenceRouter>();
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(3);
-        builder.ConfigureSiloHost((options, host) => host.Configuration.AddInMemoryCollection(Settings(options.SiloName, FlakyPort)));
-        builder.ConfigureSilo((_, silo) => silo.AddAgents());
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-        await WaitForMetadataAsync();
-    }
+    public async Task InitializeAsync() =>
+        Cluster = await AgentsTestCluster.StartGpuAsync(2, index => Settings(AgentsTestCluster.SiloName(index), FlakyPort));
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
@@ -60,7 +51,6 @@ public sealed class GpuClusterFixture : IAsyncLifetime
             ["Agents:Gpu:QueueDeadlineMs"] = "20000",
             ["Agents:Gpu:HealthCheckIntervalMs"] = "200",
             ["Agents:Simulation:Latency:DecodeTokensPerSecond"] = "4000",
-            ["Orleans:Metadata:gpu"] = siloName == "Silo_0" ? "false" : "true",
         };
         if (siloName != "Silo_0")
         {
@@ -78,18 +68,6 @@ public sealed class GpuClusterFixture : IAsyncLifetime
         }
 
         return settings;
-    }
-
-    // The metadata cache fills asynchronously after membership changes; wait until every silo sees every silo's role.
-    private async Task WaitForMetadataAsync()
-    {
-        await Eventually.UntilAsync(
-            () => Cluster.Silos.All(viewer =>
-            {
-                var cache = Cluster.GetSiloServiceProvider(viewer.SiloAddress).GetRequiredService<ISiloMetadataCache>();
-                return Cluster.Silos.All(s => cache.GetSiloMetadata(s.SiloAddress).Metadata.ContainsKey("gpu"));
-            }),
-            TimeSpan.FromSeconds(30), "silo metadata on every silo");
     }
 }
 

@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Agents.Testing;
 
-namespace Agents.Cluster.Tests;
+namespace Agents.Testing;
 
 /// <summary>A real Agents.Silo process on loopback, joined to a Redis cluster; killed on dispose.</summary>
-internal sealed class SiloProcess : IAsyncDisposable
+public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new();

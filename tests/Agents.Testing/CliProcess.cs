@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Text;
-using Agents.Testing;
 
-namespace Agents.Cluster.Tests;
+namespace Agents.Testing;
 
 /// <summary>The real <c>agents</c> command in its own process, with its own environment (secrets, TLS settings).</summary>
-internal static class CliProcess
+public static class CliProcess
 {
     /// <summary>Runs <c>agents ARGS</c> and returns its exit code and everything it printed; killed after <paramref name="limit"/> (default 3 minutes).</summary>
     public static async Task<(int Exit, string Text)> RunAsync(IReadOnlyDictionary<string, string> environment, TimeSpan? limit, params string[] args)
