@@ -1,5 +1,12 @@
+using Agents.Contracts.Jobs;
 using Agents.Contracts.SelfPlay;
+using Agents.Core.Simulation;
 using Agents.Core.Spc;
+using Agents.Core.Strategies;
+using Agents.Grains.Jobs;
+using Agents.Inference.Backends;
+using Agents.Inference.Serving;
+using Microsoft.Extensions.AI;
 using Agents.Testing;
 using Orleans.TestingHost;
 
@@ -30,6 +37,9 @@ public sealed class FakeClockTests(FakeClockFixture fixture) : IClassFixture<Fak
 {
     // A bound for waiting on events (a timer started, a status reached); the clock under test never moves by itself.
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    // A job's driver period (its flush cadence, internal to the grains).
+    private static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(250);
 
     [Fact]
     public async Task League_GameFails_RetriesOnlyOnceTheClockPassesTheBackoff()
@@ -73,5 +83,62 @@ public sealed class FakeClockTests(FakeClockFixture fixture) : IClassFixture<Fak
         await clock.WhenCreatedAsync(third, createdThird + 1).WaitAsync(Limit);
         var givenUp = await league.GetStatusAsync();
         Assert.Equal((3, 1, 0), (givenUp.Failed, givenUp.Rounds.Single().FailedGames, givenUp.Rounds.Single().ValidGames));
+    }
+
+    [Fact]
+    public async Task Job_ResultsBuffered_AreFlushedWhenTheDriverTimerTicksOnTheClock()
+    {
+        var problems = SyntheticProblems.Generate(3, seed: 61).ToArray();
+        var gate = new Gate(problems[2].Question);
+        await using var server = await SimServer.StartAsync(new SimServerOptions(), gate.Wrap(SimulatedBackend.Create()));
+        var job = fixture.Client.GetGrain<IBatchJobGrain>("clock-flush");
+        await job.CreateAsync(new JobSpec("clock-flush", StrategyDefaults.Create(StrategyNames.Cot, seed: 6, model: server.ModelSpec), Concurrency: 1, MaxAttempts: 2));
+        await job.AddProblemsAsync(0, [.. problems]);
+        await job.StartAsync();
+
+        // One problem at a time: the third is held at the backend, so the first two have finished and wait in the buffer.
+        await gate.Reached.WaitAsync(Limit);
+        var buffered = await job.GetProgressAsync();
+        Assert.Equal((0, 1, JobStates.Running), (buffered.Completed, buffered.InFlight, buffered.State));
+
+        // The driver's period on the silo's clock: its timer ticks and flushes what is buffered.
+        fixture.Clock.Advance(FlushEvery);
+        var flushed = await Eventually.UntilAsync(job.GetProgressAsync, p => p.Completed > 0, Limit, "the flushed results");
+        Assert.Equal((2, 1), (flushed.Completed, flushed.InFlight));
+
+        // The last problem ends the phase, which saves without waiting for a tick.
+        gate.Open();
+        var done = await Eventually.UntilAsync(job.GetProgressAsync, p => p.State == JobStates.Completed, Limit, "the completed job");
+        Assert.Equal((3, 0), (done.Completed, done.InFlight));
+    }
+
+    // Holds every model request about one problem until opened; says when the first one arrived.
+    private sealed class Gate(string text)
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Reached => _reached.Task;
+
+        public void Open() => _open.TrySetResult();
+
+        public IChatClient Wrap(IChatClient inner) => new Held(inner, this);
+
+        private sealed class Held(IChatClient inner, Gate gate) : DelegatingChatClient(inner)
+        {
+            public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+            {
+                var list = messages.ToList();
+                if (list.Any(m => m.Text.Contains(gate.Text, StringComparison.Ordinal)))
+                {
+                    gate._reached.TrySetResult();
+                    await gate._open.Task.WaitAsync(cancellationToken);
+                }
+
+                return await base.GetResponseAsync(list, options, cancellationToken);
+            }
+        }
+
+        private string Text => text;
     }
 }
