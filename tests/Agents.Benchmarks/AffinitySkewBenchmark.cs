@@ -28,40 +28,12 @@ internal sealed partial class Benchmarks
         var figures = new Dictionary<RoutingPolicy, (double Throughput, double HitRate, double MaxOverMean)>();
         foreach (var policy in new[] { RoutingPolicy.RoundRobin, RoutingPolicy.Affinity })
         {
-            await using var cluster = await BenchCluster.StartAsync(replicas, Common, _ => new()
-            {
-                ["Orleans:Metadata:models"] = "sim",
-                ["Orleans:Metadata:capacity.sim"] = "4",
-                ["Orleans:Metadata:queue.sim"] = "100000",
-                ["Agents:Simulation:Latency:MaxConcurrency"] = "4",
-                ["Agents:Simulation:Latency:PrefillTokensPerSecond"] = "20000",
-                ["Agents:Simulation:Latency:DecodeTokensPerSecond"] = "4000",
-                // Room for about 1.5 × each replica's share of the contexts: affinity fits, round-robin churns.
-                ["Agents:Simulation:Latency:PrefixCacheTokens"] = (tokens * 3 / 2 / replicas).ToString(CultureInfo.InvariantCulture),
-            });
-            var router = cluster.Services(cluster.CpuSilo).GetRequiredService<InferenceRouter>();
-            var stopwatch = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, problems).Select(async p =>
-            {
-                var messages = new List<InferenceMessage>
-                {
-                    new("system", "You are a careful solver. Use the reference material."),
-                    new("user", prompts[p] + $"\nQuestion {p}: what is {p} + {p * 7}?"),
-                };
-                for (var turn = 0; turn < turns; turn++)
-                {
-                    var response = await router.SendAsync(new InferenceRequest("sim", [.. messages], Seed: turn, AffinityKey: $"problem-{p}"), policy);
-                    messages.Add(new("assistant", response.Choices[0]));
-                    messages.Add(new("user", $"Check step {turn + 1} again."));
-                }
-            }));
-            var wall = stopwatch.Elapsed;
-            var latencies = cluster.GpuSilos.Select(s => cluster.Services(s).GetRequiredService<ModelRegistry>().ResolveBackend("sim").GetService<SimulatedChatClient>()!.Latency).ToArray();
-            var hitRate = (double)latencies.Sum(l => l.PrefixHitTokens) / latencies.Sum(l => l.PromptTokens);
-            var busy = latencies.Select(l => l.SlotBusyTime.TotalSeconds).ToArray();
-            figures[policy] = (problems * turns / wall.TotalSeconds, hitRate, busy.Max() / busy.Average());
+            // Room for about 1.5 × each replica's share of the contexts: affinity fits, round-robin churns.
+            var run = await MultiTurnAsync(policy, p => prompts[p], problems, turns, replicas, tokens * 3 / 2 / replicas, prefillTokensPerSecond: 20000);
+            var busy = run.SlotBusySeconds;
+            figures[policy] = (run.Throughput, run.HitRate, busy.Max() / busy.Average());
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"   {policy}: {figures[policy].Throughput:F1} requests/s, prefix hit rate {hitRate:F3}, slot-busy s per replica [{string.Join(", ", busy.Select(b => b.ToString("F2", CultureInfo.InvariantCulture)))}], max/mean {figures[policy].MaxOverMean:F3}"));
+                $"   {policy}: {figures[policy].Throughput:F1} requests/s, prefix hit rate {run.HitRate:F3}, slot-busy s per replica [{string.Join(", ", busy.Select(b => b.ToString("F2", CultureInfo.InvariantCulture)))}], max/mean {figures[policy].MaxOverMean:F3}"));
         }
 
         return new()

@@ -182,40 +182,11 @@ internal sealed partial class Benchmarks(bool quick, TextWriter log)
     {
         var problems = quick ? 16 : 32;
         var turns = quick ? 4 : 6;
-        var figures = new Dictionary<RoutingPolicy, (double Throughput, double HitRate)>();
+        var figures = new Dictionary<RoutingPolicy, PolicyRun>();
         foreach (var policy in new[] { RoutingPolicy.RoundRobin, RoutingPolicy.Affinity })
         {
-            await using var cluster = await BenchCluster.StartAsync(4, Common, _ => new()
-            {
-                ["Orleans:Metadata:models"] = "sim",
-                ["Orleans:Metadata:capacity.sim"] = "4",
-                ["Orleans:Metadata:queue.sim"] = "100000",
-                ["Agents:Simulation:Latency:MaxConcurrency"] = "4",
-                ["Agents:Simulation:Latency:PrefillTokensPerSecond"] = "4000",
-                ["Agents:Simulation:Latency:DecodeTokensPerSecond"] = "4000",
-                ["Agents:Simulation:Latency:PrefixCacheTokens"] = (problems / 4 * 8_000).ToString(CultureInfo.InvariantCulture),
-            });
-            var router = cluster.Services(cluster.CpuSilo).GetRequiredService<InferenceRouter>();
-            var stopwatch = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, problems).Select(async p =>
-            {
-                var messages = new List<InferenceMessage>
-                {
-                    new("system", "You are a careful solver. Use the reference material."),
-                    new("user", Context(p) + $"\nQuestion {p}: what is {p} + {p * 7}?"),
-                };
-                for (var turn = 0; turn < turns; turn++)
-                {
-                    var response = await router.SendAsync(new InferenceRequest("sim", [.. messages], Seed: turn, AffinityKey: $"problem-{p}"), policy);
-                    messages.Add(new("assistant", response.Choices[0]));
-                    messages.Add(new("user", $"Check step {turn + 1} again."));
-                }
-            }));
-            var wall = stopwatch.Elapsed;
-            var latencies = cluster.GpuSilos.Select(s => cluster.Services(s).GetRequiredService<ModelRegistry>().ResolveBackend("sim").GetService<SimulatedChatClient>()!.Latency).ToArray();
-            var hitRate = (double)latencies.Sum(l => l.PrefixHitTokens) / latencies.Sum(l => l.PromptTokens);
-            figures[policy] = (problems * turns / wall.TotalSeconds, hitRate);
-            log.WriteLine($"   {policy}: {figures[policy].Throughput:F1} requests/s, prefix hit rate {hitRate:F3}");
+            var run = figures[policy] = await MultiTurnAsync(policy, Context, problems, turns, 4, problems / 4 * 8_000, prefillTokensPerSecond: 4000);
+            log.WriteLine($"   {policy}: {run.Throughput:F1} requests/s, prefix hit rate {run.HitRate:F3}");
         }
 
         return new()
@@ -225,6 +196,46 @@ internal sealed partial class Benchmarks(bool quick, TextWriter log)
             ["round_robin_hit_rate"] = Math.Round(figures[RoutingPolicy.RoundRobin].HitRate, 4),
         };
     }
+
+    // What one routing policy achieves on a multi-turn workload: each problem's turns extend one conversation (its
+    // context first), every problem at once, over gpu silos of one sim replica each with a prefix cache.
+    private static async Task<PolicyRun> MultiTurnAsync(
+        RoutingPolicy policy, Func<int, string> context, int problems, int turns, int replicas, long prefixCacheTokens, int prefillTokensPerSecond)
+    {
+        await using var cluster = await BenchCluster.StartAsync(replicas, Common, _ => new()
+        {
+            ["Orleans:Metadata:models"] = "sim",
+            ["Orleans:Metadata:capacity.sim"] = "4",
+            ["Orleans:Metadata:queue.sim"] = "100000",
+            ["Agents:Simulation:Latency:MaxConcurrency"] = "4",
+            ["Agents:Simulation:Latency:PrefillTokensPerSecond"] = prefillTokensPerSecond.ToString(CultureInfo.InvariantCulture),
+            ["Agents:Simulation:Latency:DecodeTokensPerSecond"] = "4000",
+            ["Agents:Simulation:Latency:PrefixCacheTokens"] = prefixCacheTokens.ToString(CultureInfo.InvariantCulture),
+        });
+        var router = cluster.Services(cluster.CpuSilo).GetRequiredService<InferenceRouter>();
+        var stopwatch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, problems).Select(async p =>
+        {
+            var messages = new List<InferenceMessage>
+            {
+                new("system", "You are a careful solver. Use the reference material."),
+                new("user", context(p) + $"\nQuestion {p}: what is {p} + {p * 7}?"),
+            };
+            for (var turn = 0; turn < turns; turn++)
+            {
+                var response = await router.SendAsync(new InferenceRequest("sim", [.. messages], Seed: turn, AffinityKey: $"problem-{p}"), policy);
+                messages.Add(new("assistant", response.Choices[0]));
+                messages.Add(new("user", $"Check step {turn + 1} again."));
+            }
+        }));
+        var wall = stopwatch.Elapsed;
+        var latencies = cluster.GpuSilos.Select(s => cluster.Services(s).GetRequiredService<ModelRegistry>().ResolveBackend("sim").GetService<SimulatedChatClient>()!.Latency).ToArray();
+        var hitRate = (double)latencies.Sum(l => l.PrefixHitTokens) / latencies.Sum(l => l.PromptTokens);
+        return new PolicyRun(problems * turns / wall.TotalSeconds, hitRate, [.. latencies.Select(l => l.SlotBusyTime.TotalSeconds)]);
+    }
+
+    // Requests per second, the share of prompt tokens served from a prefix cache, and each replica's slot-busy seconds.
+    private sealed record PolicyRun(double Throughput, double HitRate, double[] SlotBusySeconds);
 
     // ~3,000 tokens of deterministic reference text per problem: the shared prefix of its turns.
     private static string Context(int problem)
