@@ -1,6 +1,7 @@
 using Agents.Contracts.Runs;
 using Agents.Core.Simulation;
 using Agents.Core.Strategies;
+using Agents.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -44,13 +45,6 @@ public sealed class CallTimeoutTests
         Assert.Contains("00:00:01", error.Message, StringComparison.Ordinal);
     }
 
-    private static async Task<InProcessTestCluster> StartAsync(Dictionary<string, string?> settings)
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(ClusterFixture.Settings).AddInMemoryCollection(settings));
-        builder.ConfigureSilo((_, silo) => silo.AddAgents());
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        return cluster;
-    }
+    private static Task<InProcessTestCluster> StartAsync(Dictionary<string, string?> settings) =>
+        AgentsTestCluster.StartAsync(1, _ => ClusterFixture.With(settings));
 }

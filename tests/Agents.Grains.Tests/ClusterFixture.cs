@@ -18,6 +18,18 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["Agents:Models:Retry:AttemptTimeoutMs"] = "2000",
     };
 
+    /// <summary>These settings with <paramref name="more"/> added (later keys win), for a cluster of a test's own.</summary>
+    public static Dictionary<string, string?> With(IReadOnlyDictionary<string, string?> more)
+    {
+        var settings = new Dictionary<string, string?>(Settings);
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
     /// <summary>The cluster.</summary>
     public InProcessTestCluster Cluster { get; private set; } = null!;
 

@@ -86,14 +86,10 @@ public sealed class IortMemoryOrderTests(ClusterFixture fixture)
     public async Task InstructorModel_SiloConfigured_UsedWhenTheRunNamesNone()
     {
         await using var server = await SimServer.StartAsync(new SimServerOptions { Port = FreePort.Next() }, SimulatedBackend.Create());
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(ClusterFixture.Settings).AddInMemoryCollection(new Dictionary<string, string?>
+        await using var cluster = await AgentsTestCluster.StartAsync(1, _ => ClusterFixture.With(new Dictionary<string, string?>
         {
             ["Agents:Models:Instructor"] = server.ModelSpec,
         }));
-        builder.ConfigureSilo((_, silo) => silo.AddAgents());
-        await using var cluster = builder.Build();
-        await cluster.DeployAsync();
         var spec = StrategyDefaults.Create(StrategyNames.Iort, rounds: 1, seed: 5, model: "sim");
 
         var result = await cluster.Client.GetGrain<IProblemRunGrain>($"iort-im-silo/{Problems[1].Id}").RunAsync(new RunRequest("iort-im-silo", Problems[1], spec));

@@ -16,15 +16,11 @@ public sealed class WorkflowHintsRunTests
     public async Task SelfRefineRuns_EveryModelRequestCarriesItsRunsSessionKey()
     {
         await using var server = await SimServer.StartAsync(new SimServerOptions { Port = FreePort.Next() }, SimulatedBackend.Create());
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(ClusterFixture.Settings).AddInMemoryCollection(new Dictionary<string, string?>
+        await using var cluster = await AgentsTestCluster.StartAsync(1, _ => ClusterFixture.With(new Dictionary<string, string?>
         {
             ["Agents:Models:Default"] = server.ModelSpec,
             ["Agents:Models:Hints:SessionHeader"] = "x-session-id",
         }));
-        builder.ConfigureSilo((_, silo) => silo.AddAgents());
-        await using var cluster = builder.Build();
-        await cluster.DeployAsync();
         var problems = SyntheticProblems.Generate(2, seed: 17).ToList();
 
         var counts = new List<int>();
