@@ -15,11 +15,11 @@ namespace Agents.Core.Prompts;
 /// as template syntax and never HTML-encoded.
 /// </summary>
 /// <remarks>
-/// An instance is immutable. The prompt builders (<c>SolverPrompt</c>, <c>ReviewerPrompt</c>, …) take the instance to render
-/// with as a parameter; a silo loads one at start-up from <c>Agents:Prompts:Directory</c> and registers it as a service, so
-/// every silo (several can share a process) renders with its own set. Parsers and the simulated model recognise a prompt's role by
-/// the headings and instructions in <see cref="PromptMarkers"/>, which the default templates contain; an edited template
-/// talks to real models unchanged but may no longer be understood by the simulated model.
+/// An instance is immutable. The prompt builders (<c>SolverPrompt</c>, <c>ReviewerPrompt</c>, …) take the instance to
+/// render with as a parameter; a silo loads one at start-up from <c>Agents:Prompts:Directory</c> and registers it as a
+/// service, so every silo (several can share a process) renders with its own set. Parsers and the simulated model
+/// recognise a prompt's role by the headings and instructions in <see cref="PromptMarkers"/>, which the default templates
+/// contain; an edited template talks to real models unchanged but may no longer be understood by the simulated model.
 /// </remarks>
 public sealed partial class PromptTemplates
 {

@@ -10,10 +10,10 @@ namespace Agents.Grains.Instructing;
 
 /// <summary>
 /// The IoRT agents. Prompts come from <see cref="IortPromptInputs.Build"/> (the builders the driver uses) with the silo's
-/// templates; replies are the
-/// model's text, parsed by the driver. Generator and Reflector use the request's model (the base LLM reflects on its own
-/// answers). The Meta-Thinker and Instructor use, in order: the run's <c>instructor_model</c> option, the silo's configured
-/// <c>Agents:Models:Instructor</c>, the run's model (docs/iort.md); the reply names the model and where it came from.
+/// templates; replies are the model's text, parsed by the driver. Generator and Reflector use the request's model (the
+/// base LLM reflects on its own answers). The Meta-Thinker and Instructor use, in order: the run's <c>instructor_model</c>
+/// option, the silo's configured <c>Agents:Models:Instructor</c>, the run's model (docs/iort.md); the reply names the
+/// model and where it came from.
 /// </summary>
 // Agents hold no state between calls; reentrancy lets one worker keep many model calls in flight.
 [StatelessWorker, Reentrant]
