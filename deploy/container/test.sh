@@ -96,6 +96,19 @@ printf 'port %s\nbind 127.0.0.1\nsave ""\nappendonly no\nrequirepass "%s"\n' "$r
 redis-server "$work/redis.conf" >"$work/redis.log" 2>&1 &
 redis_pid=$!
 
+# Waits up to 60 s for URL to answer 2xx; otherwise prints the last log lines of the named containers and fails.
+wait_ok() { # url what container...
+  local url="$1" what="$2" c
+  shift 2
+  for _ in $(seq 1 240); do
+    if curl -fs "$url" >/dev/null 2>&1; then return 0; fi
+    sleep 0.25
+  done
+  for c in "$@"; do pod logs "$tag-$c" 2>&1 | tail -20; done
+  echo "$what in 60 s" >&2
+  exit 1
+}
+
 start_silo() { # name silo-port gateway-port health-port
   pod run -d --name "$tag-$1" --network host --read-only -e AGENTS_REDIS_PASSWORD "$image" \
     --Agents:Cluster:Redis="127.0.0.1:$redis_port" --Agents:Cluster:SiloPort="$2" --Agents:Cluster:GatewayPort="$3" \
@@ -106,12 +119,7 @@ health_a=$(free_port); health_b=$(free_port)
 start_silo a "$(free_port)" "$(free_port)" "$health_a"
 start_silo b "$(free_port)" "$(free_port)" "$health_b"
 for h in "$health_a" "$health_b"; do
-  ready=""
-  for _ in $(seq 1 240); do
-    if curl -fs "http://127.0.0.1:$h/health/ready" >/dev/null 2>&1; then ready=1; break; fi
-    sleep 0.25
-  done
-  [ -n "$ready" ] || { pod logs "$tag-a" 2>&1 | tail -20; pod logs "$tag-b" 2>&1 | tail -20; echo "a silo container did not become ready in 60 s" >&2; exit 1; }
+  wait_ok "http://127.0.0.1:$h/health/ready" "a silo container did not become ready" a b
 done
 say "redis and 2 silo containers ready"
 
@@ -160,12 +168,7 @@ export AGENTS_API_KEYS
 api_port=$(free_port)
 pod run -d --name "$tag-api" --network host --read-only -e AGENTS_API_KEYS -e AGENTS_REDIS_PASSWORD "$api_image" \
   --urls="http://127.0.0.1:$api_port" --cluster="redis://127.0.0.1:$redis_port" >/dev/null
-api_ready=""
-for _ in $(seq 1 240); do
-  if curl -fs "http://127.0.0.1:$api_port/health" >/dev/null 2>&1; then api_ready=1; break; fi
-  sleep 0.25
-done
-[ -n "$api_ready" ] || { pod logs "$tag-api" 2>&1 | tail -20; echo "the API container did not become healthy in 60 s" >&2; exit 1; }
+wait_ok "http://127.0.0.1:$api_port/health" "the API container did not become healthy" api
 unauthorized=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$api_port/api/jobs/container-$$")
 curl -fs -H "Authorization: Bearer $AGENTS_API_KEYS" "http://127.0.0.1:$api_port/api/jobs/container-$$" >"$work/job.json"
 read -r job_status job_done <<<"$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["status"], j["done"])' "$work/job.json")"

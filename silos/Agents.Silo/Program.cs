@@ -5,10 +5,11 @@ using Agents.Silo;
 // Roles, hosted models and the cluster's Redis come from configuration (Agents:Cluster, Agents:Models, Orleans:Metadata);
 // Agents:Telemetry:OtlpEndpoint exports traces and metrics; Agents:Dashboard:Port=N serves the Orleans Dashboard on 127.0.0.1:N;
 // Agents:Health:Port=N serves /health/live and /health/ready; Agents:Kubernetes:Enabled=true turns on Orleans' Kubernetes hosting.
-var settings = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
-var dashboard = AgentsDashboardOptions.From(settings);
-var health = AgentsHealthOptions.From(settings);
-var kubernetes = AgentsKubernetesOptions.From(settings);
+// One builder: the options below and the silo read the same configuration (appsettings, environment, command line).
+var builder = WebApplication.CreateBuilder(args);
+var dashboard = AgentsDashboardOptions.From(builder.Configuration);
+var health = AgentsHealthOptions.From(builder.Configuration);
+var kubernetes = AgentsKubernetesOptions.From(builder.Configuration);
 
 void ConfigureSilo(ISiloBuilder silo)
 {
@@ -39,24 +40,25 @@ catch (Exception ex) when (ex is OrleansConfigurationException or InvalidOperati
 
 async Task<int> RunAsync()
 {
-    if (!dashboard.Enabled && !health.Enabled)
-    {
-        var builder = Host.CreateApplicationBuilder(args);
-        builder.AddAgentsTelemetry("agents-silo").UseOrleans(ConfigureSilo);
-        await builder.Build().RunAsync();
-        return 0;
-    }
-
     if (dashboard.Enabled && health.Enabled && dashboard.Port == health.Port)
     {
         Console.Error.WriteLine($"Agents:Dashboard:Port and Agents:Health:Port must differ (both are {health.Port}).");
         return 2;
     }
 
-    var web = WebApplication.CreateBuilder(args);
-    web.AddAgentsTelemetry("agents-silo").UseOrleans(ConfigureSilo);
-    web.WebHost.UseUrls([.. new[] { dashboard.Enabled ? dashboard.CheckedUrl() : null, health.Enabled ? health.Url : null }.OfType<string>()]);
-    var app = web.Build();
+    builder.AddAgentsTelemetry("agents-silo").UseOrleans(ConfigureSilo);
+    string[] urls = [.. new[] { dashboard.Enabled ? dashboard.CheckedUrl() : null, health.Enabled ? health.Url : null }.OfType<string>()];
+    if (urls.Length == 0)
+    {
+        // Neither the dashboard nor health asked for HTTP: the silo listens on no HTTP port at all.
+        builder.WebHost.UseServer(new NoHttpServer());
+    }
+    else
+    {
+        builder.WebHost.UseUrls(urls);
+    }
+
+    var app = builder.Build();
     if (dashboard.Enabled)
     {
         app.MapOrleansDashboard(routePrefix: "/dashboard").RequireHost($"*:{dashboard.Port}");

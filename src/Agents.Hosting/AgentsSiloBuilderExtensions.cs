@@ -1,3 +1,4 @@
+using Agents.Core.Prompts;
 using Agents.Grains.Runs;
 using Agents.Hosting;
 using Agents.Inference;
@@ -18,15 +19,18 @@ public static class AgentsSiloBuilderExtensions
     /// <summary>The configuration key of a folder of edited role prompts (<c>agents prompts export DIR</c>).</summary>
     public const string PromptsDirectoryKey = "Agents:Prompts:Directory";
 
-    /// <summary>Adds what agent, run and job grains need: model backends, grain storage, reminders and silo metadata.</summary>
+    /// <summary>
+    /// Adds what agent, run and job grains need: model backends, the role prompts (<see cref="PromptTemplates"/>, this
+    /// silo's own), grain storage, reminders and silo metadata.
+    /// </summary>
     public static ISiloBuilder AddAgents(this ISiloBuilder silo)
     {
         var cluster = AgentsClusterOptions.From(silo.Configuration);
-        if (silo.Configuration[PromptsDirectoryKey] is { Length: > 0 } prompts)
-        {
-            // Edited role prompts (agents prompts export DIR): checked now, so a bad file stops the silo with its name and line.
-            Agents.Core.Prompts.PromptTemplates.Current = Agents.Core.Prompts.PromptTemplates.FromDirectory(prompts);
-        }
+        // Edited role prompts (agents prompts export DIR) are checked now, so a bad file stops the silo with its name and line.
+        // One instance per silo: silos sharing a process (test clusters) each render with their own configuration.
+        silo.Services.AddSingleton(silo.Configuration[PromptsDirectoryKey] is { Length: > 0 } prompts
+            ? PromptTemplates.FromDirectory(prompts)
+            : PromptTemplates.Defaults);
 
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.CallTimeout);
         silo.Services.AddOptions<AgentsClusterOptions>().BindConfiguration(AgentsClusterOptions.SectionName)

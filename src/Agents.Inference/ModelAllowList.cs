@@ -103,91 +103,77 @@ public sealed class ModelAllowList
     /// <summary>Resolves a client's model name or spec without throwing.</summary>
     public bool TryResolveModel(string? requested, [NotNullWhen(true)] out ModelSpec? spec, out string error)
     {
-        spec = null;
-        var text = requested?.Trim() ?? string.Empty;
-        if (SecretText.LooksSecret(text))
-        {
-            error = $"{NotAllowed}: the model spec carries a credential {SecretText.Withheld}; keys come only from the silo's environment";
-            return false;
-        }
-
-        if (_named.TryGetValue(text, out var named))
-        {
-            spec = named;
-            error = string.Empty;
-            return true;
-        }
-
-        if (!ModelSpec.TryParse(text, out var parsed))
-        {
-            error = $"{NotAllowed}: {SecretText.Quote(text)} is neither a model this cluster lists ({string.Join(", ", ModelNames)}) nor a valid spec ({ModelSpec.AcceptedForms})";
-            return false;
-        }
-
-        if (_any || parsed.Kind == ModelSpecKind.Sim || _configured.Contains(parsed.Text))
-        {
-            spec = parsed;
-            error = string.Empty;
-            return true;
-        }
-
-        error = $"{NotAllowed}: {SecretText.Quote(text)} is not one of the models this cluster lists ({string.Join(", ", ModelNames)}); " +
-            "name one of them, or have the operator add it under Agents:Models:Named on the silos";
-        return false;
+        (spec, _, error) = Resolve(requested, ModelRules);
+        return spec is not null;
     }
 
     /// <summary>Resolves a client's reward name or spec without throwing.</summary>
     public bool TryResolveReward(string? requested, [NotNullWhen(true)] out RewardSpec? spec, out string error)
     {
-        spec = null;
-        var text = requested?.Trim() ?? string.Empty;
-        if (SecretText.LooksSecret(text))
-        {
-            error = $"{NotAllowed}: the reward spec carries a credential {SecretText.Withheld}";
-            return false;
-        }
-
-        if (_namedRewards.TryGetValue(text, out var named))
-        {
-            spec = named;
-            error = string.Empty;
-            return true;
-        }
-
-        if (text.StartsWith("judge:", StringComparison.OrdinalIgnoreCase) && _named.TryGetValue(text["judge:".Length..].Trim(), out var judgeModel))
-        {
-            spec = new RewardSpec(RewardSpecKind.Judge, text, JudgeModel: judgeModel.Text);
-            error = string.Empty;
-            return true;
-        }
-
-        if (!RewardSpec.TryParse(text, out var parsed))
-        {
-            error = $"{NotAllowed}: reward {SecretText.Quote(text)} is neither a reward model this cluster lists ({string.Join(", ", RewardNames)}) nor a valid spec ({RewardSpec.AcceptedForms})";
-            return false;
-        }
-
-        if (_any || parsed.Kind == RewardSpecKind.Sim || _configuredRewards.Contains(parsed.Text))
-        {
-            spec = parsed;
-            error = string.Empty;
-            return true;
-        }
-
-        if (parsed.Kind == RewardSpecKind.Judge)
+        (spec, var unlisted, error) = Resolve(requested, RewardRules);
+        if (unlisted is { Kind: RewardSpecKind.Judge })
         {
             // A judge is a chat model: allowed exactly when its model is, and it runs on the model the name stands for.
-            if (!TryResolveModel(parsed.JudgeModel, out var judge, out error))
+            if (!TryResolveModel(unlisted.JudgeModel, out var judge, out error))
             {
                 return false;
             }
 
-            spec = parsed with { JudgeModel = judge.Text };
-            return true;
+            spec = unlisted with { JudgeModel = judge.Text };
         }
 
-        error = $"{NotAllowed}: reward {SecretText.Quote(text)} is not one of the reward models this cluster lists ({string.Join(", ", RewardNames)}); " +
-            "name one of them, or have the operator add it under Agents:Rewards:Named on the silos";
-        return false;
+        return spec is not null;
     }
+
+    private SpecRules<ModelSpec> ModelRules => new(
+        "model", "", "model", "; keys come only from the silo's environment", "Agents:Models:Named", ModelSpec.AcceptedForms,
+        _named, _configured, () => ModelNames, ModelSpec.TryParse, s => s.Text, s => s.Kind == ModelSpecKind.Sim, _ => null);
+
+    private SpecRules<RewardSpec> RewardRules => new(
+        "reward", "reward ", "reward model", "", "Agents:Rewards:Named", RewardSpec.AcceptedForms,
+        _namedRewards, _configuredRewards, () => RewardNames, RewardSpec.TryParse, s => s.Text, s => s.Kind == RewardSpecKind.Sim,
+        text => text.StartsWith("judge:", StringComparison.OrdinalIgnoreCase) && _named.TryGetValue(text["judge:".Length..].Trim(), out var judgeModel)
+            ? new RewardSpec(RewardSpecKind.Judge, text, JudgeModel: judgeModel.Text)
+            : null);
+
+    // One resolution for models and rewards: a secret-looking text is refused, a name the silo lists (or an alias of
+    // one) stands for its spec, and a valid spec passes when any spec may, when it is the simulation, or when the silo
+    // configures it itself. Otherwise the refusal names what the cluster lists; a valid spec that is not listed comes
+    // back as Unlisted for the caller's own last rule.
+    private (TSpec? Spec, TSpec? Unlisted, string Error) Resolve<TSpec>(string? requested, SpecRules<TSpec> rules)
+        where TSpec : class
+    {
+        var text = requested?.Trim() ?? string.Empty;
+        if (SecretText.LooksSecret(text))
+        {
+            return (null, null, $"{NotAllowed}: the {rules.Noun} spec carries a credential {SecretText.Withheld}{rules.SecretHint}");
+        }
+
+        if ((rules.Named.TryGetValue(text, out var listed) ? listed : rules.Alias(text)) is { } named)
+        {
+            return (named, null, string.Empty);
+        }
+
+        var names = string.Join(", ", rules.Names());
+        if (!rules.TryParse(text, out var parsed))
+        {
+            return (null, null, $"{NotAllowed}: {rules.Label}{SecretText.Quote(text)} is neither a {rules.Listed} this cluster lists ({names}) nor a valid spec ({rules.AcceptedForms})");
+        }
+
+        if (_any || rules.IsSim(parsed) || rules.Configured.Contains(rules.Text(parsed)))
+        {
+            return (parsed, null, string.Empty);
+        }
+
+        return (null, parsed, $"{NotAllowed}: {rules.Label}{SecretText.Quote(text)} is not one of the {rules.Listed}s this cluster lists ({names}); " +
+            $"name one of them, or have the operator add it under {rules.Section} on the silos");
+    }
+
+    private delegate bool SpecParser<TSpec>(string? text, [NotNullWhen(true)] out TSpec? spec);
+
+    private sealed record SpecRules<TSpec>(
+        string Noun, string Label, string Listed, string SecretHint, string Section, string AcceptedForms,
+        Dictionary<string, TSpec> Named, HashSet<string> Configured, Func<IReadOnlyList<string>> Names,
+        SpecParser<TSpec> TryParse, Func<TSpec, string> Text, Func<TSpec, bool> IsSim, Func<string, TSpec?> Alias)
+        where TSpec : class;
 }

@@ -1,3 +1,4 @@
+using Agents.Core.Prompts;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
@@ -139,7 +140,7 @@ internal sealed partial class Benchmarks(bool quick, TextWriter log)
                     }
 
                     var samples = await model.SampleAsync(
-                        SolverPrompt.Build(p.Question), new ChatOptions { Temperature = 0.8f, TopP = 0.95f, MaxOutputTokens = 1000 }, spec.K, baseSeed: 1, preferN: true, default);
+                        SolverPrompt.Build(PromptTemplates.Defaults, p.Question), new ChatOptions { Temperature = 0.8f, TopP = 0.95f, MaxOutputTokens = 1000 }, spec.K, baseSeed: 1, preferN: true, default);
                     return new RunResult(p.Id, spec.Name, null, null, null, samples.Texts.Count == spec.K ? "ok" : "failed", null, samples.Usage, 0, 0, samples.Method, string.Empty, 0, [], [], [], ImmutableDictionary<string, string>.Empty);
                 }
                 finally

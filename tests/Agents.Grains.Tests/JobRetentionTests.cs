@@ -11,8 +11,8 @@ using Orleans.Storage;
 namespace Agents.Grains.Tests;
 
 /// <summary>
-/// A finished job's runs drop their memoized steps once its results are exported (results and transcripts stay); the
-/// job's keep-alive reminder may fire any number of times.
+/// A finished job's runs drop their memoized steps once its results are exported (results and transcripts stay); until
+/// then its keep-alive reminder waits for the retention age, and it may fire any number of times.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class JobRetentionTests(ClusterFixture fixture)
@@ -53,6 +53,30 @@ public sealed class JobRetentionTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Job_FinishedNotExported_ReminderPutOffToTheRetentionAge_DroppedOnceTheStepsAre()
+    {
+        const string id = "job-retention-reminder";
+        var job = fixture.Client.GetGrain<IBatchJobGrain>(id);
+        var reminders = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
+        await fixture.Client.RunJobAsync(id, StrategyDefaults.Create(StrategyNames.Cot, seed: 5), [.. SyntheticProblems.Generate(4, seed: 75)]);
+        var retainedUntil = ((await StoredJobAsync(id)).FinishedAt!.Value + TimeSpan.FromDays(1)).UtcDateTime;
+
+        // Finished, steps kept for the retention age (a day): the reminder fires first then, not every minute until then.
+        var deferred = await Eventually.UntilAsync(
+            () => reminders.ReadRow(job.GetGrainId(), "pump"), r => r is not null && r.StartAt > retainedUntil.AddMinutes(-1),
+            TimeSpan.FromSeconds(30), "the job's reminder put off to the retention age");
+        Assert.NotNull(deferred);
+        Assert.InRange(deferred.StartAt, retainedUntil.AddSeconds(-5), retainedUntil.AddSeconds(5));
+        Assert.Equal(TimeSpan.FromMinutes(1), deferred.Period);
+
+        // Exported: the runs drop their steps now, and nothing is left to wake the job for.
+        await new JobClient(fixture.Client).ExportAsync(id, ResultOrder.Input, CancellationToken.None).ToListAsync();
+        await Eventually.UntilAsync(job.GetProgressAsync, p => p.StepsDropped, TimeSpan.FromSeconds(30), "the runs' steps dropped");
+        await Eventually.UntilAsync(
+            () => reminders.ReadRow(job.GetGrainId(), "pump"), r => r is null, TimeSpan.FromSeconds(30), "the job's reminder dropped");
+    }
+
+    [Fact]
     public async Task Job_KeepAliveReminderFiresTwiceMidRunAndAfter_CompletesEachProblemOnce()
     {
         const string id = "job-reminder-twice";
@@ -78,6 +102,15 @@ public sealed class JobRetentionTests(ClusterFixture fixture)
         var tick = new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(1), DateTime.UtcNow);
         await job.AsReference<IRemindable>().ReceiveReminder("pump", tick);
         await job.AsReference<IRemindable>().ReceiveReminder("pump", tick);
+    }
+
+    // What storage holds for a job.
+    private async Task<BatchJobState> StoredJobAsync(string jobId)
+    {
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Agents);
+        var stored = new GrainState<BatchJobState>();
+        await storage.ReadStateAsync("job", fixture.Client.GetGrain<IBatchJobGrain>(jobId).GetGrainId(), stored);
+        return stored.State ?? new BatchJobState();
     }
 
     // What storage holds for a run (not what an activation has in memory).

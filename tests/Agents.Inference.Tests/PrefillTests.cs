@@ -1,3 +1,4 @@
+using Agents.Core.Prompts;
 using Agents.Core.Simulation;
 using Agents.Core.Solving;
 using Agents.Inference.Backends;
@@ -93,7 +94,7 @@ public sealed class PrefillTests
         var options = Sampling.Clone();
         options.AdditionalProperties = new() { [MultiChoiceResult.MinTokensProperty] = 50 };
 
-        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, SolverPrompt.Build(Question)[0].Text)], options);
+        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, SolverPrompt.Build(PromptTemplates.Defaults, Question)[0].Text)], options);
 
         var seen = Assert.Single(server.Stats.Recent);
         Assert.Equal(50, seen.MinTokens);

@@ -1,3 +1,4 @@
+using Agents.Core.Prompts;
 using Agents.Core.Simulation;
 using Agents.Core.Solving;
 using Agents.Inference.Backends;
@@ -14,7 +15,7 @@ namespace Agents.Inference.Tests;
 
 public sealed class SimulatedEndToEndTests
 {
-    private static readonly IList<ChatMessage> Prompt = SolverPrompt.Build(SyntheticProblems.GenerateOne(2024, 0, 6, 6).Question);
+    private static readonly IList<ChatMessage> Prompt = SolverPrompt.Build(PromptTemplates.Defaults, SyntheticProblems.GenerateOne(2024, 0, 6, 6).Question);
 
     private static OpenAICompatibleChatClient Client(SimServer server) => new(new OpenAICompatibleOptions
     {

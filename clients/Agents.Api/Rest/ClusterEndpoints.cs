@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Agents.Client;
 
 namespace Agents.Api.Rest;
@@ -6,8 +5,6 @@ namespace Agents.Api.Rest;
 /// <summary><c>GET /api/cluster</c>: silos, roles, hosted models and replicas with their load.</summary>
 public static class ClusterEndpoints
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     /// <summary>Maps the route.</summary>
     public static IEndpointRouteBuilder MapCluster(this IEndpointRouteBuilder app)
     {
@@ -28,7 +25,7 @@ public static class ClusterEndpoints
                     activations = s.Activations,
                 }),
                 replicas,
-            }, Json);
+            }, ApiJson.Options);
         }).WithTags("Cluster").WithSummary("Silos, roles, hosted models and model replicas (queue depth, in flight, health)");
         return app;
     }

@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Agents.Api.Gateway;
 using Agents.Client;
 using Agents.Contracts.SelfPlay;
@@ -29,70 +27,45 @@ public sealed record LeagueModels(string? GeneratorModel = null, string? CriticM
 /// <summary>Self-play leagues as resources, on the shared <see cref="LeagueClient"/>.</summary>
 public static class LeaguesEndpoints
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    // Request bodies use the same snake_case names as responses; a field the endpoint does not know is refused, not ignored.
-    private static readonly JsonSerializerOptions Body = new(Json) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
-
     /// <summary>Maps <c>/api/leagues…</c>.</summary>
     public static IEndpointRouteBuilder MapLeagues(this IEndpointRouteBuilder app)
     {
         var leagues = app.MapGroup("/api/leagues").WithTags("Leagues");
         leagues.MapGet("/", async (LeagueClient client, JobCatalog catalog) =>
-                Results.Json(await Task.WhenAll(catalog.Leagues.Select(l => client.GetStatusAsync(l.Id))), Json))
+                Results.Json(await Task.WhenAll(catalog.Leagues.Select(l => client.GetStatusAsync(l.Id))), ApiJson.Options))
             .WithSummary("Every league this host started, with its status");
         leagues.MapPost("/{name}", StartAsync).WithSummary("Starts (or resumes) a league with these options");
-        leagues.MapGet("/{name}", async (string name, LeagueClient client) => Results.Json(await client.GetStatusAsync(name), Json))
+        leagues.MapGet("/{name}", async (string name, LeagueClient client) => Results.Json(await client.GetStatusAsync(name), ApiJson.Options))
             .WithSummary("A league's state, options and per-round table");
         leagues.MapPost("/{name}/pause", async (string name, LeagueClient client) =>
         {
             await client.PauseAsync(name);
-            return Results.Json(await client.GetStatusAsync(name), Json);
+            return Results.Json(await client.GetStatusAsync(name), ApiJson.Options);
         }).WithSummary("Stops launching games; games in flight finish");
         leagues.MapPost("/{name}/resume", async (string name, LeagueClient client) =>
         {
             await client.ResumeAsync(name);
-            return Results.Json(await client.GetStatusAsync(name), Json);
+            return Results.Json(await client.GetStatusAsync(name), ApiJson.Options);
         }).WithSummary("Resumes a paused league");
         leagues.MapPost("/{name}/models", async Task<IResult> (string name, HttpRequest request, LeagueClient client) =>
         {
-            var (models, error) = await ReadBodyAsync(request, new LeagueModels());
+            var (models, error) = await ApiJson.ReadBodyAsync(request, new LeagueModels());
             if (models is null)
             {
                 return error;
             }
 
             await client.SetModelsAsync(name, models.GeneratorModel ?? "", models.CriticModel ?? "");
-            return Results.Json(await client.GetStatusAsync(name), Json);
+            return Results.Json(await client.GetStatusAsync(name), ApiJson.Options);
         }).WithSummary("Points the generator and critic at new models from the next round on");
         leagues.MapGet("/{name}/rounds/{round:int}/export", ExportAsync)
             .WithSummary("A round as a JSONL download: format trl|openrlhf|raw, records published|all, part rows|pairs");
         return app;
     }
 
-    // An empty body means the defaults; a malformed one, or one with a field this endpoint does not know, is a 400 naming it.
-    private static async Task<(T? Body, IResult Error)> ReadBodyAsync<T>(HttpRequest request, T defaults)
-        where T : class
-    {
-        if (request.ContentLength is 0 || (request.ContentLength is null && !request.HasJsonContentType()))
-        {
-            return (defaults, Results.Empty);
-        }
-
-        try
-        {
-            return (await request.ReadFromJsonAsync<T>(Body, request.HttpContext.RequestAborted) ?? defaults, Results.Empty);
-        }
-        catch (JsonException ex)
-        {
-            return (null, Results.Problem(
-                $"request body: {ex.Message.Split(" Path:", 2)[0]} (fields are snake_case, e.g. games_per_round)", statusCode: StatusCodes.Status400BadRequest));
-        }
-    }
-
     private static async Task<IResult> StartAsync(string name, HttpRequest request, LeagueClient client, JobCatalog catalog, TimeProvider time)
     {
-        var (options, error) = await ReadBodyAsync(request, new LeagueOptions());
+        var (options, error) = await ApiJson.ReadBodyAsync(request, new LeagueOptions());
         if (options is null)
         {
             return error;
@@ -107,7 +80,7 @@ public static class LeaguesEndpoints
             };
             var status = await client.StartAsync(spec);
             catalog.AddLeague(new CatalogEntry(name, "spc", options.GeneratorModel ?? "", time.GetUtcNow()));
-            return Results.Json(status, Json, statusCode: StatusCodes.Status201Created);
+            return Results.Json(status, ApiJson.Options, statusCode: StatusCodes.Status201Created);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
         {

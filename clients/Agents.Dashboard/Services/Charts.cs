@@ -21,30 +21,5 @@ public static class Charts
         return plot.GetSvgHtml(width, height);
     }
 
-    /// <summary>Lines of y (percent) over x, one per series, with a legend.</summary>
-    public static string Lines(string title, string xLabel, string yLabel, IReadOnlyList<(string Name, double[] X, double[] Y)> series, int width = 640, int height = 320)
-    {
-        ArgumentNullException.ThrowIfNull(series);
-        using var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category10();
-        for (var i = 0; i < series.Count; i++)
-        {
-            var line = plot.Add.Scatter(series[i].X, series[i].Y, palette.GetColor(i));
-            line.LegendText = series[i].Name;
-            line.LineWidth = 2;
-            line.MarkerSize = 7;
-        }
-
-        plot.Title(title, size: 14);
-        plot.XLabel(xLabel);
-        plot.YLabel(yLabel);
-        if (series.Count > 0)
-        {
-            plot.ShowLegend(Alignment.LowerRight);
-        }
-
-        return plot.GetSvgHtml(width, height);
-    }
-
     private static double Clamp(double v) => double.IsFinite(v) ? Math.Clamp(v, 0, 1) : 0;
 }

@@ -57,9 +57,10 @@ public static partial class AnswerEquivalence
                 _ => NumericEquivalent(prediction, gold),
             };
         }
+#pragma warning disable CA1031 // a grader must not take a batch down; any failure on odd input means "not equivalent"
         catch (Exception)
+#pragma warning restore CA1031
         {
-            // A grader must not take a batch down; unexpected input is "not equivalent".
             return false;
         }
     }

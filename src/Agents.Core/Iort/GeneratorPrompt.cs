@@ -1,3 +1,4 @@
+using Agents.Core.Prompts;
 using Agents.Core.Solving;
 using Microsoft.Extensions.AI;
 
@@ -11,17 +12,17 @@ namespace Agents.Core.Iort;
 public static class GeneratorPrompt
 {
     /// <summary>The chat messages of one generator call: each example as a solver turn and its solution, then the solver prompt for the question.</summary>
-    public static IList<ChatMessage> Build(string question, IReadOnlyList<(string Question, string Solution)>? examples = null)
+    public static IList<ChatMessage> Build(PromptTemplates templates, string question, IReadOnlyList<(string Question, string Solution)>? examples = null)
     {
         ArgumentNullException.ThrowIfNull(question);
         var messages = new List<ChatMessage>();
         foreach (var (exampleQuestion, solution) in examples ?? [])
         {
-            messages.AddRange(SolverPrompt.Build(exampleQuestion));
+            messages.AddRange(SolverPrompt.Build(templates, exampleQuestion));
             messages.Add(new ChatMessage(ChatRole.Assistant, solution.Trim()));
         }
 
-        messages.AddRange(SolverPrompt.Build(question));
+        messages.AddRange(SolverPrompt.Build(templates, question));
         return messages;
     }
 }

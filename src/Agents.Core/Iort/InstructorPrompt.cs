@@ -18,12 +18,12 @@ public sealed record NumberedResponse(int Number, string Text);
 public static partial class InstructorPrompt
 {
     /// <summary>The chat messages of a select call: question, meta-thought, both numbered responses, then the select request.</summary>
-    public static IList<ChatMessage> BuildSelect(string question, string? metaThought, NumberedResponse basic, NumberedResponse reflective) =>
-        Build(question, metaThought, basic, reflective, "iort.instructor.select");
+    public static IList<ChatMessage> BuildSelect(PromptTemplates templates, string question, string? metaThought, NumberedResponse basic, NumberedResponse reflective) =>
+        Build(templates, question, metaThought, basic, reflective, "iort.instructor.select");
 
     /// <summary>The chat messages of a stop-or-refresh call: question, meta-thought, both numbered responses, then the agreement request.</summary>
-    public static IList<ChatMessage> BuildAgreement(string question, string? metaThought, NumberedResponse basic, NumberedResponse reflective) =>
-        Build(question, metaThought, basic, reflective, "iort.instructor.agreement");
+    public static IList<ChatMessage> BuildAgreement(PromptTemplates templates, string question, string? metaThought, NumberedResponse basic, NumberedResponse reflective) =>
+        Build(templates, question, metaThought, basic, reflective, "iort.instructor.agreement");
 
     /// <summary>
     /// Parses a select output (never throws): the last "Better COT after comparison: COT n" (also "CoT"/"Code", any case);
@@ -73,12 +73,13 @@ public static partial class InstructorPrompt
     public static string Heading(int number) => string.Create(CultureInfo.InvariantCulture, $"{PromptMarkers.CotHeading}{number}:");
 
     // Template iort.instructor.user around the instruction template (iort.instructor.select or .agreement).
-    private static IList<ChatMessage> Build(string question, string? metaThought, NumberedResponse basic, NumberedResponse reflective, string instruction)
+    private static IList<ChatMessage> Build(
+        PromptTemplates templates, string question, string? metaThought, NumberedResponse basic, NumberedResponse reflective, string instruction)
     {
+        ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(basic);
         ArgumentNullException.ThrowIfNull(reflective);
-        var templates = PromptTemplates.Current;
         var meta = string.IsNullOrWhiteSpace(metaThought) ? PromptMarkers.NoMetaThought : metaThought.Trim();
         var text = templates.Render(
             "iort.instructor.user",

@@ -8,10 +8,11 @@ namespace Agents.Core.Iort;
 /// The reference IoRT procedure (docs/algorithms.md §2.3), synchronous and pure apart from the role delegates: meta-thought from the
 /// memory, initial response, then up to N iterations of reflect → non-LLM equality gate → Instructor select, or stop
 /// (copy forward) / refresh (regenerate from scratch). <see cref="RunAsync"/> is the one implementation; grains drive it with
-/// asynchronous role calls and <see cref="Run"/> with synchronous delegates.
+/// asynchronous role calls and <see cref="Run"/> with synchronous delegates. Prompts are rendered with the given templates.
 /// </summary>
-public sealed class IortProcess(IortRoles roles, IortOptions? options = null)
+public sealed class IortProcess(PromptTemplates templates, IortRoles roles, IortOptions? options = null)
 {
+    private readonly PromptTemplates _templates = templates ?? throw new ArgumentNullException(nameof(templates));
     private readonly IortRoles _roles = roles ?? throw new ArgumentNullException(nameof(roles));
 
     /// <summary>The options in use.</summary>
@@ -24,7 +25,7 @@ public sealed class IortProcess(IortRoles roles, IortOptions? options = null)
     /// </summary>
     public IortResult Run(string question, MetaMemory? memory = null, IReadOnlyList<(string Question, string Solution)>? generatorExamples = null)
     {
-        var run = RunAsync(Options, question, memory, (call, _) => Task.FromResult(Dispatch(call)), generatorExamples);
+        var run = RunAsync(_templates, Options, question, memory, (call, _) => Task.FromResult(Dispatch(call)), generatorExamples);
         if (!run.IsCompleted)
         {
             throw new InvalidOperationException("The synchronous IoRT driver expects its role delegates to complete inline.");
@@ -40,6 +41,7 @@ public sealed class IortProcess(IortRoles roles, IortOptions? options = null)
     /// index, messages and the <see cref="IortPromptInputs"/> they were built from. The branching depends only on the
     /// texts the calls return, so replaying recorded texts reproduces a run.
     /// </summary>
+    /// <param name="templates">The role prompts the calls' messages are rendered with.</param>
     /// <param name="options">N, temperature, k and the §2.3 switches.</param>
     /// <param name="question">The problem statement.</param>
     /// <param name="memory">The meta-memory (null = no examples, nothing recorded).</param>
@@ -48,6 +50,7 @@ public sealed class IortProcess(IortRoles roles, IortOptions? options = null)
     /// <param name="onIteration">Called after each iteration (copied-forward ones included), in order.</param>
     /// <param name="cancellationToken">Cancels between calls.</param>
     public static async Task<IortResult> RunAsync(
+        PromptTemplates templates,
         IortOptions options,
         string question,
         IMetaMemoryAccess? memory,
@@ -56,10 +59,11 @@ public sealed class IortProcess(IortRoles roles, IortOptions? options = null)
         Action<IortIteration>? onIteration = null,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(call);
-        var run = new RunState(options, question, generatorExamples, call, cancellationToken);
+        var run = new RunState(templates, options, question, generatorExamples, call, cancellationToken);
         var invalid = 0;
 
         var metaThought = string.Empty;
@@ -208,6 +212,7 @@ public sealed class IortProcess(IortRoles roles, IortOptions? options = null)
 
     // Per-run mutable bookkeeping: the response numbering, the current iteration and the calls made in it.
     private sealed class RunState(
+        PromptTemplates templates,
         IortOptions options,
         string question,
         IReadOnlyList<(string Question, string Solution)>? generatorExamples,
@@ -226,7 +231,7 @@ public sealed class IortProcess(IortRoles roles, IortOptions? options = null)
             var index = _indices.GetValueOrDefault(role);
             _indices[role] = index + 1;
             _counts = _counts.Add(role);
-            var call = new IortCall(role, Iteration, index, inputs.Build(), options.Temperature) { Inputs = inputs };
+            var call = new IortCall(role, Iteration, index, inputs.Build(templates), options.Temperature) { Inputs = inputs };
             return await model(call, cancellationToken) ?? string.Empty;
         }
 

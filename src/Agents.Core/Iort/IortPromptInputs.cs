@@ -1,3 +1,4 @@
+using Agents.Core.Prompts;
 using Microsoft.Extensions.AI;
 
 namespace Agents.Core.Iort;
@@ -56,16 +57,16 @@ public sealed record IortPromptInputs(IortPromptKind Kind, string Question)
     /// <summary>The reflective (or refreshed) response it is compared with (Instructor calls).</summary>
     public NumberedResponse? Reflective { get; init; }
 
-    /// <summary>The chat messages of the call, from the role's prompt builder.</summary>
-    public IList<ChatMessage> Build() => Kind switch
+    /// <summary>The chat messages of the call, from the role's prompt builder rendering <paramref name="templates"/>.</summary>
+    public IList<ChatMessage> Build(PromptTemplates templates) => Kind switch
     {
-        IortPromptKind.MetaThought => MetaThinkerPrompt.Build(Question, Examples),
-        IortPromptKind.Generate => GeneratorPrompt.Build(Question, GeneratorExamples),
-        IortPromptKind.Critique => ReflectorPrompt.BuildCritique(Question, Response, ReflectorExamples),
-        IortPromptKind.Revise => ReflectorPrompt.BuildRevision(Question, Response, Critique, ReflectorExamples),
-        IortPromptKind.Select => InstructorPrompt.BuildSelect(Question, MetaThought, Required(Basic), Required(Reflective)),
-        IortPromptKind.Agreement => InstructorPrompt.BuildAgreement(Question, MetaThought, Required(Basic), Required(Reflective)),
-        _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown IoRT prompt kind."),
+        IortPromptKind.MetaThought => MetaThinkerPrompt.Build(templates, Question, Examples),
+        IortPromptKind.Generate => GeneratorPrompt.Build(templates, Question, GeneratorExamples),
+        IortPromptKind.Critique => ReflectorPrompt.BuildCritique(templates, Question, Response, ReflectorExamples),
+        IortPromptKind.Revise => ReflectorPrompt.BuildRevision(templates, Question, Response, Critique, ReflectorExamples),
+        IortPromptKind.Select => InstructorPrompt.BuildSelect(templates, Question, MetaThought, Required(Basic), Required(Reflective)),
+        IortPromptKind.Agreement => InstructorPrompt.BuildAgreement(templates, Question, MetaThought, Required(Basic), Required(Reflective)),
+        _ => throw new InvalidOperationException($"Unknown IoRT prompt kind {Kind}."),
     };
 
     private NumberedResponse Required(NumberedResponse? response) =>

@@ -10,12 +10,12 @@ namespace Agents.Core.Iort;
 public static partial class MetaThinkerPrompt
 {
     /// <summary>The chat messages of one Meta-Thinker call: the examples as question/meta-thought blocks, then the question with an empty meta-thought heading.</summary>
-    public static IList<ChatMessage> Build(string question, IReadOnlyList<MetaExample> examples)
+    public static IList<ChatMessage> Build(PromptTemplates templates, string question, IReadOnlyList<MetaExample> examples)
     {
+        ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(examples);
         // Templates iort.meta-thinker.system, .example (each followed by a blank line) and .request.
-        var templates = PromptTemplates.Current;
         var text = new StringBuilder();
         foreach (var example in examples)
         {

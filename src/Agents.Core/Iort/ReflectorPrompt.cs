@@ -13,18 +13,19 @@ public static class ReflectorPrompt
     /// The chat messages of the critique call: each example's critique exchange, then the question, the response under
     /// reflection and "What's the problem with the above answer?".
     /// </summary>
-    public static IList<ChatMessage> BuildCritique(string question, string response, IReadOnlyList<ReflectorExample>? examples = null)
+    public static IList<ChatMessage> BuildCritique(PromptTemplates templates, string question, string response, IReadOnlyList<ReflectorExample>? examples = null)
     {
+        ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(response);
         var messages = new List<ChatMessage>();
         foreach (var example in examples ?? [])
         {
-            messages.Add(Critique(example.Question, example.Answer));
+            messages.Add(Critique(templates, example.Question, example.Answer));
             messages.Add(new ChatMessage(ChatRole.Assistant, example.Critique.Trim()));
         }
 
-        messages.Add(Critique(question, response));
+        messages.Add(Critique(templates, question, response));
         return messages;
     }
 
@@ -32,28 +33,29 @@ public static class ReflectorPrompt
     /// The chat messages of the revision call: each example's whole exchange (critique, revision request, better answer),
     /// then the critique conversation, the critique as the assistant's turn, then the revision request.
     /// </summary>
-    public static IList<ChatMessage> BuildRevision(string question, string response, string critique, IReadOnlyList<ReflectorExample>? examples = null)
+    public static IList<ChatMessage> BuildRevision(PromptTemplates templates, string question, string response, string critique, IReadOnlyList<ReflectorExample>? examples = null)
     {
+        ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(critique);
         var messages = new List<ChatMessage>();
         foreach (var example in examples ?? [])
         {
-            messages.Add(Critique(example.Question, example.Answer));
+            messages.Add(Critique(templates, example.Question, example.Answer));
             messages.Add(new ChatMessage(ChatRole.Assistant, example.Critique.Trim()));
-            messages.Add(new ChatMessage(ChatRole.User, PromptTemplates.Current.Render("iort.reflector.revise")));
+            messages.Add(new ChatMessage(ChatRole.User, templates.Render("iort.reflector.revise")));
             messages.Add(new ChatMessage(ChatRole.Assistant, $"{PromptMarkers.BetterAnswerLead}\n{example.BetterAnswer.Trim()}"));
         }
 
-        messages.Add(Critique(question, response));
+        messages.Add(Critique(templates, question, response));
         messages.Add(new ChatMessage(ChatRole.Assistant, critique.Trim()));
-        messages.Add(new ChatMessage(ChatRole.User, PromptTemplates.Current.Render("iort.reflector.revise")));
+        messages.Add(new ChatMessage(ChatRole.User, templates.Render("iort.reflector.revise")));
         return messages;
     }
 
-    private static ChatMessage Critique(string question, string response) =>
-        new(ChatRole.User, PromptTemplates.Current.Render("iort.reflector.critique", ("question", question.Trim()), ("response", response.Trim())));
+    private static ChatMessage Critique(PromptTemplates templates, string question, string response) =>
+        new(ChatRole.User, templates.Render("iort.reflector.critique", ("question", question.Trim()), ("response", response.Trim())));
 
     /// <summary>
     /// Splits a Reflector output at the last "Here's the better answer:" (never throws): the critique before it, the revision

@@ -15,10 +15,11 @@ namespace Agents.Core.Prompts;
 /// as template syntax and never HTML-encoded.
 /// </summary>
 /// <remarks>
-/// The prompt builders (<c>SolverPrompt</c>, <c>ReviewerPrompt</c>, …) render through <see cref="Current"/>, which a host
-/// sets once at start-up from <c>Agents:Prompts:Directory</c>. Parsers and the simulated model recognise a prompt's role by
-/// the headings and instructions in <see cref="PromptMarkers"/>, which the default templates contain; an edited template
-/// talks to real models unchanged but may no longer be understood by the simulated model.
+/// An instance is immutable. The prompt builders (<c>SolverPrompt</c>, <c>ReviewerPrompt</c>, …) take the instance to
+/// render with as a parameter; a silo loads one at start-up from <c>Agents:Prompts:Directory</c> and registers it as a
+/// service, so every silo (several can share a process) renders with its own set. Parsers and the simulated model
+/// recognise a prompt's role by the headings and instructions in <see cref="PromptMarkers"/>, which the default templates
+/// contain; an edited template talks to real models unchanged but may no longer be understood by the simulated model.
 /// </remarks>
 public sealed partial class PromptTemplates
 {
@@ -27,7 +28,6 @@ public sealed partial class PromptTemplates
 
     private static readonly KernelPromptTemplateFactory Factory = new() { AllowDangerouslySetContent = true };
     private static readonly Kernel Kernel = new();
-    private static PromptTemplates? _current;
 
     private readonly FrozenDictionary<string, Entry> _entries;
 
@@ -38,14 +38,7 @@ public sealed partial class PromptTemplates
             string.Join("\u001e", entries.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}\u001f{e.Value.Text}")))));
     }
 
-    /// <summary>The templates the prompt builders render (the defaults unless a host chose others).</summary>
-    public static PromptTemplates Current
-    {
-        get => Volatile.Read(ref _current) ?? Defaults;
-        set => Volatile.Write(ref _current, value ?? throw new ArgumentNullException(nameof(value)));
-    }
-
-    /// <summary>The templates shipped with this assembly.</summary>
+    /// <summary>The templates shipped with this assembly (an immutable value, like any instance).</summary>
     public static PromptTemplates Defaults { get; } = LoadDefaults();
 
     /// <summary>Every template name, sorted.</summary>

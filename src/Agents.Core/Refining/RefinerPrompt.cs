@@ -23,14 +23,13 @@ public static class RefinerPrompt
         "Let me review the current solution and the teacher's feedback carefully. " +
         "Then I will solve the problem again step by step and fix the errors.";
 
-    /// <summary>The full generation prefix (template <c>refiner.prefix</c>; by default the heading line, then <see cref="Announcement"/>).</summary>
-    public static string AssistantPrefix => PromptTemplates.Current.Render("refiner.prefix");
-
     /// <summary>
     /// The chat messages of one refiner call. <paramref name="multipleChoiceLine"/> adds the A/B/C/D line: always in
-    /// code mode (the quirk), only for multiple-choice datasets in paper mode.
+    /// code mode (the quirk), only for multiple-choice datasets in paper mode. The generation prefix is the template
+    /// <c>refiner.prefix</c> (by default the heading line, then <see cref="Announcement"/>).
     /// </summary>
     public static IList<ChatMessage> Build(
+        PromptTemplates templates,
         string question,
         string annotatedChain,
         string feedback,
@@ -38,11 +37,11 @@ public static class RefinerPrompt
         PrefixStyle style = PrefixStyle.AssistantPrefill,
         MagicoreExample? example = null)
     {
+        ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(annotatedChain);
         ArgumentNullException.ThrowIfNull(feedback);
         example ??= MagicoreExample.Math;
-        var templates = PromptTemplates.Current;
         var instruction = templates.Render("refiner.system");
         if (multipleChoiceLine)
         {
@@ -53,9 +52,9 @@ public static class RefinerPrompt
         var messages = new List<ChatMessage>
         {
             new(ChatRole.System, ReviewerPrompt.System(templates, instruction, prefix, style)),
-            new(ChatRole.User, Target(example.Question, example.ScoredSolution, example.Feedback)),
+            new(ChatRole.User, Target(templates, example.Question, example.ScoredSolution, example.Feedback)),
             new(ChatRole.Assistant, $"{prefix}\n{example.RefinedSolution}"),
-            new(ChatRole.User, Target(question, annotatedChain, feedback)),
+            new(ChatRole.User, Target(templates, question, annotatedChain, feedback)),
         };
         if (style == PrefixStyle.AssistantPrefill)
         {
@@ -65,7 +64,7 @@ public static class RefinerPrompt
         return messages;
     }
 
-    private static string Target(string question, string annotatedChain, string feedback) =>
-        PromptTemplates.Current.Render(
+    private static string Target(PromptTemplates templates, string question, string annotatedChain, string feedback) =>
+        templates.Render(
             "magicore.solution-feedback", ("question", question.Trim()), ("solution", annotatedChain.TrimEnd()), ("feedback", feedback.Trim()));
 }

@@ -21,27 +21,28 @@ public static class ReviewerPrompt
     /// <summary>The exact generation prefix of the original reviewer prompt (the default template's second line; parsers strip it).</summary>
     public const string Prefix = "Let's review the steps with lower scores and identify the errors.";
 
-    /// <summary>The full generation prefix (template <c>reviewer.prefix</c>; by default the heading line, then <see cref="Prefix"/>).</summary>
-    public static string AssistantPrefix => PromptTemplates.Current.Render("reviewer.prefix");
-
-    /// <summary>The chat messages of one reviewer call on an annotated chain.</summary>
+    /// <summary>
+    /// The chat messages of one reviewer call on an annotated chain; the generation prefix is the template
+    /// <c>reviewer.prefix</c> (by default the heading line, then <see cref="Prefix"/>).
+    /// </summary>
     public static IList<ChatMessage> Build(
+        PromptTemplates templates,
         string question,
         string annotatedChain,
         PrefixStyle style = PrefixStyle.AssistantPrefill,
         MagicoreExample? example = null)
     {
+        ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(annotatedChain);
         example ??= MagicoreExample.Math;
-        var templates = PromptTemplates.Current;
         var prefix = templates.Render("reviewer.prefix");
         var messages = new List<ChatMessage>
         {
             new(ChatRole.System, System(templates, templates.Render("reviewer.system"), prefix, style)),
-            new(ChatRole.User, Target(example.Question, example.ScoredSolution)),
+            new(ChatRole.User, Target(templates, example.Question, example.ScoredSolution)),
             new(ChatRole.Assistant, $"{prefix}\n{example.Feedback}"),
-            new(ChatRole.User, Target(question, annotatedChain)),
+            new(ChatRole.User, Target(templates, question, annotatedChain)),
         };
         if (style == PrefixStyle.AssistantPrefill)
         {
@@ -57,6 +58,6 @@ public static class ReviewerPrompt
             ? templates.Render("prefix-instruction", ("instruction", instruction), ("prefix", prefix))
             : instruction;
 
-    internal static string Target(string question, string annotatedChain) =>
-        PromptTemplates.Current.Render("magicore.solution", ("question", question.Trim()), ("solution", annotatedChain.TrimEnd()));
+    internal static string Target(PromptTemplates templates, string question, string annotatedChain) =>
+        templates.Render("magicore.solution", ("question", question.Trim()), ("solution", annotatedChain.TrimEnd()));
 }

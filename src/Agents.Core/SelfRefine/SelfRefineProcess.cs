@@ -1,4 +1,5 @@
 using Agents.Core.Answers;
+using Agents.Core.Prompts;
 using Agents.Core.Refining;
 using Agents.Core.Solving;
 using Microsoft.Extensions.AI;
@@ -40,17 +41,19 @@ public static class SelfRefineProcess
     /// <summary>
     /// Runs initial solution, then up to <see cref="SelfRefineOptions.MaxAttempts"/> rounds of feedback (stop on
     /// "it is correct") and rewrite: one call per round, or two in <see cref="SelfRefineForm.TwoCalls"/>. <paramref name="generate"/> gets the prompt, the call kind and the round (0 for the
-    /// initial call) and returns the reply text.
+    /// initial call) and returns the reply text. Prompts are rendered with <paramref name="templates"/>.
     /// </summary>
     public static SelfRefineResult Run(
+        PromptTemplates templates,
         string question,
         SelfRefineOptions options,
         Func<IList<ChatMessage>, SelfRefineCall, int, string> generate)
     {
+        ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(generate);
-        var current = generate(SolverPrompt.Build(question), SelfRefineCall.Initial, 0).Trim();
+        var current = generate(SolverPrompt.Build(templates, question), SelfRefineCall.Initial, 0).Trim();
         var calls = 1;
         var history = ImmutableArray.CreateBuilder<SelfRefineTurn>();
         var stopped = false;
@@ -58,7 +61,7 @@ public static class SelfRefineProcess
         {
             if (options.Form == SelfRefineForm.OneCall)
             {
-                var reply = SelfRefineReply.Parse(generate(SelfRefinePrompt.BuildCombined(question, history, current), SelfRefineCall.FeedbackAndRewrite, round));
+                var reply = SelfRefineReply.Parse(generate(SelfRefinePrompt.BuildCombined(templates, question, history, current), SelfRefineCall.FeedbackAndRewrite, round));
                 calls++;
                 if (SelfRefineRules.ShouldStop(reply.Feedback))
                 {
@@ -74,7 +77,7 @@ public static class SelfRefineProcess
             }
 
             var feedback = ReviewParser.Parse(
-                generate(SelfRefinePrompt.BuildFeedback(question, history, current), SelfRefineCall.Feedback, round)).Feedback;
+                generate(SelfRefinePrompt.BuildFeedback(templates, question, history, current), SelfRefineCall.Feedback, round)).Feedback;
             calls++;
             if (SelfRefineRules.ShouldStop(feedback))
             {
@@ -83,7 +86,7 @@ public static class SelfRefineProcess
             }
 
             var rewrite = RefinementParser.Clean(
-                generate(SelfRefinePrompt.BuildRefine(question, history, current, feedback), SelfRefineCall.Refine, round));
+                generate(SelfRefinePrompt.BuildRefine(templates, question, history, current, feedback), SelfRefineCall.Refine, round));
             calls++;
             history.Add(new SelfRefineTurn(current, feedback, rewrite));
             current = rewrite;

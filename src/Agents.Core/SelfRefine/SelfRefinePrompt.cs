@@ -22,52 +22,56 @@ public static class SelfRefinePrompt
     /// and rewrite), then the current solution; the reply is the feedback, then the rewrite under the revised-solution
     /// heading (<see cref="SelfRefineReply.Parse"/>).
     /// </summary>
-    public static IList<ChatMessage> BuildCombined(string question, IReadOnlyList<SelfRefineTurn> history, string currentSolution)
+    public static IList<ChatMessage> BuildCombined(PromptTemplates templates, string question, IReadOnlyList<SelfRefineTurn> history, string currentSolution)
     {
+        ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(currentSolution);
-        var messages = Preamble(PromptTemplates.Current.Render("self-refine.system"), question, history);
-        messages.Add(new ChatMessage(ChatRole.User, PromptMarkers.FeedbackThenRewrite + "\n\n" + Block(question, currentSolution)));
+        var messages = Preamble(templates, templates.Render("self-refine.system"), question, history);
+        messages.Add(new ChatMessage(ChatRole.User, PromptMarkers.FeedbackThenRewrite + "\n\n" + Block(templates, question, currentSolution)));
         messages.Add(new ChatMessage(ChatRole.Assistant, ReviewerPrompt.FeedbackHeading));
         return messages;
     }
 
     /// <summary>The prompt of the feedback call on <paramref name="currentSolution"/> after the rounds in <paramref name="history"/>.</summary>
-    public static IList<ChatMessage> BuildFeedback(string question, IReadOnlyList<SelfRefineTurn> history, string currentSolution)
+    public static IList<ChatMessage> BuildFeedback(PromptTemplates templates, string question, IReadOnlyList<SelfRefineTurn> history, string currentSolution)
     {
+        ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(currentSolution);
         // Template self-refine.feedback.system: the GSM task's fixed instruction adapted from code blocks to steps.
-        var messages = Preamble(PromptTemplates.Current.Render("self-refine.feedback.system"), question, history);
-        messages.Add(new ChatMessage(ChatRole.User, Block(question, currentSolution)));
+        var messages = Preamble(templates, templates.Render("self-refine.feedback.system"), question, history);
+        messages.Add(new ChatMessage(ChatRole.User, Block(templates, question, currentSolution)));
         messages.Add(new ChatMessage(ChatRole.Assistant, ReviewerPrompt.FeedbackHeading));
         return messages;
     }
 
     /// <summary>The prompt of the refine call that rewrites <paramref name="currentSolution"/> using <paramref name="feedback"/>.</summary>
     public static IList<ChatMessage> BuildRefine(
+        PromptTemplates templates,
         string question,
         IReadOnlyList<SelfRefineTurn> history,
         string currentSolution,
         string feedback)
     {
+        ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(currentSolution);
         ArgumentNullException.ThrowIfNull(feedback);
-        var messages = Preamble(PromptTemplates.Current.Render("self-refine.refine.system"), question, history);
+        var messages = Preamble(templates, templates.Render("self-refine.refine.system"), question, history);
         messages.Add(new ChatMessage(
             ChatRole.User,
-            PromptTemplates.Current.Render(
+            templates.Render(
                 "magicore.solution-feedback", ("question", question.Trim()), ("solution", currentSolution.Trim()), ("feedback", feedback.Trim()))));
         messages.Add(new ChatMessage(ChatRole.Assistant, RefinerPrompt.RevisedSolutionHeading));
         return messages;
     }
 
-    private static List<ChatMessage> Preamble(string instruction, string question, IReadOnlyList<SelfRefineTurn> history)
+    private static List<ChatMessage> Preamble(PromptTemplates templates, string instruction, string question, IReadOnlyList<SelfRefineTurn> history)
     {
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(history);
         var messages = new List<ChatMessage> { new(ChatRole.System, instruction) };
         foreach (var turn in history)
         {
-            messages.Add(new ChatMessage(ChatRole.User, Block(question, turn.Solution)));
+            messages.Add(new ChatMessage(ChatRole.User, Block(templates, question, turn.Solution)));
             var reply = new StringBuilder()
                 .Append(ReviewerPrompt.FeedbackHeading).Append('\n').Append(turn.Feedback.Trim()).Append("\n\n")
                 .Append(RefinerPrompt.RevisedSolutionHeading).Append('\n').Append(turn.Rewrite.Trim());
@@ -77,6 +81,6 @@ public static class SelfRefinePrompt
         return messages;
     }
 
-    private static string Block(string question, string solution) =>
-        PromptTemplates.Current.Render("magicore.solution", ("question", question.Trim()), ("solution", solution.Trim()));
+    private static string Block(PromptTemplates templates, string question, string solution) =>
+        templates.Render("magicore.solution", ("question", question.Trim()), ("solution", solution.Trim()));
 }

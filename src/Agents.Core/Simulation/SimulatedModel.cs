@@ -366,15 +366,7 @@ public sealed partial class SimulatedModel(SimulationOptions? options = null)
         }
         else if (kind < 0.75)
         {
-            char[] alternatives = operation.Kind switch
-            {
-                OperationKind.Gain => ['-', '*'],
-                OperationKind.Loss => ['+'],
-                OperationKind.Multiply => ['+'],
-                _ => ['-', '*'],
-            };
-            var symbol = random.Pick(alternatives);
-            slipped = new Equation(value, symbol, operation.Operand, SyntheticLanguage.Compute(value, symbol, operation.Operand));
+            slipped = WrongOperation(operation, value, random);
         }
         else
         {

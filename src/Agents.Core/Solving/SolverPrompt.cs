@@ -15,11 +15,12 @@ public static class SolverPrompt
     /// <summary>The released code's prefill of the assistant turn, also prepended to the stored reasoning.</summary>
     public const string ReleasedPrefill = "Step 1:";
 
-    /// <summary>The chat messages sent to the model for one solver call (the project's prompt).</summary>
-    public static IList<ChatMessage> Build(string question) =>
-    [
-        new(ChatRole.User, PromptTemplates.Current.Render("solver.user", ("question", question.Trim()))),
-    ];
+    /// <summary>The chat messages sent to the model for one solver call (the project's prompt, rendered with <paramref name="templates"/>).</summary>
+    public static IList<ChatMessage> Build(PromptTemplates templates, string question)
+    {
+        ArgumentNullException.ThrowIfNull(templates);
+        return [new(ChatRole.User, templates.Render("solver.user", ("question", question.Trim())))];
+    }
 
     /// <summary>
     /// The released code's solver prompt: one user message, the question followed by <see cref="ReleasedInstruction"/>,
@@ -33,10 +34,10 @@ public static class SolverPrompt
     ];
 
     /// <summary>The messages for a prompt style (<see cref="SolverPromptStyles"/>).</summary>
-    public static IList<ChatMessage> Build(string question, string? style) =>
-        SolverPromptStyles.IsReleased(style) ? BuildReleased(question) : Build(question);
+    public static IList<ChatMessage> Build(PromptTemplates templates, string question, string? style) =>
+        SolverPromptStyles.IsReleased(style) ? BuildReleased(question) : Build(templates, question);
 
-    /// <summary>Recovers the question from a solver prompt built by <see cref="Build(string)"/> or <see cref="BuildReleased"/>, or null.</summary>
+    /// <summary>Recovers the question from a solver prompt built by <see cref="Build(PromptTemplates, string)"/> or <see cref="BuildReleased"/>, or null.</summary>
     public static string? TryReadQuestion(string userMessage)
     {
         ArgumentNullException.ThrowIfNull(userMessage);

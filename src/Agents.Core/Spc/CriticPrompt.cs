@@ -35,11 +35,15 @@ public static class CriticPrompt
     /// The chat messages of one critic call: the critic instruction as system message (template <c>spc.critic.system</c>),
     /// then the three sections in the exact §3.4 form (not a template: the format is the interface).
     /// </summary>
-    public static IList<ChatMessage> Build(string problem, IReadOnlyList<string> previousSteps, string lastStep) =>
-    [
-        new(ChatRole.System, PromptTemplates.Current.Render("spc.critic.system")),
-        new(ChatRole.User, UserMessage(problem, previousSteps, lastStep)),
-    ];
+    public static IList<ChatMessage> Build(PromptTemplates templates, string problem, IReadOnlyList<string> previousSteps, string lastStep)
+    {
+        ArgumentNullException.ThrowIfNull(templates);
+        return
+        [
+            new(ChatRole.System, templates.Render("spc.critic.system")),
+            new(ChatRole.User, UserMessage(problem, previousSteps, lastStep)),
+        ];
+    }
 
     /// <summary>
     /// The user message: <c>## Problem</c>, <c>## Partial Solution</c> (the previous steps joined by a blank line, or

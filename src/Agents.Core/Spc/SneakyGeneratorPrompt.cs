@@ -47,8 +47,10 @@ public sealed record SneakyRequest(string Problem, ImmutableArray<string> Previo
 public static partial class SneakyGeneratorPrompt
 {
     /// <summary>The chat messages of one generator call (template <c>spc.sneaky.user</c>).</summary>
-    public static IList<ChatMessage> Build(string problem, IReadOnlyList<string> previousSteps, string correctStep, IReadOnlyList<string> errorTypes)
+    public static IList<ChatMessage> Build(
+        PromptTemplates templates, string problem, IReadOnlyList<string> previousSteps, string correctStep, IReadOnlyList<string> errorTypes)
     {
+        ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(errorTypes);
         if (errorTypes.Count == 0)
         {
@@ -61,7 +63,7 @@ public static partial class SneakyGeneratorPrompt
         var types = string.Join("\n", errorTypes.Select((t, i) => $"{i + 1}. {t.Trim()}"));
         return
         [
-            new(ChatRole.User, PromptTemplates.Current.Render(
+            new(ChatRole.User, templates.Render(
                 "spc.sneaky.user",
                 ("problem", problem.Trim()),
                 ("partial_solution", CriticPrompt.PartialSolution(previousSteps)),

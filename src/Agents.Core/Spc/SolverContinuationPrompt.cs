@@ -18,12 +18,12 @@ public sealed record ContinuationRequest(string Question, ImmutableArray<string>
 public static class SolverContinuationPrompt
 {
     /// <summary>The messages asking the solver to finish the solution after <paramref name="steps"/>.</summary>
-    public static IList<ChatMessage> BuildContinuation(string question, IReadOnlyList<string> steps) =>
-        [new(ChatRole.User, Message(question, steps, "spc.continue.user"))];
+    public static IList<ChatMessage> BuildContinuation(PromptTemplates templates, string question, IReadOnlyList<string> steps) =>
+        [new(ChatRole.User, Message(templates, question, steps, "spc.continue.user"))];
 
     /// <summary>The messages asking the solver for the one step after <paramref name="steps"/>.</summary>
-    public static IList<ChatMessage> BuildNextStep(string question, IReadOnlyList<string> steps) =>
-        [new(ChatRole.User, Message(question, steps, "spc.next-step.user"))];
+    public static IList<ChatMessage> BuildNextStep(PromptTemplates templates, string question, IReadOnlyList<string> steps) =>
+        [new(ChatRole.User, Message(templates, question, steps, "spc.next-step.user"))];
 
     /// <summary>The steps written as "Step 1: …" lines, the form the partial solution takes in these prompts.</summary>
     public static string Numbered(IReadOnlyList<string> steps)
@@ -69,10 +69,11 @@ public static class SolverContinuationPrompt
     }
 
     // Templates spc.continue.user and spc.next-step.user.
-    private static string Message(string question, IReadOnlyList<string> steps, string template)
+    private static string Message(PromptTemplates templates, string question, IReadOnlyList<string> steps, string template)
     {
+        ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(question);
         var partial = steps.Count == 0 ? PromptMarkers.CriticEmptyPartialSolution : Numbered(steps);
-        return PromptTemplates.Current.Render(template, ("question", question.Trim()), ("partial_solution", partial));
+        return templates.Render(template, ("question", question.Trim()), ("partial_solution", partial));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Agents.Core.Answers;
+using Agents.Core.Prompts;
 using Agents.Core.Solving;
 using Microsoft.Extensions.AI;
 
@@ -73,22 +74,23 @@ public sealed record GameSetup(
 /// </summary>
 public static class SpcGameProcess
 {
-    /// <summary>Plays one game; <paramref name="model"/> answers every call (route by <see cref="SpcCall.Role"/>).</summary>
-    public static GameRecord Play(GameSetup setup, Func<SpcCall, SpcReply> model, SpcOptions? options = null, TimeProvider? clock = null, EquivalenceMode mode = EquivalenceModes.Default)
+    /// <summary>Plays one game; <paramref name="model"/> answers every call (route by <see cref="SpcCall.Role"/>), prompts rendered with <paramref name="templates"/>.</summary>
+    public static GameRecord Play(PromptTemplates templates, GameSetup setup, Func<SpcCall, SpcReply> model, SpcOptions? options = null, TimeProvider? clock = null, EquivalenceMode mode = EquivalenceModes.Default)
     {
         ArgumentNullException.ThrowIfNull(model);
 
         // The delegate is synchronous, so every awaited task is already complete and this never blocks.
-        return PlayAsync(setup, (call, _) => Task.FromResult(model(call)), options, clock, mode, CancellationToken.None).GetAwaiter().GetResult();
+        return PlayAsync(templates, setup, (call, _) => Task.FromResult(model(call)), options, clock, mode, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     /// <summary>
     /// Plays one game with an asynchronous <paramref name="model"/> (grains route each call to an agent grain and memoize
     /// it); the one implementation behind <see cref="Play"/>. Calls are made in a fixed order, one at a time.
     /// </summary>
-    public static async Task<GameRecord> PlayAsync(GameSetup setup, Func<SpcCall, CancellationToken, Task<SpcReply>> model, SpcOptions? options = null,
-        TimeProvider? clock = null, EquivalenceMode mode = EquivalenceModes.Default, CancellationToken cancellationToken = default)
+    public static async Task<GameRecord> PlayAsync(PromptTemplates templates, GameSetup setup, Func<SpcCall, CancellationToken, Task<SpcReply>> model,
+        SpcOptions? options = null, TimeProvider? clock = null, EquivalenceMode mode = EquivalenceModes.Default, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(model);
         options ??= SpcOptions.Default;
@@ -99,7 +101,7 @@ public static class SpcGameProcess
         var steps = setup.Steps;
         if (options.SolutionSource == SolutionSource.Solver)
         {
-            var solved = await SolveAsync(setup, ledger, turns, options, mode);
+            var solved = await SolveAsync(templates, setup, ledger, turns, options, mode);
             if (solved is null)
             {
                 return Record(setup, options, started, clock, -1, null, AttackParseStatus.MissingStep,
@@ -117,13 +119,13 @@ public static class SpcGameProcess
         }
 
         var prefix = steps[..k];
-        var generatorPrompt = SneakyGeneratorPrompt.Build(setup.Question, prefix, steps[k], options.ErrorTypes);
+        var generatorPrompt = SneakyGeneratorPrompt.Build(templates, setup.Question, prefix, steps[k], options.ErrorTypes);
         var generatorText = (await ledger.CallAsync(SpcRole.Generator, 0, generatorPrompt, options.GeneratorTemperature)).Text;
         var attack = SneakyGeneratorPrompt.Parse(generatorText, steps[k], options.ErrorTypes);
         var validation = attack.IsUsable
             ? SpcGame.Validate(
-                await CompletionsAsync(setup, ledger, SpcRole.CompletionOriginal, [.. prefix, steps[k]], options, mode),
-                await CompletionsAsync(setup, ledger, SpcRole.CompletionSneaky, [.. prefix, attack.ModifiedStep!], options, mode),
+                await CompletionsAsync(templates, setup, ledger, SpcRole.CompletionOriginal, [.. prefix, steps[k]], options, mode),
+                await CompletionsAsync(templates, setup, ledger, SpcRole.CompletionSneaky, [.. prefix, attack.ModifiedStep!], options, mode),
                 options)
             : new AttackValidation(0, 0, false, SpcGame.ReasonUnparsed);
 
@@ -133,12 +135,12 @@ public static class SpcGameProcess
         (CriticVerdict Verdict, string Text)? attacked = null, paired = null;
         if (validation.Valid)
         {
-            var judged = await JudgeAsync(ledger, SpcRole.Critic, setup.Question, prefix, attack.ModifiedStep!, options);
+            var judged = await JudgeAsync(templates, ledger, SpcRole.Critic, setup.Question, prefix, attack.ModifiedStep!, options);
             attacked = (judged.Verdict, judged.Text);
             invalidOutputs += judged.Invalid;
             if (options.PairedSamples)
             {
-                var pairedJudged = await JudgeAsync(ledger, SpcRole.CriticPaired, setup.Question, prefix, steps[k], options);
+                var pairedJudged = await JudgeAsync(templates, ledger, SpcRole.CriticPaired, setup.Question, prefix, steps[k], options);
                 paired = (pairedJudged.Verdict, pairedJudged.Text);
                 invalidOutputs += pairedJudged.Invalid;
             }
@@ -189,9 +191,10 @@ public static class SpcGameProcess
 
     // Up to SolveAttempts solver solutions, each graded against the gold answer as batch runs grade (extracted answer,
     // AnswerEquivalence); the first correct one is split into its steps. Every sample is kept as a reward-less solver turn.
-    private static async Task<ImmutableArray<string>?> SolveAsync(GameSetup setup, Ledger ledger, ImmutableArray<GameTurn>.Builder turns, SpcOptions options, EquivalenceMode mode)
+    private static async Task<ImmutableArray<string>?> SolveAsync(
+        PromptTemplates templates, GameSetup setup, Ledger ledger, ImmutableArray<GameTurn>.Builder turns, SpcOptions options, EquivalenceMode mode)
     {
-        var prompt = Solving.SolverPrompt.Build(setup.Question);
+        var prompt = Solving.SolverPrompt.Build(templates, setup.Question);
         for (var n = 0; n < options.SolveAttempts; n++)
         {
             var text = (await ledger.CallAsync(SpcRole.Solve, n, prompt, options.SolverTemperature)).Text;
@@ -214,14 +217,14 @@ public static class SpcGameProcess
 
     // N continuations from the branch's steps, graded against the gold answer; a branch whose last step already states a
     // boxed answer is graded directly (every outcome the same, no calls).
-    private static async Task<bool[]> CompletionsAsync(GameSetup setup, Ledger ledger, SpcRole role, string[] branch, SpcOptions options, EquivalenceMode mode)
+    private static async Task<bool[]> CompletionsAsync(PromptTemplates templates, GameSetup setup, Ledger ledger, SpcRole role, string[] branch, SpcOptions options, EquivalenceMode mode)
     {
         if (AnswerExtractor.LastBoxed(branch[^1]) is { } stated)
         {
             return [.. Enumerable.Repeat(AnswerEquivalence.AreEquivalent(stated, setup.Gold, mode), options.ValidationCompletions)];
         }
 
-        var prompt = SolverContinuationPrompt.BuildContinuation(setup.Question, branch);
+        var prompt = SolverContinuationPrompt.BuildContinuation(templates, setup.Question, branch);
         var outcomes = new bool[options.ValidationCompletions];
         for (var n = 0; n < outcomes.Length; n++)
         {
@@ -232,9 +235,10 @@ public static class SpcGameProcess
         return outcomes;
     }
 
-    private static async Task<(CriticVerdict Verdict, string Text, int Invalid)> JudgeAsync(Ledger ledger, SpcRole role, string question, IReadOnlyList<string> prefix, string step, SpcOptions options)
+    private static async Task<(CriticVerdict Verdict, string Text, int Invalid)> JudgeAsync(
+        PromptTemplates templates, Ledger ledger, SpcRole role, string question, IReadOnlyList<string> prefix, string step, SpcOptions options)
     {
-        var prompt = CriticPrompt.Build(question, prefix, step);
+        var prompt = CriticPrompt.Build(templates, question, prefix, step);
         var text = string.Empty;
         var invalidOutputs = 0;
         for (var attempt = 0; attempt <= options.CriticRetriesOnInvalid; attempt++)

@@ -1,4 +1,5 @@
 using Agents.Contracts.Critiquing;
+using Agents.Core.Prompts;
 using Agents.Core.Spc;
 using Agents.Grains.Solving;
 using Agents.Inference;
@@ -10,13 +11,14 @@ namespace Agents.Grains.Critiquing;
 [StatelessWorker, Reentrant]
 public sealed class CriticGrain(
     [FromKeyedServices(ModelRoles.Critic)] IChatClient defaultModel,
-    IModelRegistry models) : Grain, ICriticGrain
+    IModelRegistry models,
+    PromptTemplates prompts) : Grain, ICriticGrain
 {
     public async Task<StepVerdict> JudgeStepAsync(StepJudgeRequest request, CancellationToken cancellationToken)
     {
         var (raw, usage) = await ModelCalls.CompleteAsync(
             ModelCalls.Resolve(models, defaultModel, request.Call.Model),
-            CriticPrompt.Build(request.Question, request.PreviousSteps, request.LastStep), request.Call, ModelRoles.Critic, cancellationToken);
+            CriticPrompt.Build(prompts, request.Question, request.PreviousSteps, request.LastStep), request.Call, ModelRoles.Critic, cancellationToken);
         return new StepVerdict(CriticPrompt.Label(CriticPrompt.Parse(raw)), raw, usage);
     }
 }

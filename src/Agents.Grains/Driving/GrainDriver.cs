@@ -7,7 +7,8 @@ namespace Agents.Grains.Driving;
 /// silo is lost; a grain timer (which follows the silo's <see cref="TimeProvider"/>) drives the work: it starts the work
 /// when the grain should run and none is running, observes how the work ended, logs a fault and shows it in the grain's
 /// status, starts the work again after a backoff, reloads the state after an ETag conflict (the store went back), runs
-/// the grain's upkeep each period, and stops itself (timer and reminder) once the grain has nothing left to do.
+/// the grain's upkeep each period, and stops itself (timer and reminder) once the grain has nothing left to do, or
+/// puts the reminder off until work falls due later (a finished job's retention age).
 /// Requests only read what the driver shows; they never start work. Call every member on the grain's scheduler.
 /// </summary>
 /// <param name="grain">The driven grain.</param>
@@ -27,6 +28,7 @@ internal sealed partial class GrainDriver(
     private bool _reloadPending;
     private int _failures;
     private DateTimeOffset _retryAt;
+    private DateTimeOffset _wakeAt;
     private string? _runFault;
     private string? _tickFault;
 
@@ -47,7 +49,7 @@ internal sealed partial class GrainDriver(
     /// <summary>Starts the timer when the grain has work or a reminder to look after (activation, a request that changed its state).</summary>
     public void Wake()
     {
-        if (work.ShouldRun || work.KeepAlive || !IsIdle)
+        if (work.ShouldRun || work.WakeAt is not null || !IsIdle)
         {
             EnsureTimer();
         }
@@ -105,8 +107,7 @@ internal sealed partial class GrainDriver(
             return;
         }
 
-        var keepAlive = work.ShouldRun || work.KeepAlive;
-        if (keepAlive && _reminder is not ReminderState.Kept && await TryAsync(() => KeepAliveReminder.RegisterAsync(grain, reminder)))
+        if (work.ShouldRun && _reminder is not ReminderState.Kept && await TryAsync(() => KeepAliveReminder.RegisterAsync(grain, reminder)))
         {
             _reminder = ReminderState.Kept;
         }
@@ -120,12 +121,30 @@ internal sealed partial class GrainDriver(
         if (!work.ShouldRun && IsIdle)
         {
             // Nothing left to do in this activation: the timer stops; the reminder stays only while the grain still waits for something.
-            if (!keepAlive && _reminder is not ReminderState.Dropped && await TryAsync(StopKeepAliveAsync))
+            await SettleReminderAsync(work.WakeAt);
+            Dispose();
+        }
+    }
+
+    // A grain that waits for nothing drops its reminder; one with work due later (a finished job's retention age) moves
+    // it to fire first then, so the grain is not activated every minute until that time.
+    private async Task SettleReminderAsync(DateTimeOffset? wakeAt)
+    {
+        if (wakeAt is not { } at)
+        {
+            if (_reminder is not ReminderState.Dropped)
             {
-                _reminder = ReminderState.Dropped;
+                await TryAsync(StopKeepAliveAsync);
             }
 
-            Dispose();
+            return;
+        }
+
+        if ((_reminder, _wakeAt) != (ReminderState.Deferred, at)
+            && await TryAsync(() => KeepAliveReminder.RegisterAsync(grain, reminder, DriverRules.WakeDelay(at, time.GetUtcNow()))))
+        {
+            _reminder = ReminderState.Deferred;
+            _wakeAt = at;
         }
     }
 
@@ -245,11 +264,13 @@ internal sealed partial class GrainDriver(
     // Two descriptions of the same fault differ only in their time stamp.
     private static bool SameFault(string a, string b) => a[(a.IndexOf(' ', StringComparison.Ordinal) + 1)..] == b[(b.IndexOf(' ', StringComparison.Ordinal) + 1)..];
 
-    // Whether this activation registered or dropped the keep-alive reminder (unknown after activation).
+    // Whether this activation keeps the keep-alive reminder firing each minute, put it off to _wakeAt, or dropped it
+    // (unknown after activation).
     private enum ReminderState
     {
         Unknown,
         Kept,
+        Deferred,
         Dropped,
     }
 

@@ -7,10 +7,10 @@ internal interface IDrivenWork
     bool ShouldRun { get; }
 
     /// <summary>
-    /// Whether the keep-alive reminder stays although no work is due now (e.g. a finished job waiting for the retention age
-    /// of its runs' steps); true whenever <see cref="ShouldRun"/> is.
+    /// When work falls due although none is due now (e.g. a finished job dropping its runs' steps at the retention age),
+    /// or null when the grain waits for nothing; the keep-alive reminder then fires first at that time, not every minute.
     /// </summary>
-    bool KeepAlive { get; }
+    DateTimeOffset? WakeAt { get; }
 
     /// <summary>The work until it is done or stopped (a pump); a fault ends it and the driver starts it again later.</summary>
     Task RunAsync();

@@ -1,6 +1,7 @@
 using Agents.Contracts.Instructing;
 using Agents.Contracts.Refining;
 using Agents.Core.Iort;
+using Agents.Core.Prompts;
 using Agents.Grains.Solving;
 using Agents.Inference;
 using Microsoft.Extensions.Options;
@@ -8,10 +9,11 @@ using Microsoft.Extensions.Options;
 namespace Agents.Grains.Instructing;
 
 /// <summary>
-/// The IoRT agents. Prompts come from <see cref="IortPromptInputs.Build"/> (the builders the driver uses); replies are the
-/// model's text, parsed by the driver. Generator and Reflector use the request's model (the base LLM reflects on its own
-/// answers). The Meta-Thinker and Instructor use, in order: the run's <c>instructor_model</c> option, the silo's configured
-/// <c>Agents:Models:Instructor</c>, the run's model (docs/iort.md); the reply names the model and where it came from.
+/// The IoRT agents. Prompts come from <see cref="IortPromptInputs.Build"/> (the builders the driver uses) with the silo's
+/// templates; replies are the model's text, parsed by the driver. Generator and Reflector use the request's model (the
+/// base LLM reflects on its own answers). The Meta-Thinker and Instructor use, in order: the run's <c>instructor_model</c>
+/// option, the silo's configured <c>Agents:Models:Instructor</c>, the run's model (docs/iort.md); the reply names the
+/// model and where it came from.
 /// </summary>
 // Agents hold no state between calls; reentrancy lets one worker keep many model calls in flight.
 [StatelessWorker, Reentrant]
@@ -19,7 +21,8 @@ public sealed class IortAgentGrain(
     [FromKeyedServices(ModelRoles.Solver)] IChatClient baseModel,
     [FromKeyedServices(ModelRoles.Instructor)] IChatClient instructorModel,
     IModelRegistry models,
-    IOptions<ModelOptions> modelOptions) : Grain, IIortAgentGrain
+    IOptions<ModelOptions> modelOptions,
+    PromptTemplates prompts) : Grain, IIortAgentGrain
 {
     public Task<AgentReply> MetaThinkAsync(MetaThinkRequest request, CancellationToken cancellationToken) =>
         InstructorAsync(IortRoleNames.MetaThinker, request.RunModel,
@@ -66,7 +69,7 @@ public sealed class IortAgentGrain(
     private async Task<AgentReply> CompleteAsync(
         IChatClient roleDefault, string role, IortPromptInputs inputs, ModelCall call, CancellationToken cancellationToken)
     {
-        var (raw, usage) = await ModelCalls.CompleteAsync(ModelCalls.Resolve(models, roleDefault, call.Model), inputs.Build(), call, role, cancellationToken);
+        var (raw, usage) = await ModelCalls.CompleteAsync(ModelCalls.Resolve(models, roleDefault, call.Model), inputs.Build(prompts), call, role, cancellationToken);
         return new AgentReply(raw, raw, usage, raw.Length == 0 ? "Empty" : null);
     }
 }

@@ -46,7 +46,9 @@ public sealed partial class BatchJobGrain(
 
     bool IDrivenWork.ShouldRun => (state.State.Status is JobStates.Running && state.State.Spec is not null) || StepsDue;
 
-    bool IDrivenWork.KeepAlive => state.State.IsFinished && !state.State.StepsDropped;
+    DateTimeOffset? IDrivenWork.WakeAt => state.State.IsFinished && !state.State.StepsDropped
+        ? (state.State.FinishedAt ?? time.GetUtcNow()) + retention.Value.RunSteps
+        : null;
 
     // A finished job whose results were exported, or whose retention age passed: its runs drop their memoized steps.
     private bool StepsDue => state.State.IsFinished && !state.State.StepsDropped

@@ -1,4 +1,5 @@
 using Agents.Contracts.Refining;
+using Agents.Core.Prompts;
 using Agents.Core.Refining;
 using Agents.Core.SelfRefine;
 using Agents.Grains.Solving;
@@ -11,13 +12,14 @@ namespace Agents.Grains.Refining;
 [StatelessWorker, Reentrant]
 public sealed class ReviewerGrain(
     [FromKeyedServices(ModelRoles.Reviewer)] IChatClient defaultModel,
-    IModelRegistry models) : Grain, IReviewerGrain
+    IModelRegistry models,
+    PromptTemplates prompts) : Grain, IReviewerGrain
 {
     public async Task<AgentReply> ReviewAsync(ReviewRequest request, CancellationToken cancellationToken)
     {
         var (raw, usage) = await ModelCalls.CompleteAsync(
             ModelCalls.Resolve(models, defaultModel, request.Call.Model),
-            ReviewerPrompt.Build(request.Question, request.AnnotatedChain), request.Call, ModelRoles.Reviewer, cancellationToken);
+            ReviewerPrompt.Build(prompts, request.Question, request.AnnotatedChain), request.Call, ModelRoles.Reviewer, cancellationToken);
         var review = ReviewParser.Parse(raw);
         return new AgentReply(review.Feedback, raw, usage, review.Flagged ? review.Issue.ToString() : null);
     }
@@ -27,7 +29,7 @@ public sealed class ReviewerGrain(
         var history = request.History.Select(t => new SelfRefineTurn(t.Solution, t.Feedback, t.Rewrite)).ToList();
         var (raw, usage) = await ModelCalls.CompleteAsync(
             ModelCalls.Resolve(models, defaultModel, request.Call.Model),
-            SelfRefinePrompt.BuildFeedback(request.Question, history, request.CurrentSolution), request.Call, ModelRoles.Reviewer, cancellationToken);
+            SelfRefinePrompt.BuildFeedback(prompts, request.Question, history, request.CurrentSolution), request.Call, ModelRoles.Reviewer, cancellationToken);
         var review = ReviewParser.Parse(raw);
         return new AgentReply(review.Feedback, raw, usage, review.Flagged ? review.Issue.ToString() : null);
     }
@@ -38,13 +40,14 @@ public sealed class ReviewerGrain(
 [StatelessWorker, Reentrant]
 public sealed class RefinerGrain(
     [FromKeyedServices(ModelRoles.Refiner)] IChatClient defaultModel,
-    IModelRegistry models) : Grain, IRefinerGrain
+    IModelRegistry models,
+    PromptTemplates prompts) : Grain, IRefinerGrain
 {
     public async Task<AgentReply> RefineAsync(RefineRequest request, CancellationToken cancellationToken)
     {
         var (raw, usage) = await ModelCalls.CompleteAsync(
             ModelCalls.Resolve(models, defaultModel, request.Call.Model),
-            RefinerPrompt.Build(request.Question, request.AnnotatedChain, request.Feedback, request.MultipleChoiceLine),
+            RefinerPrompt.Build(prompts, request.Question, request.AnnotatedChain, request.Feedback, request.MultipleChoiceLine),
             request.Call, ModelRoles.Refiner, cancellationToken);
         var text = RefinementParser.Clean(raw);
         return new AgentReply(text, raw, usage, text.Length == 0 ? "Empty" : null);
@@ -55,7 +58,7 @@ public sealed class RefinerGrain(
         var history = request.History.Select(t => new SelfRefineTurn(t.Solution, t.Feedback, t.Rewrite)).ToList();
         var (raw, usage) = await ModelCalls.CompleteAsync(
             ModelCalls.Resolve(models, defaultModel, request.Call.Model),
-            SelfRefinePrompt.BuildRefine(request.Question, history, request.CurrentSolution, request.Feedback),
+            SelfRefinePrompt.BuildRefine(prompts, request.Question, history, request.CurrentSolution, request.Feedback),
             request.Call, ModelRoles.Refiner, cancellationToken);
         var text = RefinementParser.Clean(raw);
         return new AgentReply(text, raw, usage, text.Length == 0 ? "Empty" : null);
@@ -66,7 +69,7 @@ public sealed class RefinerGrain(
         var history = request.History.Select(t => new SelfRefineTurn(t.Solution, t.Feedback, t.Rewrite)).ToList();
         var (raw, usage) = await ModelCalls.CompleteAsync(
             ModelCalls.Resolve(models, defaultModel, request.Call.Model),
-            SelfRefinePrompt.BuildCombined(request.Question, history, request.CurrentSolution),
+            SelfRefinePrompt.BuildCombined(prompts, request.Question, history, request.CurrentSolution),
             request.Call, ModelRoles.Refiner, cancellationToken);
         var reply = SelfRefineReply.Parse(raw);
         return new AgentReply(reply.Rewrite ?? "", raw, usage, reply.Rewrite is null ? "NoRewrite" : null);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Agents.Contracts.SelfPlay;
+using Agents.Core.Prompts;
 using Agents.Core.Spc;
 using Agents.Inference;
 
@@ -12,7 +13,8 @@ namespace Agents.Grains.SelfPlay;
 /// </summary>
 public sealed class GameGrain(
     [PersistentState("spc-game", StorageNames.Agents)] IPersistentState<GameState> state,
-    TimeProvider time) : Grain, IGameGrain
+    TimeProvider time,
+    PromptTemplates prompts) : Grain, IGameGrain
 {
     private const int MaxTokens = 1024;
 
@@ -41,7 +43,7 @@ public sealed class GameGrain(
             await state.WriteStateAsync(cancellationToken);
         }
 
-        var record = await SpcGameProcess.PlayAsync(SpcRecords.ToSetup(spec), (call, ct) => CallAsync(spec, call, ct), SpcOptionsText.Parse(spec.Options),
+        var record = await SpcGameProcess.PlayAsync(prompts, SpcRecords.ToSetup(spec), (call, ct) => CallAsync(spec, call, ct), SpcOptionsText.Parse(spec.Options),
             new StartedClock(time, state.State.StartedAt.Value), cancellationToken: cancellationToken);
         var result = SpcRecords.ToWire(record);
         state.State.Result = result;

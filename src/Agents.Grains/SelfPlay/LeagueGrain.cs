@@ -43,7 +43,7 @@ public sealed class LeagueGrain(
 
     bool IDrivenWork.ShouldRun => state.State.Status is LeagueStates.Running && state.State.Spec is not null;
 
-    bool IDrivenWork.KeepAlive => false;
+    DateTimeOffset? IDrivenWork.WakeAt => null;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Agents.Core.Prompts;
 using Agents.Core.Solving;
 using Agents.Inference;
 
@@ -9,6 +10,7 @@ namespace Agents.Grains.Solving;
 public sealed partial class SolverGrain(
     [FromKeyedServices(ModelRoles.Solver)] IChatClient defaultModel,
     IModelRegistry models,
+    PromptTemplates prompts,
     ILogger<SolverGrain> logger) : Grain, ISolverGrain
 {
     /// <summary>Role name in seeds, transcripts and the ledger.</summary>
@@ -17,7 +19,7 @@ public sealed partial class SolverGrain(
     public async Task<SolveResult> SolveAsync(SolveRequest request, CancellationToken cancellationToken)
     {
         var model = ModelCalls.Resolve(models, defaultModel, request.Model);
-        var messages = SolverPrompt.Build(request.Question, request.PromptStyle);
+        var messages = SolverPrompt.Build(prompts, request.Question, request.PromptStyle);
         var options = new ChatOptions
         {
             Temperature = (float)request.Temperature,

@@ -1,4 +1,5 @@
 using Agents.Contracts.Solving;
+using Agents.Core.Prompts;
 using Agents.Core.Spc;
 using Agents.Inference;
 
@@ -9,13 +10,14 @@ namespace Agents.Grains.Solving;
 [StatelessWorker, Reentrant]
 public sealed class StepSolverGrain(
     [FromKeyedServices(ModelRoles.Solver)] IChatClient defaultModel,
-    IModelRegistry models) : Grain, IStepSolverGrain
+    IModelRegistry models,
+    PromptTemplates prompts) : Grain, IStepSolverGrain
 {
     public async Task<NextStepResult> NextStepAsync(NextStepRequest request, CancellationToken cancellationToken)
     {
         var (raw, usage) = await ModelCalls.CompleteAsync(
             ModelCalls.Resolve(models, defaultModel, request.Call.Model),
-            SolverContinuationPrompt.BuildNextStep(request.Question, request.Steps), request.Call, ModelRoles.Solver, cancellationToken);
+            SolverContinuationPrompt.BuildNextStep(prompts, request.Question, request.Steps), request.Call, ModelRoles.Solver, cancellationToken);
         var proposal = NextStepParser.Parse(raw);
         return new NextStepResult(proposal.Text, proposal.IsFinal, raw, usage);
     }

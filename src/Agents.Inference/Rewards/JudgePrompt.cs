@@ -24,11 +24,11 @@ public static partial class JudgePrompt
     /// The chat messages asking for a score per step (when <paramref name="steps"/> is non-null; template <c>judge.steps</c>)
     /// or for the final answer only (<c>judge.outcome</c>), after the system message <c>judge.system</c>.
     /// </summary>
-    public static IList<ChatMessage> Build(string question, IReadOnlyList<string>? steps, string chain)
+    public static IList<ChatMessage> Build(PromptTemplates templates, string question, IReadOnlyList<string>? steps, string chain)
     {
+        ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(chain);
-        var templates = PromptTemplates.Current;
         var user = steps is { Count: > 0 }
             ? templates.Render(
                 "judge.steps",

@@ -1,3 +1,4 @@
+using Agents.Core.Prompts;
 using Agents.Inference.Accounting;
 using Agents.Inference.Resilience;
 
@@ -12,6 +13,7 @@ namespace Agents.Inference.Rewards;
 /// </summary>
 public sealed partial class JudgeRewardModel(
     IChatClient chat,
+    PromptTemplates templates,
     JudgeRewardOptions? options = null,
     int maxParallelism = IRewardModel.DefaultParallelism,
     ILogger<JudgeRewardModel>? logger = null) : IRewardModel
@@ -24,7 +26,7 @@ public sealed partial class JudgeRewardModel(
     {
         ArgumentNullException.ThrowIfNull(request);
         var steps = request.RunsProcess ? request.Steps : null;
-        var messages = JudgePrompt.Build(request.Question, steps, request.Chain);
+        var messages = JudgePrompt.Build(templates, request.Question, steps, request.Chain);
         var chatOptions = new ChatOptions
         {
             Temperature = (float)_options.Temperature,

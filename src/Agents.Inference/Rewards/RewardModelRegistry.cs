@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Agents.Core.Prompts;
 using Agents.Core.Simulation;
 using Agents.Inference.Resilience;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,7 +65,7 @@ public sealed class RewardModelRegistry(
             RewardSpecKind.Http => new HttpRewardModel(
                 spec.Endpoint!, spec.Model, options.Http, retry.Value, loggers.CreateLogger<HttpRewardModel>(), options.MaxParallelism),
             RewardSpecKind.Judge => new JudgeRewardModel(
-                services.GetRequiredService<IModelRegistry>().Resolve(spec.JudgeModel!), options.Judge, options.MaxParallelism, loggers.CreateLogger<JudgeRewardModel>()),
+                services.GetRequiredService<IModelRegistry>().Resolve(spec.JudgeModel!), services.GetRequiredService<PromptTemplates>(), options.Judge, options.MaxParallelism, loggers.CreateLogger<JudgeRewardModel>()),
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Unknown reward spec kind."),
         };
     }

@@ -9,7 +9,8 @@ public static class RewardServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="RewardOptions"/> (section <c>Agents:Rewards</c>), registers <see cref="IRewardModelRegistry"/> and an
-    /// <see cref="IRewardModel"/> for the default spec. The judge backend needs <c>AddModelBackends</c> (for <see cref="Agents.Inference.IModelRegistry"/>).
+    /// <see cref="IRewardModel"/> for the default spec. The judge backend needs <c>AddModelBackends</c> (for <see cref="Agents.Inference.IModelRegistry"/>)
+    /// and a registered <see cref="Agents.Core.Prompts.PromptTemplates"/> (a silo's <c>AddAgents</c> registers its own).
     /// </summary>
     public static IServiceCollection AddRewardModels(this IServiceCollection services, IConfiguration configuration)
     {

@@ -217,7 +217,9 @@ public sealed partial class SimServer : IAsyncDisposable
             _stats.CountBadRequest();
             return Error(StatusCodes.Status400BadRequest, ex.Message, "invalid_request_error", null);
         }
+#pragma warning disable CA1031 // any fault of the simulated model is answered as a 500, like a real server's, and the server keeps serving
         catch (Exception ex)
+#pragma warning restore CA1031
         {
             LogModelFailed(_logger, ex);
             return Error(StatusCodes.Status500InternalServerError, "the model failed: " + ex.GetType().Name, "server_error", null);

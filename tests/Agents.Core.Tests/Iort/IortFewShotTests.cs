@@ -27,20 +27,20 @@ public sealed class IortFewShotTests
     [Fact]
     public void GeneratorInputs_ByDefault_EightExampleTurnsThenTheQuestion()
     {
-        var messages = new IortPromptInputs(IortPromptKind.Generate, Question).Build();
+        var messages = new IortPromptInputs(IortPromptKind.Generate, Question).Build(PromptTemplates.Defaults);
 
         Assert.Equal(17, messages.Count);
         Assert.Equal(IortFewShot.Generator[0].Solution, messages[1].Text);
         Assert.Equal(ChatRole.User, messages[^1].Role);
         Assert.Equal(Question, SolverPrompt.TryReadQuestion(messages[^1].Text));
-        Assert.Single(new IortPromptInputs(IortPromptKind.Generate, Question) { GeneratorExamples = null }.Build());
+        Assert.Single(new IortPromptInputs(IortPromptKind.Generate, Question) { GeneratorExamples = null }.Build(PromptTemplates.Defaults));
     }
 
     [Fact]
     public void ReflectorInputs_ByDefault_FourExamplesBeforeTheTarget()
     {
-        var critique = new IortPromptInputs(IortPromptKind.Critique, Question) { Response = "Step 1: 2 + 2 = 4." }.Build();
-        var revision = new IortPromptInputs(IortPromptKind.Revise, Question) { Response = "Step 1: 2 + 2 = 4.", Critique = "Fine." }.Build();
+        var critique = new IortPromptInputs(IortPromptKind.Critique, Question) { Response = "Step 1: 2 + 2 = 4." }.Build(PromptTemplates.Defaults);
+        var revision = new IortPromptInputs(IortPromptKind.Revise, Question) { Response = "Step 1: 2 + 2 = 4.", Critique = "Fine." }.Build(PromptTemplates.Defaults);
 
         Assert.Equal((4 * 2) + 1, critique.Count);
         Assert.Equal(IortFewShot.Reflector[0].Critique, critique[1].Text);
@@ -55,8 +55,8 @@ public sealed class IortFewShotTests
     public void SimulatedModel_FewShotPrompts_AnswersTheTargetNotAnExample()
     {
         var model = new SimulatedModel();
-        var generated = model.Complete([.. new IortPromptInputs(IortPromptKind.Generate, Question).Build()], 0.3, 5);
-        var critique = model.Complete([.. new IortPromptInputs(IortPromptKind.Critique, Question) { Response = generated }.Build()], 0.3, 5);
+        var generated = model.Complete([.. new IortPromptInputs(IortPromptKind.Generate, Question).Build(PromptTemplates.Defaults)], 0.3, 5);
+        var critique = model.Complete([.. new IortPromptInputs(IortPromptKind.Critique, Question) { Response = generated }.Build(PromptTemplates.Defaults)], 0.3, 5);
 
         Assert.Equal(model.Solve(Question, 0.3, 5), generated);
         Assert.Equal(model.Critique(Question, generated, 0.3, 5), critique);

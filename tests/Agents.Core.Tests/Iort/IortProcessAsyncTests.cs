@@ -1,4 +1,5 @@
 using Agents.Core.Iort;
+using Agents.Core.Prompts;
 using Agents.Core.Simulation;
 
 namespace Agents.Core.Tests.Iort;
@@ -21,7 +22,7 @@ public sealed class IortProcessAsyncTests
         foreach (var problem in SyntheticProblems.Generate(12, seed: 5, minSteps: 4, maxSteps: 7))
         {
             var syncCalls = new List<IortCall>();
-            var sync = new IortProcess(IortRoles.FromModel(c =>
+            var sync = new IortProcess(PromptTemplates.Defaults, IortRoles.FromModel(c =>
             {
                 syncCalls.Add(c);
                 return Answer(c);
@@ -29,7 +30,7 @@ public sealed class IortProcessAsyncTests
 
             var asyncCalls = new List<IortCall>();
             var iterations = new List<int>();
-            var result = await IortProcess.RunAsync(options, problem.Question, new MetaMemory(MetaMemoryPolicy.Snapshot), async (c, ct) =>
+            var result = await IortProcess.RunAsync(PromptTemplates.Defaults, options, problem.Question, new MetaMemory(MetaMemoryPolicy.Snapshot), async (c, ct) =>
             {
                 await Task.Yield();
                 asyncCalls.Add(c);
@@ -44,7 +45,7 @@ public sealed class IortProcessAsyncTests
             Assert.All(asyncCalls, c =>
             {
                 var inputs = Assert.IsType<IortPromptInputs>(c.Inputs);
-                Assert.Equal(c.Messages.Select(m => (m.Role, m.Text)), inputs.Build().Select(m => (m.Role, m.Text)));
+                Assert.Equal(c.Messages.Select(m => (m.Role, m.Text)), inputs.Build(PromptTemplates.Defaults).Select(m => (m.Role, m.Text)));
             });
             if (!gate)
             {
@@ -59,7 +60,7 @@ public sealed class IortProcessAsyncTests
         var memory = new MetaMemory(MetaMemoryPolicy.SharedGrowing);
         var problem = SyntheticProblems.Generate(1, seed: 2).Single();
 
-        var result = await IortProcess.RunAsync(IortOptions.Default, problem.Question, memory, (c, _) => Task.FromResult(Answer(c)));
+        var result = await IortProcess.RunAsync(PromptTemplates.Defaults, IortOptions.Default, problem.Question, memory, (c, _) => Task.FromResult(Answer(c)));
 
         Assert.Equal("shared-growing", result.Settings["meta_memory_policy"]);
         Assert.Equal(new MetaExample(problem.Question, result.MetaThought), Assert.Single(memory.Examples));

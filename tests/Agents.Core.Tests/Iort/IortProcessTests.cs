@@ -57,7 +57,7 @@ public sealed class IortProcessTests
         script.Revised.Enqueue(Revision(5));
         script.Revised.Enqueue(Revision(5));
 
-        var result = new IortProcess(script.Roles).Run(Question);
+        var result = new IortProcess(PromptTemplates.Defaults, script.Roles).Run(Question);
 
         var first = result.Iterations[0];
         Assert.Equal((IortInstruction.Select, "4", "5", "5", false, 1), (first.Instruction, first.AnswerBefore, first.ReflectiveAnswer, first.AnswerAfter, first.AnswersAgreed, first.OutputNumber));
@@ -74,7 +74,7 @@ public sealed class IortProcessTests
         script.Revised.Enqueue(Revision(5));
         script.Revised.Enqueue(Revision(4));
 
-        var result = new IortProcess(script.Roles).Run(Question);
+        var result = new IortProcess(PromptTemplates.Defaults, script.Roles).Run(Question);
 
         Assert.Equal(("4", 0), (result.Iterations[0].AnswerAfter, result.Iterations[0].OutputNumber));
         var secondCritique = script.Calls.Where(c => c.Role == IortRole.ReflectorCritique).ElementAt(1);
@@ -88,7 +88,7 @@ public sealed class IortProcessTests
         script.Generated.Enqueue(Chain(5));
         script.Revised.Enqueue(Revision(5));
 
-        var result = new IortProcess(script.Roles).Run(Question);
+        var result = new IortProcess(PromptTemplates.Defaults, script.Roles).Run(Question);
 
         Assert.Equal([IortInstruction.Stop, IortInstruction.CopiedForward, IortInstruction.CopiedForward, IortInstruction.CopiedForward],
             result.Iterations.Select(i => i.Instruction));
@@ -121,7 +121,7 @@ public sealed class IortProcessTests
         script.Revised.Enqueue(Revision(4));
         script.Revised.Enqueue(Revision(5));
 
-        var result = new IortProcess(script.Roles).Run(Question);
+        var result = new IortProcess(PromptTemplates.Defaults, script.Roles).Run(Question);
 
         var (first, second, third) = (result.Iterations[0], result.Iterations[1], result.Iterations[2]);
         Assert.Equal((IortInstruction.Refresh, "4", new IortCallCounts(0, 1, 2, 1)), (first.Instruction, first.AnswerAfter, first.Calls));
@@ -154,7 +154,7 @@ public sealed class IortProcessTests
         script.Revised.Enqueue(Revision(5));
         script.Revised.Enqueue(Revision(5));
 
-        var result = new IortProcess(script.Roles, new IortOptions { RefreshThenReflect = true }).Run(Question);
+        var result = new IortProcess(PromptTemplates.Defaults, script.Roles, new IortOptions { RefreshThenReflect = true }).Run(Question);
 
         var second = result.Iterations[1];
         Assert.Equal(("5", 3, new IortCallCounts(0, 0, 2, 1)), (second.ReflectiveAnswer, second.OutputNumber, second.Calls));
@@ -172,7 +172,7 @@ public sealed class IortProcessTests
             script.Revised.Enqueue(Revision(i));
         }
 
-        var result = new IortProcess(script.Roles, new IortOptions { MaxIterations = 3 }).Run(Question);
+        var result = new IortProcess(PromptTemplates.Defaults, script.Roles, new IortOptions { MaxIterations = 3 }).Run(Question);
 
         Assert.Equal(3, result.Iterations.Length);
         Assert.All(result.Iterations, i => Assert.Equal(IortInstruction.Select, i.Instruction));
@@ -190,7 +190,7 @@ public sealed class IortProcessTests
             script.Revised.Enqueue(Revision(5));
         }
 
-        var result = new IortProcess(script.Roles, new IortOptions { ConsistencyGate = false }).Run(Question);
+        var result = new IortProcess(PromptTemplates.Defaults, script.Roles, new IortOptions { ConsistencyGate = false }).Run(Question);
 
         Assert.Equal(14, result.Calls.Total);
         Assert.Equal(new IortCallCounts(1, 1, 8, 4), result.Calls);
@@ -209,7 +209,7 @@ public sealed class IortProcessTests
         script.Generated.Enqueue(Chain(5));
         script.Revised.Enqueue(Revision(5));
 
-        var result = new IortProcess(script.Roles, new IortOptions { UseMetaThought = false }).Run(Question);
+        var result = new IortProcess(PromptTemplates.Defaults, script.Roles, new IortOptions { UseMetaThought = false }).Run(Question);
 
         Assert.Equal(new IortCallCounts(0, 1, 2, 1), result.Calls);
         Assert.Contains(PromptMarkers.NoMetaThought, script.Calls.Single(c => c.Role == IortRole.Instructor).Messages[0].Text, StringComparison.Ordinal);
@@ -228,7 +228,7 @@ public sealed class IortProcessTests
             }
 
             script.Revised.Enqueue(Revision(5));
-            return new IortProcess(script.Roles, new IortOptions { MaxIterations = 2, RefreshOnLastIteration = refreshOnLast }).Run(Question);
+            return new IortProcess(PromptTemplates.Defaults, script.Roles, new IortOptions { MaxIterations = 2, RefreshOnLastIteration = refreshOnLast }).Run(Question);
         }
 
         var skipping = RunWith(false);
@@ -247,7 +247,7 @@ public sealed class IortProcessTests
         script.Revised.Enqueue(Revision(5));
         script.Revised.Enqueue(Revision(4));
 
-        var result = new IortProcess(script.Roles).Run(Question);
+        var result = new IortProcess(PromptTemplates.Defaults, script.Roles).Run(Question);
 
         Assert.Equal((IortInstruction.Select, "4", 1), (result.Iterations[0].Instruction, result.Iterations[0].AnswerAfter, result.Iterations[0].InvalidOutputs));
         Assert.Equal((IortInstruction.Stop, 1), (result.Iterations[1].Instruction, result.Iterations[1].InvalidOutputs));
@@ -261,7 +261,7 @@ public sealed class IortProcessTests
         script.Generated.Enqueue(Chain(4));
         script.Revised.Enqueue(PromptMarkers.CannotSolve);
 
-        var result = new IortProcess(script.Roles).Run(Question);
+        var result = new IortProcess(PromptTemplates.Defaults, script.Roles).Run(Question);
 
         Assert.Equal((true, "4", 1), (result.Iterations[0].AnswersAgreed, result.Iterations[0].ReflectiveAnswer, result.InvalidOutputs));
     }
@@ -274,7 +274,7 @@ public sealed class IortProcessTests
         script.Generated.Enqueue(Chain(5));
         script.Revised.Enqueue(Revision(5));
 
-        var result = new IortProcess(script.Roles).Run(Question, memory);
+        var result = new IortProcess(PromptTemplates.Defaults, script.Roles).Run(Question, memory);
 
         Assert.Equal(new MetaExample(Question, "Plan: add the numbers."), memory.Examples[^1]);
         Assert.Equal("shared-growing", result.Settings["meta_memory_policy"]);
@@ -289,7 +289,7 @@ public sealed class IortProcessTests
     [InlineData("5", "6", true, false)]
     public void Agree_Answers_FollowsGateRules(string? a, string? b, bool missingEqual, bool expected)
     {
-        var process = new IortProcess(IortRoles.FromModel(_ => string.Empty), new IortOptions { MissingAnswersEqual = missingEqual });
+        var process = new IortProcess(PromptTemplates.Defaults, IortRoles.FromModel(_ => string.Empty), new IortOptions { MissingAnswersEqual = missingEqual });
 
         Assert.Equal(expected, process.Agree(a, b));
     }

@@ -12,7 +12,7 @@ public sealed class IortPromptTests
     [Fact]
     public void MetaThinkerBuild_Examples_WritesPairsThenEmptyHeading()
     {
-        var messages = MetaThinkerPrompt.Build(Question, [new MetaExample("Q1", "M1"), new MetaExample("Q2", "M2")]);
+        var messages = MetaThinkerPrompt.Build(PromptTemplates.Defaults, Question, [new MetaExample("Q1", "M1"), new MetaExample("Q2", "M2")]);
 
         Assert.Equal((ChatRole.System, PromptMarkers.MetaThinkerInstruction), (messages[0].Role, messages[0].Text));
         var user = messages[1].Text;
@@ -37,7 +37,7 @@ public sealed class IortPromptTests
     [Fact]
     public void GeneratorBuild_Examples_EndsWithSolverPrompt()
     {
-        var messages = GeneratorPrompt.Build(Question, [("Q1", "Step 1: a\nThe answer is \\boxed{1}.")]);
+        var messages = GeneratorPrompt.Build(PromptTemplates.Defaults, Question, [("Q1", "Step 1: a\nThe answer is \\boxed{1}.")]);
 
         Assert.Equal([ChatRole.User, ChatRole.Assistant, ChatRole.User], messages.Select(m => m.Role));
         Assert.Equal(Question, SolverPrompt.TryReadQuestion(messages[^1].Text));
@@ -46,7 +46,7 @@ public sealed class IortPromptTests
     [Fact]
     public void ReflectorBuildRevision_CarriesCritiqueAsAssistantTurn()
     {
-        var messages = ReflectorPrompt.BuildRevision(Question, "Step 1: 3 + 2 = 6.", "Step 1 is wrong.");
+        var messages = ReflectorPrompt.BuildRevision(PromptTemplates.Defaults, Question, "Step 1: 3 + 2 = 6.", "Step 1 is wrong.");
 
         Assert.EndsWith(PromptMarkers.CritiqueRequest, messages[0].Text, StringComparison.Ordinal);
         Assert.Equal((ChatRole.Assistant, "Step 1 is wrong."), (messages[1].Role, messages[1].Text));
@@ -78,8 +78,8 @@ public sealed class IortPromptTests
     [Fact]
     public void InstructorBuild_NumbersResponsesAndShowsMetaThought()
     {
-        var select = InstructorPrompt.BuildSelect(Question, "Add.", new NumberedResponse(0, "A"), new NumberedResponse(3, "B"))[0].Text;
-        var agree = InstructorPrompt.BuildAgreement(Question, null, new NumberedResponse(0, "A"), new NumberedResponse(1, "B"))[0].Text;
+        var select = InstructorPrompt.BuildSelect(PromptTemplates.Defaults, Question, "Add.", new NumberedResponse(0, "A"), new NumberedResponse(3, "B"))[0].Text;
+        var agree = InstructorPrompt.BuildAgreement(PromptTemplates.Defaults, Question, null, new NumberedResponse(0, "A"), new NumberedResponse(1, "B"))[0].Text;
 
         Assert.Contains("### CoT 0:\nA\n\n### CoT 3:\nB", select, StringComparison.Ordinal);
         Assert.Contains($"{PromptMarkers.MetaThought}\nAdd.", select, StringComparison.Ordinal);

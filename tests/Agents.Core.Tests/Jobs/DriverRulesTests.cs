@@ -26,6 +26,14 @@ public sealed class DriverRulesTests
     }
 
     [Theory]
+    [InlineData(3_600, 3_600)]        // an hour ahead: then
+    [InlineData(86_400, 86_400)]      // a day ahead: then
+    [InlineData(10 * 86_400, 86_400)] // further: a day at a time
+    [InlineData(-60, 0)]              // already past: at once
+    public void WakeDelay_UntilTheTimeAtMostADay(int secondsAhead, int delaySeconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(delaySeconds), DriverRules.WakeDelay(At.AddSeconds(secondsAhead), At));
+
+    [Theory]
     [InlineData(true, 0, 86_400, true)]        // exported: at once
     [InlineData(false, 3_600, 86_400, false)]  // an hour of a day's retention
     [InlineData(false, 86_400, 86_400, true)]  // the day has passed

@@ -12,7 +12,7 @@ public sealed class RefiningPromptTests
     [Fact]
     public void ReviewerBuild_Prefill_TargetBlockThenExactPrefix()
     {
-        var messages = ReviewerPrompt.Build(Question, Annotated);
+        var messages = ReviewerPrompt.Build(PromptTemplates.Defaults, Question, Annotated);
 
         Assert.Equal(ChatRole.System, messages[0].Role);
         Assert.Contains("lower than 6", messages[0].Text, StringComparison.Ordinal);
@@ -25,7 +25,7 @@ public sealed class RefiningPromptTests
     [Fact]
     public void ReviewerBuild_InstructionStyle_NoTrailingAssistantAndPrefixAskedFor()
     {
-        var messages = ReviewerPrompt.Build(Question, Annotated, PrefixStyle.Instruction);
+        var messages = ReviewerPrompt.Build(PromptTemplates.Defaults, Question, Annotated, PrefixStyle.Instruction);
 
         Assert.Equal(ChatRole.User, messages[^1].Role);
         Assert.EndsWith(ReviewerPrompt.Prefix, messages[0].Text, StringComparison.Ordinal);
@@ -34,7 +34,7 @@ public sealed class RefiningPromptTests
     [Fact]
     public void ReviewerBuild_InContextExample_PrecedesTarget()
     {
-        var messages = ReviewerPrompt.Build(Question, Annotated);
+        var messages = ReviewerPrompt.Build(PromptTemplates.Defaults, Question, Annotated);
 
         Assert.Equal(5, messages.Count);
         Assert.Contains("(Score: 3/10)", messages[1].Text, StringComparison.Ordinal);
@@ -44,7 +44,7 @@ public sealed class RefiningPromptTests
     [Fact]
     public void RefinerBuild_Prefill_FeedbackAfterScoredSolutionThenHeadingAndAnnouncement()
     {
-        var messages = RefinerPrompt.Build(Question, Annotated, "Step 2 is wrong.");
+        var messages = RefinerPrompt.Build(PromptTemplates.Defaults, Question, Annotated, "Step 2 is wrong.");
 
         var target = messages[^2].Text;
         Assert.True(target.IndexOf(PromptMarkers.CurrentSolution, StringComparison.Ordinal) < target.IndexOf(PromptMarkers.TeacherFeedback, StringComparison.Ordinal));
@@ -57,7 +57,7 @@ public sealed class RefiningPromptTests
     [Fact]
     public void RefinerBuild_MultipleChoiceLine_InInstruction()
     {
-        var messages = RefinerPrompt.Build(Question, Annotated, "fb", multipleChoiceLine: true);
+        var messages = RefinerPrompt.Build(PromptTemplates.Defaults, Question, Annotated, "fb", multipleChoiceLine: true);
 
         Assert.Contains(PromptTemplates.Defaults.Text("refiner.multiple-choice"), messages[0].Text, StringComparison.Ordinal);
     }

@@ -1,5 +1,6 @@
 using Agents.Core.Answers;
 using Agents.Core.Magicore;
+using Agents.Core.Prompts;
 using Agents.Core.Refining;
 using Agents.Core.Simulation;
 
@@ -20,7 +21,7 @@ public sealed class SimulatedRoundTripTests
     {
         var annotated = ChainAnnotation.Annotate(WrongChain, [0.9, 0.2, 0.3], robustSegmentation: true);
 
-        var review = ReviewParser.Parse(_model.Complete([.. ReviewerPrompt.Build(MiaQuestion, annotated, style)], 0.8, 1));
+        var review = ReviewParser.Parse(_model.Complete([.. ReviewerPrompt.Build(PromptTemplates.Defaults, MiaQuestion, annotated, style)], 0.8, 1));
 
         Assert.False(review.Flagged);
         Assert.StartsWith("Step 1 is correct", review.Feedback, StringComparison.Ordinal);
@@ -33,7 +34,7 @@ public sealed class SimulatedRoundTripTests
     {
         var annotated = ChainAnnotation.Annotate(WrongChain, [0.9, 0.2, 0.3], robustSegmentation: true);
 
-        var viaPrompt = _model.Complete([.. RefinerPrompt.Build(MiaQuestion, annotated, "Step 2 is incorrect.")], 0.8, 7);
+        var viaPrompt = _model.Complete([.. RefinerPrompt.Build(PromptTemplates.Defaults, MiaQuestion, annotated, "Step 2 is incorrect.")], 0.8, 7);
 
         Assert.Equal(_model.Refine(MiaQuestion, annotated.Trim(), 0.8, 7), viaPrompt);
         Assert.NotNull(RefinementParser.Parse(viaPrompt).Answer);
@@ -50,7 +51,7 @@ public sealed class SimulatedRoundTripTests
             (p, j) =>
             {
                 calls++;
-                return _model.Complete([.. Agents.Core.Solving.SolverPrompt.Build(p.Question)], options.Temperature, j);
+                return _model.Complete([.. Agents.Core.Solving.SolverPrompt.Build(PromptTemplates.Defaults, p.Question)], options.Temperature, j);
             },
             (p, text, round, j) =>
             {
@@ -63,14 +64,14 @@ public sealed class SimulatedRoundTripTests
             (p, annotated, round, j) =>
             {
                 calls++;
-                var review = ReviewParser.Parse(_model.Complete([.. ReviewerPrompt.Build(p.Question, annotated)], options.Temperature, j));
+                var review = ReviewParser.Parse(_model.Complete([.. ReviewerPrompt.Build(PromptTemplates.Defaults, p.Question, annotated)], options.Temperature, j));
                 flaggedReviews += review.Usable ? 0 : 1;
                 return review.Feedback;
             },
             (p, annotated, feedback, round, j) =>
             {
                 calls++;
-                return RefinementParser.Clean(_model.Complete([.. RefinerPrompt.Build(p.Question, annotated, feedback)], options.Temperature, (round * 100) + j));
+                return RefinementParser.Clean(_model.Complete([.. RefinerPrompt.Build(PromptTemplates.Defaults, p.Question, annotated, feedback)], options.Temperature, (round * 100) + j));
             }));
 
         Assert.Contains(run.Problems, r => r.RefinedRounds > 0);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Agents.Core.Iort;
+using Agents.Core.Prompts;
 using Agents.Core.Refining;
 using Agents.Core.SelfRefine;
 using Agents.Core.Spc;
@@ -49,25 +50,25 @@ public sealed class PromptGoldenTests
         var reflective = new NumberedResponse(2, "Step 1: 6 \\boxed{6}\n");
         var prompts = new Dictionary<string, IList<ChatMessage>>
         {
-            ["solver"] = SolverPrompt.Build(Question),
-            ["reviewer"] = ReviewerPrompt.Build(Question, Chain),
-            ["reviewer-instruction-style"] = ReviewerPrompt.Build(Question, Chain, PrefixStyle.Instruction),
-            ["refiner"] = RefinerPrompt.Build(Question, Chain, Feedback),
-            ["refiner-multiple-choice-instruction-style"] = RefinerPrompt.Build(Question, Chain, Feedback, true, PrefixStyle.Instruction),
-            ["self-refine-feedback"] = SelfRefinePrompt.BuildFeedback(Question, history, Chain),
-            ["self-refine-refine"] = SelfRefinePrompt.BuildRefine(Question, history, Chain, Feedback),
-            ["iort-meta-thinker"] = MetaThinkerPrompt.Build(Question, meta),
-            ["iort-meta-thinker-no-examples"] = MetaThinkerPrompt.Build(Question, []),
-            ["iort-generator"] = GeneratorPrompt.Build(Question, [("Q1 {{$q}}", " Step 1: \\boxed{1} ")]),
-            ["iort-critique"] = ReflectorPrompt.BuildCritique(Question, Chain),
-            ["iort-revision"] = ReflectorPrompt.BuildRevision(Question, Chain, Feedback),
-            ["iort-select"] = InstructorPrompt.BuildSelect(Question, " plan <it> ", basic, reflective),
-            ["iort-agreement-no-meta"] = InstructorPrompt.BuildAgreement(Question, null, basic, reflective),
-            ["spc-critic"] = CriticPrompt.Build(Question, [" Step one {{$s}}. ", "Step <two>."], Feedback),
-            ["spc-critic-first-step"] = CriticPrompt.Build(Question, [], Feedback),
-            ["spc-sneaky"] = SneakyGeneratorPrompt.Build(Question, ["Step one."], " 2 + 3 = 5. ", [" calculation error ", "misread {{$x}}"]),
-            ["spc-continue"] = SolverContinuationPrompt.BuildContinuation(Question, [" a ", "b <c>"]),
-            ["spc-next-step-empty"] = SolverContinuationPrompt.BuildNextStep(Question, []),
+            ["solver"] = SolverPrompt.Build(PromptTemplates.Defaults, Question),
+            ["reviewer"] = ReviewerPrompt.Build(PromptTemplates.Defaults, Question, Chain),
+            ["reviewer-instruction-style"] = ReviewerPrompt.Build(PromptTemplates.Defaults, Question, Chain, PrefixStyle.Instruction),
+            ["refiner"] = RefinerPrompt.Build(PromptTemplates.Defaults, Question, Chain, Feedback),
+            ["refiner-multiple-choice-instruction-style"] = RefinerPrompt.Build(PromptTemplates.Defaults, Question, Chain, Feedback, true, PrefixStyle.Instruction),
+            ["self-refine-feedback"] = SelfRefinePrompt.BuildFeedback(PromptTemplates.Defaults, Question, history, Chain),
+            ["self-refine-refine"] = SelfRefinePrompt.BuildRefine(PromptTemplates.Defaults, Question, history, Chain, Feedback),
+            ["iort-meta-thinker"] = MetaThinkerPrompt.Build(PromptTemplates.Defaults, Question, meta),
+            ["iort-meta-thinker-no-examples"] = MetaThinkerPrompt.Build(PromptTemplates.Defaults, Question, []),
+            ["iort-generator"] = GeneratorPrompt.Build(PromptTemplates.Defaults, Question, [("Q1 {{$q}}", " Step 1: \\boxed{1} ")]),
+            ["iort-critique"] = ReflectorPrompt.BuildCritique(PromptTemplates.Defaults, Question, Chain),
+            ["iort-revision"] = ReflectorPrompt.BuildRevision(PromptTemplates.Defaults, Question, Chain, Feedback),
+            ["iort-select"] = InstructorPrompt.BuildSelect(PromptTemplates.Defaults, Question, " plan <it> ", basic, reflective),
+            ["iort-agreement-no-meta"] = InstructorPrompt.BuildAgreement(PromptTemplates.Defaults, Question, null, basic, reflective),
+            ["spc-critic"] = CriticPrompt.Build(PromptTemplates.Defaults, Question, [" Step one {{$s}}. ", "Step <two>."], Feedback),
+            ["spc-critic-first-step"] = CriticPrompt.Build(PromptTemplates.Defaults, Question, [], Feedback),
+            ["spc-sneaky"] = SneakyGeneratorPrompt.Build(PromptTemplates.Defaults, Question, ["Step one."], " 2 + 3 = 5. ", [" calculation error ", "misread {{$x}}"]),
+            ["spc-continue"] = SolverContinuationPrompt.BuildContinuation(PromptTemplates.Defaults, Question, [" a ", "b <c>"]),
+            ["spc-next-step-empty"] = SolverContinuationPrompt.BuildNextStep(PromptTemplates.Defaults, Question, []),
         };
         return prompts.ToDictionary(p => p.Key, p => p.Value.Select(m => $"{m.Role.Value}: {m.Text}").ToArray());
     }

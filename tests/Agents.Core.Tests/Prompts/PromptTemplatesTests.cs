@@ -6,8 +6,6 @@ using Agents.Core.Solving;
 namespace Agents.Core.Tests.Prompts;
 
 /// <summary>Template files: overriding defaults from a directory, errors that name the file and line, export.</summary>
-/// <remarks>Alone in a non-parallel collection: one test swaps the process-wide <see cref="PromptTemplates.Current"/>.</remarks>
-[Collection(GlobalPromptTemplates.Name)]
 public sealed class PromptTemplatesTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("agents-prompts-");
@@ -38,22 +36,15 @@ public sealed class PromptTemplatesTests : IDisposable
     }
 
     [Fact]
-    public void Current_SetToADirectory_BuildersRenderTheEditedTemplate()
+    public void Builders_EditedAndDefaultSetsSideBySide_EachRendersItsOwn()
     {
         File.WriteAllText(Path.Combine(_dir.FullName, "iort.meta-thinker.system.txt"), "Give the plan only.");
-        var before = PromptTemplates.Current;
-        try
-        {
-            PromptTemplates.Current = PromptTemplates.FromDirectory(_dir.FullName);
-            Assert.Equal("Give the plan only.", MetaThinkerPrompt.Build("q", [])[0].Text);
-        }
-        finally
-        {
-            PromptTemplates.Current = before;
-        }
+        var edited = PromptTemplates.FromDirectory(_dir.FullName);
 
-        Assert.Equal(PromptMarkers.MetaThinkerInstruction, MetaThinkerPrompt.Build("q", [])[0].Text);
-        Assert.Contains(PromptMarkers.SolverInstruction, SolverPrompt.Build("q")[0].Text, StringComparison.Ordinal);
+        Assert.Equal("Give the plan only.", MetaThinkerPrompt.Build(edited, "q", [])[0].Text);
+        Assert.Equal(PromptMarkers.MetaThinkerInstruction, MetaThinkerPrompt.Build(PromptTemplates.Defaults, "q", [])[0].Text);
+        Assert.Equal(SolverPrompt.Build(PromptTemplates.Defaults, "q")[0].Text, SolverPrompt.Build(edited, "q")[0].Text);
+        Assert.Contains(PromptMarkers.SolverInstruction, SolverPrompt.Build(edited, "q")[0].Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -101,12 +92,4 @@ public sealed class PromptTemplatesTests : IDisposable
     }
 
     public void Dispose() => _dir.Delete(recursive: true);
-}
-
-/// <summary>Tests that change <see cref="PromptTemplates.Current"/> run alone, after the parallel ones.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class GlobalPromptTemplates
-{
-    /// <summary>The collection name.</summary>
-    public const string Name = "global prompt templates";
 }

@@ -27,7 +27,7 @@ public sealed class SelfRefineTests
     public void Run_TwoCallsCorrectAfterOneRewrite_StopsWithHistoryOfOneTurn()
     {
         var prompts = new List<(SelfRefineCall Kind, int Round, IList<ChatMessage> Prompt)>();
-        var result = SelfRefineProcess.Run("What is 1 + 1?", TwoCalls, (prompt, kind, round) =>
+        var result = SelfRefineProcess.Run(PromptTemplates.Defaults, "What is 1 + 1?", TwoCalls, (prompt, kind, round) =>
         {
             prompts.Add((kind, round, prompt));
             return (kind, round) switch
@@ -52,7 +52,7 @@ public sealed class SelfRefineTests
     [Fact]
     public void Run_TwoCallsNeverCorrect_StopsAfterMaxAttempts()
     {
-        var result = SelfRefineProcess.Run("q", TwoCalls, (_, kind, round) =>
+        var result = SelfRefineProcess.Run(PromptTemplates.Defaults, "q", TwoCalls, (_, kind, round) =>
             kind == SelfRefineCall.Feedback ? "Step 1 is wrong." : $"Step 1: try {round}.\nThe answer is \\boxed{{{round}}}.");
 
         Assert.False(result.StoppedByFeedback);
@@ -77,7 +77,7 @@ public sealed class SelfRefineTests
     public void Run_OneCallCorrectAfterOneRewrite_OneCallPerRoundAndHistoryGrows()
     {
         var prompts = new List<(SelfRefineCall Kind, int Round, IList<ChatMessage> Prompt)>();
-        var result = SelfRefineProcess.Run("What is 1 + 1?", SelfRefineOptions.Default, (prompt, kind, round) =>
+        var result = SelfRefineProcess.Run(PromptTemplates.Defaults, "What is 1 + 1?", SelfRefineOptions.Default, (prompt, kind, round) =>
         {
             prompts.Add((kind, round, prompt));
             return (kind, round) switch
@@ -112,8 +112,8 @@ public sealed class SelfRefineTests
             _ => $"Step 1: try {round}.\nThe answer is \\boxed{{{round}}}.",
         };
 
-        var one = SelfRefineProcess.Run("q", SelfRefineOptions.Default, (_, kind, round) => Reply(kind, round));
-        var two = SelfRefineProcess.Run("q", TwoCalls, (_, kind, round) => Reply(kind, round));
+        var one = SelfRefineProcess.Run(PromptTemplates.Defaults, "q", SelfRefineOptions.Default, (_, kind, round) => Reply(kind, round));
+        var two = SelfRefineProcess.Run(PromptTemplates.Defaults, "q", TwoCalls, (_, kind, round) => Reply(kind, round));
 
         Assert.Equal((1 + 4, 1 + (2 * 4)), (one.Calls, two.Calls));
         Assert.Equal(two.History.AsEnumerable(), one.History.AsEnumerable());
@@ -136,7 +136,7 @@ public sealed class SelfRefineTests
         var wrong = System.Text.RegularExpressions.Regex.Replace(correct, @"\\boxed\{([^}]*)\}", "\\boxed{-1}");
 
         var replies = Enumerable.Range(0, 20).Select(seed => (Seed: seed, Reply: SelfRefineReply.Parse(
-            model.Complete([.. SelfRefinePrompt.BuildCombined(problem.Question, [new SelfRefineTurn("Step 1: x.", "f", correct)], wrong)], 0.7, seed)))).ToList();
+            model.Complete([.. SelfRefinePrompt.BuildCombined(PromptTemplates.Defaults, problem.Question, [new SelfRefineTurn("Step 1: x.", "f", correct)], wrong)], 0.7, seed)))).ToList();
 
         var rewritten = replies.Where(r => r.Reply.Rewrite is not null).ToList();
         Assert.NotEmpty(rewritten);
@@ -153,7 +153,7 @@ public sealed class SelfRefineTests
     {
         var history = new[] { new SelfRefineTurn("s0", "f0", "s1"), new SelfRefineTurn("s1", "f1", "s2") };
 
-        var messages = SelfRefinePrompt.BuildRefine("q", history, "s2", "f2");
+        var messages = SelfRefinePrompt.BuildRefine(PromptTemplates.Defaults, "q", history, "s2", "f2");
 
         Assert.Equal(1 + (2 * 2) + 2, messages.Count);
         Assert.Contains("### Revised Solution:\ns1", messages[2].Text, StringComparison.Ordinal);
@@ -175,7 +175,7 @@ public sealed class SelfRefineTests
         var model = new SimulatedModel();
         var problem = SyntheticProblems.GenerateOne(3, 1, 4, 4);
 
-        var result = SelfRefineProcess.Run(problem.Question, SelfRefineOptions.Default, (prompt, kind, round) =>
+        var result = SelfRefineProcess.Run(PromptTemplates.Defaults, problem.Question, SelfRefineOptions.Default, (prompt, kind, round) =>
             model.Complete([.. prompt], kind == SelfRefineCall.Initial ? 0 : 0.7, round));
 
         Assert.All(result.History, t => Assert.DoesNotContain(PromptMarkers.CannotSolve, t.Feedback, StringComparison.Ordinal));

@@ -34,10 +34,10 @@ public sealed class SimulatedIortRolesTests(ITestOutputHelper output)
     }
 
     private string Critique(SyntheticProblem problem, string solution, int seed) =>
-        _model.Complete([.. ReflectorPrompt.BuildCritique(problem.Question, solution)], 0.3, seed);
+        _model.Complete([.. ReflectorPrompt.BuildCritique(PromptTemplates.Defaults, problem.Question, solution)], 0.3, seed);
 
     private string? Revise(SyntheticProblem problem, string solution, string critique, int seed) =>
-        ReflectorPrompt.ParseRevision(_model.Complete([.. ReflectorPrompt.BuildRevision(problem.Question, solution, critique)], 0.3, seed));
+        ReflectorPrompt.ParseRevision(_model.Complete([.. ReflectorPrompt.BuildRevision(PromptTemplates.Defaults, problem.Question, solution, critique)], 0.3, seed));
 
     private static bool Flags(string critique) => !critique.Contains("All steps are correct", StringComparison.Ordinal);
 
@@ -46,7 +46,7 @@ public sealed class SimulatedIortRolesTests(ITestOutputHelper output)
     {
         var problem = SyntheticProblems.GenerateOne(5, 2, 6, 6);
 
-        var text = _model.Complete([.. MetaThinkerPrompt.Build(problem.Question, [new MetaExample("Q", "M")])], 0.3, 1);
+        var text = _model.Complete([.. MetaThinkerPrompt.Build(PromptTemplates.Defaults, problem.Question, [new MetaExample("Q", "M")])], 0.3, 1);
         var parsed = MetaThinkerPrompt.Parse(text);
 
         Assert.True(parsed.Valid);
@@ -59,9 +59,9 @@ public sealed class SimulatedIortRolesTests(ITestOutputHelper output)
     {
         const string question = "What is the capital of France?";
 
-        Assert.Equal(PromptMarkers.CannotSolve, _model.Complete([.. MetaThinkerPrompt.Build(question, [])], 0.3, 1));
-        Assert.Equal(PromptMarkers.CannotSolve, _model.Complete([.. ReflectorPrompt.BuildCritique(question, "Paris.")], 0.3, 1));
-        Assert.Equal(PromptMarkers.CannotSolve, _model.Complete([.. InstructorPrompt.BuildSelect(question, "m", new(0, "a"), new(1, "b"))], 0.3, 1));
+        Assert.Equal(PromptMarkers.CannotSolve, _model.Complete([.. MetaThinkerPrompt.Build(PromptTemplates.Defaults, question, [])], 0.3, 1));
+        Assert.Equal(PromptMarkers.CannotSolve, _model.Complete([.. ReflectorPrompt.BuildCritique(PromptTemplates.Defaults, question, "Paris.")], 0.3, 1));
+        Assert.Equal(PromptMarkers.CannotSolve, _model.Complete([.. InstructorPrompt.BuildSelect(PromptTemplates.Defaults, question, "m", new(0, "a"), new(1, "b"))], 0.3, 1));
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class SimulatedIortRolesTests(ITestOutputHelper output)
         {
             var correctFirst = total % 2 == 0;
             var (a, b) = correctFirst ? (Correct(problem), wrong) : (wrong, Correct(problem));
-            var text = _model.Complete([.. InstructorPrompt.BuildSelect(problem.Question, withMeta ? "Track the count." : null, new(0, a), new(5, b))], 0.3, total);
+            var text = _model.Complete([.. InstructorPrompt.BuildSelect(PromptTemplates.Defaults, problem.Question, withMeta ? "Track the count." : null, new(0, a), new(5, b))], 0.3, total);
             var decision = InstructorPrompt.ParseSelect(text, 0, 5);
             Assert.True(decision.Valid);
             right += decision.Chosen == (correctFirst ? 0 : 5) ? 1 : 0;
@@ -158,7 +158,7 @@ public sealed class SimulatedIortRolesTests(ITestOutputHelper output)
 
     private bool Refreshes(SyntheticProblem problem, string solution, int seed)
     {
-        var text = _model.Complete([.. InstructorPrompt.BuildAgreement(problem.Question, "Track the count.", new(0, solution), new(1, solution))], 0.3, seed);
+        var text = _model.Complete([.. InstructorPrompt.BuildAgreement(PromptTemplates.Defaults, problem.Question, "Track the count.", new(0, solution), new(1, solution))], 0.3, seed);
         var decision = InstructorPrompt.ParseAgreement(text);
         Assert.True(decision.Valid);
         return decision.Instruction == IortInstruction.Refresh;
@@ -177,18 +177,18 @@ public sealed class SimulatedIortRolesTests(ITestOutputHelper output)
         {
             string Model(IortCall call) => _model.Complete([.. call.Messages], call.Temperature,
                 SampleSeed.Derive("e2e", problem.Id, $"{call.Role}/{call.Index}", call.Iteration));
-            var result = new IortProcess(IortRoles.FromModel(Model)).Run(problem.Question, memory);
+            var result = new IortProcess(PromptTemplates.Defaults, IortRoles.FromModel(Model)).Run(problem.Question, memory);
             results.Add(result);
             iortPairs.Add((Grade(result.InitialAnswer, problem.Gold), Grade(result.FinalAnswer, problem.Gold)));
 
             // Static loop from the same roles and seeds: reflect (critique, revise) and always take the revision, 4 rounds.
-            var response = Model(new IortCall(IortRole.Generator, 0, 0, GeneratorPrompt.Build(problem.Question), 0.3));
+            var response = Model(new IortCall(IortRole.Generator, 0, 0, GeneratorPrompt.Build(PromptTemplates.Defaults, problem.Question), 0.3));
             var first = Grade(AnswerExtractor.Extract(response), problem.Gold);
             staticCalls++;
             for (var round = 1; round <= 4; round++)
             {
-                var critique = ReflectorPrompt.Parse(Model(new IortCall(IortRole.ReflectorCritique, round, 0, ReflectorPrompt.BuildCritique(problem.Question, response), 0.3))).Critique;
-                response = ReflectorPrompt.ParseRevision(Model(new IortCall(IortRole.ReflectorRevision, round, 0, ReflectorPrompt.BuildRevision(problem.Question, response, critique), 0.3))) ?? response;
+                var critique = ReflectorPrompt.Parse(Model(new IortCall(IortRole.ReflectorCritique, round, 0, ReflectorPrompt.BuildCritique(PromptTemplates.Defaults, problem.Question, response), 0.3))).Critique;
+                response = ReflectorPrompt.ParseRevision(Model(new IortCall(IortRole.ReflectorRevision, round, 0, ReflectorPrompt.BuildRevision(PromptTemplates.Defaults, problem.Question, response, critique), 0.3))) ?? response;
                 staticCalls += 2;
             }
 
@@ -233,7 +233,7 @@ public sealed class SimulatedIortRolesTests(ITestOutputHelper output)
             {
                 string Model(IortCall call) => _model.Complete([.. call.Messages], call.Temperature,
                     SampleSeed.Derive("e2e", problem.Id, $"{call.Role}/{call.Index}", call.Iteration));
-                var result = new IortProcess(IortRoles.FromModel(Model), options).Run(problem.Question, memory);
+                var result = new IortProcess(PromptTemplates.Defaults, IortRoles.FromModel(Model), options).Run(problem.Question, memory);
                 pairs.Add((Grade(result.InitialAnswer, problem.Gold), Grade(result.FinalAnswer, problem.Gold)));
                 calls += result.Calls.Total;
             }
@@ -260,8 +260,8 @@ public sealed class SimulatedIortRolesTests(ITestOutputHelper output)
         var problem = SyntheticProblems.GenerateOne(9, 4, 6, 6);
         string Model(IortCall call) => _model.Complete([.. call.Messages], call.Temperature, SampleSeed.Derive("r", "p", $"{call.Role}/{call.Index}", call.Iteration));
 
-        var first = new IortProcess(IortRoles.FromModel(Model)).Run(problem.Question, new MetaMemory(MetaMemoryPolicy.Snapshot));
-        var second = new IortProcess(IortRoles.FromModel(Model)).Run(problem.Question, new MetaMemory(MetaMemoryPolicy.Snapshot));
+        var first = new IortProcess(PromptTemplates.Defaults, IortRoles.FromModel(Model)).Run(problem.Question, new MetaMemory(MetaMemoryPolicy.Snapshot));
+        var second = new IortProcess(PromptTemplates.Defaults, IortRoles.FromModel(Model)).Run(problem.Question, new MetaMemory(MetaMemoryPolicy.Snapshot));
 
         Assert.Equal(first.Iterations.ToArray(), second.Iterations.ToArray());
         Assert.Equal((first.Final, first.Calls), (second.Final, second.Calls));

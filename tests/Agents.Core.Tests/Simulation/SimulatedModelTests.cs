@@ -19,7 +19,7 @@ public sealed class SimulatedModelTests
     {
         var problem = SyntheticProblems.GenerateOne(1, 0, 5, 5);
 
-        var text = _model.Complete([.. SolverPrompt.Build(problem.Question)], 0, 0);
+        var text = _model.Complete([.. SolverPrompt.Build(PromptTemplates.Defaults, problem.Question)], 0, 0);
         var solution = SolutionParser.Parse(text);
 
         Assert.Equal(5, solution.Steps.Length);
@@ -31,7 +31,7 @@ public sealed class SimulatedModelTests
     public void Complete_AssistantPrefillStep1_ReturnsContinuation()
     {
         var question = SyntheticProblems.GenerateOne(1, 3).Question;
-        var prompt = SolverPrompt.Build(question).Append(new ChatMessage(ChatRole.Assistant, "Step 1:")).ToList();
+        var prompt = SolverPrompt.Build(PromptTemplates.Defaults, question).Append(new ChatMessage(ChatRole.Assistant, "Step 1:")).ToList();
 
         var continuation = _model.Complete(prompt, 0.8, 4);
 
@@ -41,7 +41,7 @@ public sealed class SimulatedModelTests
     [Fact]
     public void Complete_Gsm8kQuestion_CannotSolve()
     {
-        Assert.Equal(PromptMarkers.CannotSolve, _model.Complete([.. SolverPrompt.Build(Gsm8kQuestion)], 0.8, 3));
+        Assert.Equal(PromptMarkers.CannotSolve, _model.Complete([.. SolverPrompt.Build(PromptTemplates.Defaults, Gsm8kQuestion)], 0.8, 3));
         Assert.Null(AnswerExtractor.Extract(PromptMarkers.CannotSolve));
     }
 
@@ -54,7 +54,7 @@ public sealed class SimulatedModelTests
     [Fact]
     public void Complete_SameSeed_SameText()
     {
-        var prompt = SolverPrompt.Build(SyntheticProblems.GenerateOne(2, 0, 8, 8).Question).ToList();
+        var prompt = SolverPrompt.Build(PromptTemplates.Defaults, SyntheticProblems.GenerateOne(2, 0, 8, 8).Question).ToList();
 
         Assert.Equal(_model.Complete(prompt, 0.8, 17), _model.Complete(prompt, 0.8, 17));
     }

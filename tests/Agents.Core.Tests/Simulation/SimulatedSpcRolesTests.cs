@@ -1,3 +1,4 @@
+using Agents.Core.Prompts;
 using System.Collections.Immutable;
 using System.Globalization;
 using Agents.Core.Answers;
@@ -66,7 +67,7 @@ public sealed class SimulatedSpcRolesTests(ITestOutputHelper output)
             var problem = Problem(i);
             var steps = CorrectSteps(problem);
             var k = i % problem.Steps;
-            var verdict = CriticPrompt.Parse(Ask(CriticPrompt.Build(problem.Question, steps[..k], steps[k]), 0, 0));
+            var verdict = CriticPrompt.Parse(Ask(CriticPrompt.Build(PromptTemplates.Defaults, problem.Question, steps[..k], steps[k]), 0, 0));
             alarms += verdict == CriticVerdict.Incorrect ? 1 : 0;
             invalid += verdict == CriticVerdict.Invalid ? 1 : 0;
         }
@@ -92,7 +93,7 @@ public sealed class SimulatedSpcRolesTests(ITestOutputHelper output)
             var k = i % problem.Steps;
             var attack = SneakyGeneratorPrompt.Parse(generator.Sneak(problem.Question, steps[..k], steps[k], [errorType], 0.7, i), steps[k], [errorType]);
             Assert.True(attack.IsUsable);
-            var verdict = CriticPrompt.Parse(Ask(CriticPrompt.Build(problem.Question, steps[..k], attack.ModifiedStep!), 0, 0));
+            var verdict = CriticPrompt.Parse(Ask(CriticPrompt.Build(PromptTemplates.Defaults, problem.Question, steps[..k], attack.ModifiedStep!), 0, 0));
             if (verdict != CriticVerdict.Invalid)
             {
                 judged++;
@@ -114,7 +115,7 @@ public sealed class SimulatedSpcRolesTests(ITestOutputHelper output)
             var problem = Problem(i);
             var steps = CorrectSteps(problem);
             var k = i % problem.Steps;
-            var text = Ask(SneakyGeneratorPrompt.Build(problem.Question, steps[..k], steps[k], Types), 0.7, i);
+            var text = Ask(SneakyGeneratorPrompt.Build(PromptTemplates.Defaults, problem.Question, steps[..k], steps[k], Types), 0.7, i);
             var attack = SneakyGeneratorPrompt.Parse(text, steps[k], Types);
             Assert.Equal(AttackParseStatus.Ok, attack.Status);
             subtle += attack.ErrorType == "calculation error" ? 1 : 0;
@@ -139,8 +140,8 @@ public sealed class SimulatedSpcRolesTests(ITestOutputHelper output)
             var k = i % (problem.Steps - 1);
             var wrongStep = model.Sneak(problem.Question, steps[..k], steps[k], ["wrong operation"], 0, i).Split("Modified Step: ")[1];
             var gold = problem.Answer.ToString(CultureInfo.InvariantCulture);
-            fromWrong += AnswerExtractor.LastBoxed(model.Complete([.. SolverContinuationPrompt.BuildContinuation(problem.Question, [.. steps[..k], wrongStep])], 0.7, i)) == gold ? 1 : 0;
-            var rightContinuation = model.Complete([.. SolverContinuationPrompt.BuildContinuation(problem.Question, steps[..(k + 1)])], 0.7, i);
+            fromWrong += AnswerExtractor.LastBoxed(model.Complete([.. SolverContinuationPrompt.BuildContinuation(PromptTemplates.Defaults, problem.Question, [.. steps[..k], wrongStep])], 0.7, i)) == gold ? 1 : 0;
+            var rightContinuation = model.Complete([.. SolverContinuationPrompt.BuildContinuation(PromptTemplates.Defaults, problem.Question, steps[..(k + 1)])], 0.7, i);
             fromRight += AnswerExtractor.LastBoxed(rightContinuation) == gold ? 1 : 0;
             Assert.StartsWith($"Step {k + 2}: ", rightContinuation, StringComparison.Ordinal);
         }
@@ -156,8 +157,8 @@ public sealed class SimulatedSpcRolesTests(ITestOutputHelper output)
         var problem = Problem(3);
         var steps = CorrectSteps(problem);
 
-        var first = _model.Complete([.. SolverContinuationPrompt.BuildNextStep(problem.Question, [])], 0, 0);
-        var last = _model.Complete([.. SolverContinuationPrompt.BuildNextStep(problem.Question, steps[..^1])], 0, 0);
+        var first = _model.Complete([.. SolverContinuationPrompt.BuildNextStep(PromptTemplates.Defaults, problem.Question, [])], 0, 0);
+        var last = _model.Complete([.. SolverContinuationPrompt.BuildNextStep(PromptTemplates.Defaults, problem.Question, steps[..^1])], 0, 0);
 
         Assert.Equal($"Step 1: {problem.CorrectStep(0)}", first);
         Assert.Equal($"Step {problem.Steps}: {problem.CorrectStep(problem.Steps - 1)} The answer is \\boxed{{{problem.Answer}}}.", last);
@@ -194,6 +195,6 @@ public sealed class SimulatedSpcRolesTests(ITestOutputHelper output)
         var problem = Problem(1000 + game);
         var setup = new GameSetup("sim", 1, game, $"synth-{game}", problem.Question, problem.Answer.ToString(CultureInfo.InvariantCulture),
             [.. CorrectSteps(problem)], "sim", "sim", "sim", game);
-        return SpcGameProcess.Play(setup, call => new SpcReply(_model.Complete([.. call.Messages], call.Temperature, call.Seed)), options);
+        return SpcGameProcess.Play(PromptTemplates.Defaults, setup, call => new SpcReply(_model.Complete([.. call.Messages], call.Temperature, call.Seed)), options);
     }
 }

@@ -1,4 +1,5 @@
 using Agents.Core.Magicore;
+using Agents.Core.Prompts;
 using Agents.Core.Simulation;
 using Agents.Core.Solving;
 using Microsoft.Extensions.AI;
@@ -31,9 +32,9 @@ public sealed class ReleasedSolverPromptTests
     [Fact]
     public void Build_StyleSelectsPrompt_ProjectByDefault()
     {
-        Assert.Single(SolverPrompt.Build("q", ""));
-        Assert.Single(SolverPrompt.Build("q", SolverPromptStyles.Project));
-        Assert.Equal(2, SolverPrompt.Build("q", SolverPromptStyles.Released).Count);
+        Assert.Single(SolverPrompt.Build(PromptTemplates.Defaults, "q", ""));
+        Assert.Single(SolverPrompt.Build(PromptTemplates.Defaults, "q", SolverPromptStyles.Project));
+        Assert.Equal(2, SolverPrompt.Build(PromptTemplates.Defaults, "q", SolverPromptStyles.Released).Count);
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class SolvingTests
     [Fact]
     public void SolverPrompt_RoundTripsTheQuestion()
     {
-        var messages = SolverPrompt.Build("  Ann has 3 apples.\nShe eats one. How many are left?  ");
+        var messages = SolverPrompt.Build(PromptTemplates.Defaults, "  Ann has 3 apples.\nShe eats one. How many are left?  ");
 
         var user = Assert.Single(messages);
         Assert.Contains(PromptMarkers.SolverInstruction, user.Text, StringComparison.Ordinal);

@@ -9,7 +9,7 @@ public sealed class CriticPromptTests
     [Fact]
     public void Build_WithPreviousSteps_ExactSectionsJoinedByBlankLine()
     {
-        var messages = CriticPrompt.Build(" What is 2 + 3 * 4? ", ["3 * 4 = 12.", "Then 2 + 12."], "= 14.");
+        var messages = CriticPrompt.Build(PromptTemplates.Defaults, " What is 2 + 3 * 4? ", ["3 * 4 = 12.", "Then 2 + 12."], "= 14.");
 
         Assert.Equal(2, messages.Count);
         Assert.Equal(ChatRole.System, messages[0].Role);

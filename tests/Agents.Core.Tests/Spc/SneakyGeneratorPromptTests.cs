@@ -10,7 +10,7 @@ public sealed class SneakyGeneratorPromptTests
     [Fact]
     public void Build_Request_HasSectionsTypesAndInstructionAndRoundTrips()
     {
-        var user = Assert.Single(SneakyGeneratorPrompt.Build("q", ["a"], "b", Types)).Text;
+        var user = Assert.Single(SneakyGeneratorPrompt.Build(PromptTemplates.Defaults, "q", ["a"], "b", Types)).Text;
 
         Assert.Equal($"## Problem\nq\n\n## Partial Solution\na\n\n## Correct Step\nb\n\n## Error Types\n1. calculation error\n2. wrong operation\n\n{PromptMarkers.SneakyInstruction}", user);
         var read = SneakyGeneratorPrompt.TryRead(user)!;
@@ -22,7 +22,7 @@ public sealed class SneakyGeneratorPromptTests
     [Fact]
     public void Build_NoErrorTypes_Throws()
     {
-        Assert.Throws<ArgumentException>(() => SneakyGeneratorPrompt.Build("q", [], "b", []));
+        Assert.Throws<ArgumentException>(() => SneakyGeneratorPrompt.Build(PromptTemplates.Defaults, "q", [], "b", []));
     }
 
     [Theory]

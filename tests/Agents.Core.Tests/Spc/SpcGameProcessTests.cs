@@ -1,3 +1,4 @@
+using Agents.Core.Prompts;
 using Agents.Core.Spc;
 
 namespace Agents.Core.Tests.Spc;
@@ -28,7 +29,7 @@ public sealed class SpcGameProcessTests
     {
         var log = new List<SpcCall>();
 
-        var record = SpcGameProcess.Play(Setup, Scripted("Error Type: calculation error\nModified Step: X = 8.",
+        var record = SpcGameProcess.Play(PromptTemplates.Defaults, Setup, Scripted("Error Type: calculation error\nModified Step: X = 8.",
             call => call.Role == SpcRole.Critic ? "<Answer>Incorrect</Answer>" : "<Answer>Correct</Answer>", log: log), NoEndStep);
 
         Assert.True(record.Valid);
@@ -38,7 +39,7 @@ public sealed class SpcGameProcessTests
         Assert.Equal((110L, 55L), (record.PromptTokens, record.CompletionTokens));
         Assert.Equal(("L/2/7", "gen-1", "critic-1", "solver-0", 42L), (record.Key, record.GeneratorModel, record.CriticModel, record.SolverModel, record.Seed));
         Assert.Equal(log.Count, log.Select(c => c.Seed).Distinct().Count());
-        var again = SpcGameProcess.Play(Setup, Scripted("Error Type: calculation error\nModified Step: X = 8.",
+        var again = SpcGameProcess.Play(PromptTemplates.Defaults, Setup, Scripted("Error Type: calculation error\nModified Step: X = 8.",
             call => call.Role == SpcRole.Critic ? "<Answer>Incorrect</Answer>" : "<Answer>Correct</Answer>"), NoEndStep);
         Assert.Equal(record.Turns.ToArray(), again.Turns.ToArray());
         Assert.Equal(record with { Turns = [] }, again with { Turns = [], StartedAt = record.StartedAt, FinishedAt = record.FinishedAt });
@@ -47,7 +48,7 @@ public sealed class SpcGameProcessTests
     [Fact]
     public void Play_AttackDoesNotBreakSolver_GeneratorLosesCriticSitsOut()
     {
-        var record = SpcGameProcess.Play(Setup, Scripted("Error Type: calculation error\nModified Step: X = 8.", _ => "<Answer>Correct</Answer>", sneakyBreaks: false), NoEndStep);
+        var record = SpcGameProcess.Play(PromptTemplates.Defaults, Setup, Scripted("Error Type: calculation error\nModified Step: X = 8.", _ => "<Answer>Correct</Answer>", sneakyBreaks: false), NoEndStep);
 
         Assert.False(record.Valid);
         Assert.Equal(SpcGame.ReasonNoDrop, record.InvalidReason);
@@ -59,7 +60,7 @@ public sealed class SpcGameProcessTests
     [Fact]
     public void Play_UnparsedAttack_NoValidationCalls()
     {
-        var record = SpcGameProcess.Play(Setup, Scripted("I refuse.", _ => "<Answer>Correct</Answer>"), NoEndStep);
+        var record = SpcGameProcess.Play(PromptTemplates.Defaults, Setup, Scripted("I refuse.", _ => "<Answer>Correct</Answer>"), NoEndStep);
 
         Assert.Equal((AttackParseStatus.MissingErrorType, false, 1), (record.AttackStatus, record.Valid, record.Calls));
         Assert.Equal(SpcGame.ReasonUnparsed, record.InvalidReason);
@@ -68,7 +69,7 @@ public sealed class SpcGameProcessTests
     [Fact]
     public void Play_InvalidCriticOutput_RetriedThenNoContest()
     {
-        var record = SpcGameProcess.Play(Setup, Scripted("Error Type: calculation error\nModified Step: X = 8.",
+        var record = SpcGameProcess.Play(PromptTemplates.Defaults, Setup, Scripted("Error Type: calculation error\nModified Step: X = 8.",
             call => call.Role == SpcRole.Critic ? "I am not sure." : (call.Index == 0 ? "hmm" : "<Answer>Correct</Answer>")), NoEndStep);
 
         Assert.Equal((CriticVerdict.Invalid, CriticVerdict.Correct), (record.AttackVerdict, record.PairedVerdict));
@@ -84,7 +85,7 @@ public sealed class SpcGameProcessTests
     {
         var setup = Setup with { Steps = ["The answer is \\boxed{9}."] };
 
-        var record = SpcGameProcess.Play(setup, Scripted("Error Type: calculation error\nModified Step: The answer is \\boxed{8}.", _ => "<Answer>Incorrect</Answer>"),
+        var record = SpcGameProcess.Play(PromptTemplates.Defaults, setup, Scripted("Error Type: calculation error\nModified Step: The answer is \\boxed{8}.", _ => "<Answer>Incorrect</Answer>"),
             SpcOptions.Default with { SolutionSource = SolutionSource.Reference });
 
         Assert.True(record.Valid);
@@ -109,7 +110,7 @@ public sealed class SpcGameProcessTests
             _ => "<Answer>Correct</Answer>",
         }, log: log);
 
-        var record = SpcGameProcess.Play(Setup, scripted, FromSolver);
+        var record = SpcGameProcess.Play(PromptTemplates.Defaults, Setup, scripted, FromSolver);
 
         Assert.True(record.Valid);
         Assert.Equal(("solver", 2), (record.SolutionSource, record.SolutionAttempts));
@@ -134,7 +135,7 @@ public sealed class SpcGameProcessTests
         var log = new List<SpcCall>();
         var options = FromSolver with { SolveAttempts = 3 };
 
-        var record = SpcGameProcess.Play(Setup, Scripted("unused", _ => "Step 1: 1 + 2 = 4.\nThe answer is \\boxed{12}.", log: log), options);
+        var record = SpcGameProcess.Play(PromptTemplates.Defaults, Setup, Scripted("unused", _ => "Step 1: 1 + 2 = 4.\nThe answer is \\boxed{12}.", log: log), options);
 
         Assert.False(record.Valid);
         Assert.Equal(SpcGame.ReasonNoCorrectSolution, record.InvalidReason);
@@ -149,7 +150,7 @@ public sealed class SpcGameProcessTests
     {
         var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var failed = SpcGameProcess.Failed(Setup, null, "ModelBackendException: down", at, at);
-        var played = SpcGameProcess.Play(Setup, Scripted("Error Type: calculation error\nModified Step: X = 8.", _ => "<Answer>Incorrect</Answer>"), NoEndStep);
+        var played = SpcGameProcess.Play(PromptTemplates.Defaults, Setup, Scripted("Error Type: calculation error\nModified Step: X = 8.", _ => "<Answer>Incorrect</Answer>"), NoEndStep);
 
         Assert.Equal((false, SpcGame.ReasonGameFailed, "ModelBackendException: down"), (failed.Valid, failed.InvalidReason, failed.Error));
         Assert.Equal("L/2/7", failed.Key);

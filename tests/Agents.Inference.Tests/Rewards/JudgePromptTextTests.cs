@@ -1,3 +1,4 @@
+using Agents.Core.Prompts;
 using Agents.Inference.Rewards;
 
 namespace Agents.Inference.Tests.Rewards;
@@ -8,7 +9,7 @@ public sealed class JudgePromptTextTests
     [Fact]
     public void Build_WithSteps_AsksForAScoreLinePerStepAndShowsNumberedSteps()
     {
-        var messages = JudgePrompt.Build("  Q {{$x}} <b>  ", [" a ", "b & c"], "ignored");
+        var messages = JudgePrompt.Build(PromptTemplates.Defaults, "  Q {{$x}} <b>  ", [" a ", "b & c"], "ignored");
 
         Assert.Equal(
             "You are a careful grader of step-by-step math solutions. You check every step and never solve the problem yourself.",
@@ -23,7 +24,7 @@ public sealed class JudgePromptTextTests
     [Fact]
     public void Build_OutcomeOnly_AsksForTheOverallLineAndShowsTheChain()
     {
-        var messages = JudgePrompt.Build("Q", null, "  Step 1: 5 \\boxed{5}  ");
+        var messages = JudgePrompt.Build(PromptTemplates.Defaults, "Q", null, "  Step 1: 5 \\boxed{5}  ");
 
         Assert.Equal(
             "Grade the solution below: give the probability (a number from 0 to 1) that its final answer is correct.\n" +

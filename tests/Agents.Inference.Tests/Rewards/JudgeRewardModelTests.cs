@@ -1,3 +1,4 @@
+using Agents.Core.Prompts;
 using Agents.Inference.Rewards;
 using Agents.Inference.Serving;
 using Agents.Testing;
@@ -43,7 +44,7 @@ public sealed class JudgeRewardModelTests
     public async Task ScoreAsync_NoAnswer_AsksOnlyForOverall()
     {
         var judge = new ScriptedJudge();
-        var reward = new JudgeRewardModel(judge);
+        var reward = new JudgeRewardModel(judge, PromptTemplates.Defaults);
 
         var scores = await reward.ScoreAsync(Request("WELL", hasAnswer: false), CancellationToken.None);
 
@@ -89,7 +90,7 @@ public sealed class JudgeRewardModelTests
             ["Agents:Models:Retry:MaxRetryAttempts"] = "0",
             ["Agents:Models:AllowClientSpecs"] = "true", // the test is the operator of its judge server
         }).Build();
-        return new ServiceCollection().AddModelBackends(configuration).AddRewardModels(configuration).BuildServiceProvider(validateScopes: true);
+        return new ServiceCollection().AddSingleton(PromptTemplates.Defaults).AddModelBackends(configuration).AddRewardModels(configuration).BuildServiceProvider(validateScopes: true);
     }
 
     /// <summary>Answers a judge prompt by the question it names: WELL (every score), PARTIAL (steps missing), anything else garbage.</summary>

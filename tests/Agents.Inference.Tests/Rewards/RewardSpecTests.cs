@@ -1,3 +1,4 @@
+using Agents.Core.Prompts;
 using Agents.Inference.Rewards;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -83,6 +84,6 @@ public sealed class RewardSpecTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings)
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Agents:Models:AllowClientSpecs"] = "true" }).Build();
-        return new ServiceCollection().AddModelBackends(configuration).AddRewardModels(configuration).BuildServiceProvider(validateScopes: true);
+        return new ServiceCollection().AddSingleton(PromptTemplates.Defaults).AddModelBackends(configuration).AddRewardModels(configuration).BuildServiceProvider(validateScopes: true);
     }
 }

@@ -18,7 +18,7 @@ public sealed class SimulatedChatClientTests
     public async Task GetChoicesAsync_NChoices_EqualParallelSingleRequestsWithChoiceSeeds()
     {
         using var client = new SimulatedChatClient();
-        var prompt = SolverPrompt.Build(Question);
+        var prompt = SolverPrompt.Build(PromptTemplates.Defaults, Question);
 
         var batch = await client.GetChoicesAsync(prompt, new ChatOptions { Temperature = 0.8f, Seed = 1234 }, 16, CancellationToken.None);
         var singles = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
@@ -34,7 +34,7 @@ public sealed class SimulatedChatClientTests
     public async Task GetResponseAsync_SolverPrompt_UsageCountedWithO200kTokenizer()
     {
         using var client = new SimulatedChatClient();
-        var prompt = SolverPrompt.Build(Question);
+        var prompt = SolverPrompt.Build(PromptTemplates.Defaults, Question);
         var tokenizer = TiktokenTokenizer.CreateForEncoding("o200k_base");
 
         var response = await client.GetResponseAsync(prompt, new ChatOptions { Temperature = 0 });
@@ -55,8 +55,8 @@ public sealed class SimulatedChatClientTests
         using var client = new SimulatedChatClient();
         var options = new ChatOptions { Temperature = 1.2f, Seed = 99 };
 
-        var a = await client.GetResponseAsync(SolverPrompt.Build(Question), options);
-        var b = await client.GetResponseAsync(SolverPrompt.Build(Question), options);
+        var a = await client.GetResponseAsync(SolverPrompt.Build(PromptTemplates.Defaults, Question), options);
+        var b = await client.GetResponseAsync(SolverPrompt.Build(PromptTemplates.Defaults, Question), options);
 
         Assert.Equal(a.Text, b.Text);
     }
@@ -67,8 +67,8 @@ public sealed class SimulatedChatClientTests
         using var client = new SimulatedChatClient();
         var model = new SimulatedModel();
 
-        var response = await client.GetResponseAsync(SolverPrompt.Build(Question), new ChatOptions { Temperature = 0.8f, Seed = 5 });
-        var none = await client.GetResponseAsync(SolverPrompt.Build(Question));
+        var response = await client.GetResponseAsync(SolverPrompt.Build(PromptTemplates.Defaults, Question), new ChatOptions { Temperature = 0.8f, Seed = 5 });
+        var none = await client.GetResponseAsync(SolverPrompt.Build(PromptTemplates.Defaults, Question));
 
         Assert.Equal(model.Solve(Question, 0.8, 5), response.Text);
         Assert.Equal(model.Solve(Question, SimulatedChatClient.DefaultTemperature, 0), none.Text);
@@ -79,7 +79,7 @@ public sealed class SimulatedChatClientTests
     {
         using var client = new SimulatedChatClient();
 
-        var response = await client.GetResponseAsync(SolverPrompt.Build("Janet's ducks lay 16 eggs per day. How much does she make?"));
+        var response = await client.GetResponseAsync(SolverPrompt.Build(PromptTemplates.Defaults, "Janet's ducks lay 16 eggs per day. How much does she make?"));
 
         Assert.Equal(PromptMarkers.CannotSolve, response.Text);
     }
@@ -89,10 +89,10 @@ public sealed class SimulatedChatClientTests
     {
         using var client = new SimulatedChatClient();
         var options = new ChatOptions { Temperature = 0.8f, Seed = 3 };
-        var expected = await client.GetResponseAsync(SolverPrompt.Build(Question), options);
+        var expected = await client.GetResponseAsync(SolverPrompt.Build(PromptTemplates.Defaults, Question), options);
 
         var updates = new List<ChatResponseUpdate>();
-        await foreach (var update in client.GetStreamingResponseAsync(SolverPrompt.Build(Question), options))
+        await foreach (var update in client.GetStreamingResponseAsync(SolverPrompt.Build(PromptTemplates.Defaults, Question), options))
         {
             updates.Add(update);
         }
@@ -118,11 +118,11 @@ public sealed class SimulatedChatClientTests
     {
         using var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 1000 });
         using var client = new SimulatedChatClient(new SimulatedModel(), latency);
-        var probe = await new SimulatedChatClient().GetChoicesAsync(SolverPrompt.Build(Question), null, 1);
+        var probe = await new SimulatedChatClient().GetChoicesAsync(SolverPrompt.Build(PromptTemplates.Defaults, Question), null, 1);
         Assert.Equal(173, probe.CompletionTokens); // seed 0 fixes the chain
 
         var clock = Stopwatch.StartNew();
-        await client.GetChoicesAsync(SolverPrompt.Build(Question), null, 1);
+        await client.GetChoicesAsync(SolverPrompt.Build(PromptTemplates.Defaults, Question), null, 1);
 
         Assert.True(clock.Elapsed.TotalSeconds >= probe.CompletionTokens / 1000.0 - 0.02, $"{clock.Elapsed} for {probe.CompletionTokens} tokens");
         Assert.True(clock.Elapsed.TotalSeconds < 5);

@@ -3,6 +3,7 @@ using Agents.Contracts.Instructing;
 using Agents.Contracts.Refining;
 using Agents.Core.Answers;
 using Agents.Core.Iort;
+using Agents.Core.Prompts;
 using Agents.Core.Tracing;
 using Agents.Grains.Instructing;
 using Agents.Inference.Embeddings;
@@ -26,7 +27,7 @@ namespace Agents.Grains.Runs.Strategies;
 /// <c>missing_answers_equal</c>, <c>use_meta_thought</c>, <c>refresh_on_last_iteration</c>: on|off; <c>meta_examples</c>;
 /// <c>invalid_agreement_fallback</c>: stop|refresh; <c>gate_equivalence</c>). N = <see cref="StrategySpec.Rounds"/>.
 /// </remarks>
-internal sealed class IortStrategy : IRunStrategy
+internal sealed class IortStrategy(PromptTemplates prompts) : IRunStrategy
 {
     /// <summary>Detail key: model spec of the Meta-Thinker and Instructor.</summary>
     public const string InstructorModelOption = "instructor_model";
@@ -99,7 +100,7 @@ internal sealed class IortStrategy : IRunStrategy
         IortResult result;
         try
         {
-            result = await IortProcess.RunAsync(options, ctx.Problem.Question, memory, CallAsync, onIteration: OnIteration, cancellationToken: ct);
+            result = await IortProcess.RunAsync(prompts, options, ctx.Problem.Question, memory, CallAsync, onIteration: OnIteration, cancellationToken: ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
