@@ -2,6 +2,7 @@ using Agents.Contracts.Solving;
 using Agents.Core.Prompts;
 using Agents.Core.Simulation;
 using Agents.Core.Solving;
+using Agents.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
@@ -45,13 +46,6 @@ public sealed class PromptTemplatesHostTests : IDisposable
 
     public void Dispose() => _dir.Delete(recursive: true);
 
-    private static async Task<InProcessTestCluster> StartAsync(Dictionary<string, string?> settings)
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(ClusterFixture.Settings).AddInMemoryCollection(settings));
-        builder.ConfigureSilo((_, silo) => silo.AddAgents());
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        return cluster;
-    }
+    private static Task<InProcessTestCluster> StartAsync(Dictionary<string, string?> settings) =>
+        AgentsTestCluster.StartAsync(1, _ => ClusterFixture.With(settings));
 }
