@@ -29,19 +29,6 @@ if ! dotnet build "$target" -v q -nologo >"$logs/build.log" 2>&1; then
   exit 1
 fi
 
-# Sums the TRX counters of the last run (one TRX per test project).
-count() {
-  local passed=0 failed=0 trx counters p f
-  for trx in TestResults/*.trx; do
-    [ -f "$trx" ] || continue
-    counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
-    p="$(printf '%s' "$counters" | sed -n 's/.* passed="\([0-9]*\)".*/\1/p')"
-    f="$(printf '%s' "$counters" | sed -n 's/.* failed="\([0-9]*\)".*/\1/p')"
-    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-  done
-  echo "$passed $failed"
-}
-
 started=$SECONDS
 done_runs=0
 for order in forward reverse; do
@@ -51,7 +38,7 @@ for order in forward reverse; do
     t0=$SECONDS
     AGENTS_TEST_ORDER="$order" dotnet test "$target" --no-build "${extra[@]}" >"$logs/$name.log" 2>&1
     rc=$?
-    read -r passed failed < <(count)
+    read -r passed failed < <(tests/trx-counts.sh)
     if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
     seconds=$((SECONDS - t0))
     echo "run $name: passed $passed, failed $failed, duration ${seconds} s"
