@@ -4,14 +4,15 @@ using Agents.Inference.Telemetry;
 namespace Agents.Inference.Gpu;
 
 /// <summary>
-/// A replica's admission control: at most <c>capacity</c> requests run at once, at most <c>queueLimit</c> wait in
-/// FIFO order, and the rest are refused at once with <see cref="OverloadReason.QueueFull"/>, so memory stays bounded;
+/// A replica's admission control: at most <c>capacity</c> requests run at once, at most <c>queueLimit</c> wait (a freed
+/// slot goes to the waiter of the highest priority, the oldest among equals: FIFO when every request has the default
+/// priority; see Agents.Core's StepPriority for what a run sends), and the rest are refused at once with <see cref="OverloadReason.QueueFull"/>, so memory stays bounded;
 /// a queued request that waits past its deadline is refused with <see cref="OverloadReason.Deadline"/>.
 /// </summary>
 public sealed class AdmissionGate
 {
     private readonly Lock _lock = new();
-    private readonly LinkedList<TaskCompletionSource> _waiters = new();
+    private readonly LinkedList<Waiter> _waiters = new();
     private readonly TimeProvider _time;
     private int _active;
     private int _maxQueued;
@@ -78,11 +79,19 @@ public sealed class AdmissionGate
 
     /// <summary>Takes a slot, waiting in the queue up to <paramref name="maxWait"/>; dispose the lease to free the slot.</summary>
     /// <exception cref="InferenceOverloadedException">The queue is full, or the wait passed its deadline.</exception>
-    public async ValueTask<IDisposable> EnterAsync(TimeSpan maxWait, CancellationToken cancellationToken = default)
+    public ValueTask<IDisposable> EnterAsync(TimeSpan maxWait, CancellationToken cancellationToken = default) =>
+        EnterAsync(maxWait, priority: 0, cancellationToken);
+
+    /// <summary>
+    /// Takes a slot, waiting in the queue up to <paramref name="maxWait"/> behind every waiter of the same or a higher
+    /// <paramref name="priority"/>; dispose the lease to free the slot.
+    /// </summary>
+    /// <exception cref="InferenceOverloadedException">The queue is full, or the wait passed its deadline.</exception>
+    public async ValueTask<IDisposable> EnterAsync(TimeSpan maxWait, int priority, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         TaskCompletionSource waiter;
-        LinkedListNode<TaskCompletionSource> node;
+        LinkedListNode<Waiter> node;
         lock (_lock)
         {
             if (_active < Capacity)
@@ -100,7 +109,7 @@ public sealed class AdmissionGate
             }
 
             waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            node = _waiters.AddLast(waiter);
+            node = Enqueue(new Waiter(waiter, priority));
             _maxQueued = Math.Max(_maxQueued, _waiters.Count);
         }
 
@@ -116,7 +125,19 @@ public sealed class AdmissionGate
         return new Lease(this);
     }
 
-    private void Abandon(LinkedListNode<TaskCompletionSource> node, TimeSpan maxWait, CancellationToken cancellationToken)
+    // Behind every waiter of the same or a higher priority, ahead of the lower ones.
+    private LinkedListNode<Waiter> Enqueue(Waiter waiter)
+    {
+        var before = _waiters.Last;
+        while (before is not null && before.Value.Priority < waiter.Priority)
+        {
+            before = before.Previous;
+        }
+
+        return before is null ? _waiters.AddFirst(waiter) : _waiters.AddAfter(before, waiter);
+    }
+
+    private void Abandon(LinkedListNode<Waiter> node, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
@@ -133,11 +154,11 @@ public sealed class AdmissionGate
 
         if (cancellationToken.IsCancellationRequested)
         {
-            node.Value.TrySetCanceled(cancellationToken);
+            node.Value.Completion.TrySetCanceled(cancellationToken);
         }
         else
         {
-            node.Value.TrySetException(new InferenceOverloadedException($"The request waited {maxWait.TotalMilliseconds:F0} ms in the replica's queue without a free slot.")
+            node.Value.Completion.TrySetException(new InferenceOverloadedException($"The request waited {maxWait.TotalMilliseconds:F0} ms in the replica's queue without a free slot.")
             {
                 Reason = OverloadReason.Deadline,
             });
@@ -151,9 +172,9 @@ public sealed class AdmissionGate
         {
             if (_waiters.First is { } first)
             {
-                // Hand the slot straight to the oldest waiter, so _active stays the same.
+                // Hand the slot straight to the first waiter (highest priority, oldest among equals), so _active stays the same.
                 _waiters.RemoveFirst();
-                next = first.Value;
+                next = first.Value.Completion;
             }
             else
             {
@@ -167,6 +188,8 @@ public sealed class AdmissionGate
             next.TrySetResult();
         }
     }
+
+    private sealed record Waiter(TaskCompletionSource Completion, int Priority);
 
     private sealed class Lease(AdmissionGate gate) : IDisposable
     {
