@@ -144,10 +144,10 @@ internal sealed partial class Benchmarks
 
     /// <summary>What one schedule cost on the servers.</summary>
     private sealed record Schedule(
-        TimeSpan Window, double BusyFraction, double SlotBusySeconds, int Requests, double HostCpu, IReadOnlyDictionary<string, string?> Answers)
+        TimeSpan Window, double BusyFraction, double SlotBusySeconds, int Requests, double HostCpu, IReadOnlyDictionary<string, string?> Answers, string Profile)
     {
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"busy fraction {BusyFraction:F3}, {Window.TotalSeconds:F2} s first request to last response, {SlotBusySeconds:F1} slot-seconds, {Requests} requests, host CPU {HostCpu:P0} of {Environment.ProcessorCount} cores");
+            $"busy fraction {BusyFraction:F3}, {Window.TotalSeconds:F2} s first request to last response, {SlotBusySeconds:F1} slot-seconds, {Requests} requests, host CPU {HostCpu:P0} of {Environment.ProcessorCount} cores; busy slots by tenth of the run: {Profile}");
     }
 
     /// <summary>N simulated GPU servers with the latency model on; measures a schedule by their own accounting.</summary>
@@ -200,7 +200,20 @@ internal sealed partial class Benchmarks
             var before = await Task.WhenAll(_servers.Select(StatsAsync));
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var stopwatch = Stopwatch.StartNew();
+            // Busy slots sampled every 20 ms: where in the window the slots stood idle (printed by tenth of the run).
+            using var stop = new CancellationTokenSource();
+            var samples = new List<int>();
+            var sampler = Task.Run(async () =>
+            {
+                using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+                while (await tick.WaitForNextTickAsync(stop.Token).AsTask().ContinueWith(t => !t.IsCanceled && t.Result, TaskScheduler.Default))
+                {
+                    samples.Add(_latencies.Sum(l => l.Active));
+                }
+            });
             var answers = await run();
+            await stop.CancelAsync();
+            await sampler;
             var hostCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu) / stopwatch.Elapsed / Environment.ProcessorCount;
             var after = await Task.WhenAll(_servers.Select(StatsAsync));
             var first = after.Min(s => s.GetProperty("window_first_started_unix_ms").GetDouble());
@@ -208,8 +221,13 @@ internal sealed partial class Benchmarks
             var busyMs = after.Zip(before, (a, b) => a.GetProperty("slot_busy_ms").GetDouble() - b.GetProperty("slot_busy_ms").GetDouble()).Sum();
             var requests = after.Zip(before, (a, b) => a.GetProperty("served").GetInt32() - b.GetProperty("served").GetInt32()).Sum();
             var window = TimeSpan.FromMilliseconds(last - first);
-            return new Schedule(window, busyMs / (Slots * _servers.Count * window.TotalMilliseconds), busyMs / 1000, requests, hostCpu, answers);
+            return new Schedule(window, busyMs / (Slots * _servers.Count * window.TotalMilliseconds), busyMs / 1000, requests, hostCpu, answers, Profile(samples));
         }
+
+        // Mean busy slots in each tenth of the sampled run, e.g. "64 64 61 ... 12".
+        private static string Profile(List<int> samples) => samples.Count < 10
+            ? "-"
+            : string.Join(' ', Enumerable.Range(0, 10).Select(i => samples[(i * samples.Count / 10)..((i + 1) * samples.Count / 10)].Average().ToString("F0", CultureInfo.InvariantCulture)));
 
         public async ValueTask DisposeAsync()
         {
