@@ -27,9 +27,12 @@ internal sealed partial class Benchmarks
     private const int MagicoreServers = 2;
     private const int MagicoreSlots = 32;
 
+    /// <summary>The magicore benchmark's problem count when set (<c>--problems N</c>); else 192, 96 with --quick.</summary>
+    public int? MagicoreProblems { get; init; }
+
     private async Task<Dictionary<string, double>> MagicoreAsync()
     {
-        var problems = SyntheticProblems.Generate(quick ? 96 : 192, seed: 23, minSteps: 8, maxSteps: 12).ToArray();
+        var problems = SyntheticProblems.Generate(MagicoreProblems ?? (quick ? 96 : 192), seed: 23, minSteps: 8, maxSteps: 12).ToArray();
         // Code mode, as the released code runs (its statistics come from iteration 0, so the job streams after the first barrier).
         var spec = StrategyDefaults.Create(StrategyNames.Magicore, k: 8, rounds: 3, seed: 1, options: ImmutableDictionary<string, string>.Empty.Add("mode", "code"));
         await using var fleet = await SimFleet.StartAsync(MagicoreServers, MagicoreSlots, MagicoreLatency(MagicoreSlots));
