@@ -17,9 +17,6 @@ public sealed class GpuChatClient(InferenceRouter router, string model, IChatCli
     /// <summary>The chat-option / request-context key carrying the affinity key.</summary>
     public const string AffinityKeyProperty = "agents.affinity";
 
-    /// <summary>The request-context key carrying the call's queue priority (Agents.Core's StepPriority), set by a problem run.</summary>
-    public const string PriorityProperty = "agents.priority";
-
     /// <inheritdoc/>
     protected override ChatClientMetadata Metadata { get; } = new("agents-gpu", null, model);
 
@@ -82,6 +79,5 @@ public sealed class GpuChatClient(InferenceRouter router, string model, IChatCli
         options?.TopP,
         options?.MaxOutputTokens,
         AffinityKey(messages, options),
-        MinTokens: MultiChoiceResult.MinTokens(options),
-        Priority: RequestContext.Get(PriorityProperty) is int priority ? priority : 0);
+        MinTokens: MultiChoiceResult.MinTokens(options));
 }

@@ -64,7 +64,7 @@ public sealed partial class InferenceGrain(
         IDisposable lease;
         try
         {
-            lease = await _gate.EnterAsync(request.MaxQueueWait ?? options.Value.QueueDeadline, request.Priority, cancellationToken);
+            lease = await _gate.EnterAsync(request.MaxQueueWait ?? options.Value.QueueDeadline, cancellationToken);
         }
         catch (InferenceOverloadedException ex)
         {

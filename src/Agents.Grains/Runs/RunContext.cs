@@ -1,8 +1,5 @@
 using Agents.Contracts.Refining;
-using Agents.Core.Jobs;
 using Agents.Core.Solving;
-using Agents.Grains.Inference;
-using Agents.Inference;
 using Agents.Inference.Backends;
 using Agents.Inference.Telemetry;
 
@@ -59,8 +56,6 @@ internal sealed class RunContext(
         // The run's session key travels with the agent call (Orleans request context) to its model calls, which send it as
         // a workflow hint when the backend is configured to (Agents:Models:Hints).
         RequestContext.Set(WorkflowHints.Property, WorkflowHints.SessionKeyFor(JobId, Problem.Id));
-        // A full replica serves a run's later rounds first (Agents.Core's StepPriority); a refinement follows its review.
-        RequestContext.Set(GpuChatClient.PriorityProperty, StepPriority.For(round, role == ModelRoles.Refiner ? 1 : 0));
         span?.SetTag(TagNames.Role, role);
         span?.SetTag(TagNames.Step, key);
         span?.SetTag(TagNames.Round, round);

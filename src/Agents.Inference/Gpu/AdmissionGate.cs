@@ -4,15 +4,14 @@ using Agents.Inference.Telemetry;
 namespace Agents.Inference.Gpu;
 
 /// <summary>
-/// A replica's admission control: at most <c>capacity</c> requests run at once, at most <c>queueLimit</c> wait (a freed
-/// slot goes to the waiter of the highest priority, the oldest among equals: FIFO when every request has the default
-/// priority; see Agents.Core's StepPriority for what a run sends), and the rest are refused at once with <see cref="OverloadReason.QueueFull"/>, so memory stays bounded;
+/// A replica's admission control: at most <c>capacity</c> requests run at once, at most <c>queueLimit</c> wait in
+/// FIFO order, and the rest are refused at once with <see cref="OverloadReason.QueueFull"/>, so memory stays bounded;
 /// a queued request that waits past its deadline is refused with <see cref="OverloadReason.Deadline"/>.
 /// </summary>
 public sealed class AdmissionGate
 {
     private readonly Lock _lock = new();
-    private readonly LinkedList<Waiter> _waiters = new();
+    private readonly LinkedList<TaskCompletionSource> _waiters = new();
     private readonly TimeProvider _time;
     private int _active;
     private int _maxQueued;
@@ -79,19 +78,11 @@ public sealed class AdmissionGate
 
     /// <summary>Takes a slot, waiting in the queue up to <paramref name="maxWait"/>; dispose the lease to free the slot.</summary>
     /// <exception cref="InferenceOverloadedException">The queue is full, or the wait passed its deadline.</exception>
-    public ValueTask<IDisposable> EnterAsync(TimeSpan maxWait, CancellationToken cancellationToken = default) =>
-        EnterAsync(maxWait, priority: 0, cancellationToken);
-
-    /// <summary>
-    /// Takes a slot, waiting in the queue up to <paramref name="maxWait"/> behind every waiter of the same or a higher
-    /// <paramref name="priority"/>; dispose the lease to free the slot.
-    /// </summary>
-    /// <exception cref="InferenceOverloadedException">The queue is full, or the wait passed its deadline.</exception>
-    public async ValueTask<IDisposable> EnterAsync(TimeSpan maxWait, int priority, CancellationToken cancellationToken = default)
+    public async ValueTask<IDisposable> EnterAsync(TimeSpan maxWait, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         TaskCompletionSource waiter;
-        LinkedListNode<Waiter> node;
+        LinkedListNode<TaskCompletionSource> node;
         lock (_lock)
         {
             if (_active < Capacity)
@@ -109,7 +100,7 @@ public sealed class AdmissionGate
             }
 
             waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            node = Enqueue(new Waiter(waiter, priority));
+            node = _waiters.AddLast(waiter);
             _maxQueued = Math.Max(_maxQueued, _waiters.Count);
         }
 
@@ -125,19 +116,7 @@ public sealed class AdmissionGate
         return new Lease(this);
     }
 
-    // Behind every waiter of the same or a higher priority, ahead of the lower ones.
-    private LinkedListNode<Waiter> Enqueue(Waiter waiter)
-    {
-        var before = _waiters.Last;
-        while (before is not null && before.Value.Priority < waiter.Priority)
-        {
-            before = before.Previous;
-        }
-
-        return before is null ? _waiters.AddFirst(waiter) : _waiters.AddAfter(before, waiter);
-    }
-
-    private void Abandon(LinkedListNode<Waiter> node, TimeSpan maxWait, CancellationToken cancellationToken)
+    private void Abandon(LinkedListNode<TaskCompletionSource> node, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
@@ -154,11 +133,11 @@ public sealed class AdmissionGate
 
         if (cancellationToken.IsCancellationRequested)
         {
-            node.Value.Completion.TrySetCanceled(cancellationToken);
+            node.Value.TrySetCanceled(cancellationToken);
         }
         else
         {
-            node.Value.Completion.TrySetException(new InferenceOverloadedException($"The request waited {maxWait.TotalMilliseconds:F0} ms in the replica's queue without a free slot.")
+            node.Value.TrySetException(new InferenceOverloadedException($"The request waited {maxWait.TotalMilliseconds:F0} ms in the replica's queue without a free slot.")
             {
                 Reason = OverloadReason.Deadline,
             });
@@ -172,9 +151,9 @@ public sealed class AdmissionGate
         {
             if (_waiters.First is { } first)
             {
-                // Hand the slot straight to the first waiter (highest priority, oldest among equals), so _active stays the same.
+                // Hand the slot straight to the oldest waiter, so _active stays the same.
                 _waiters.RemoveFirst();
-                next = first.Value.Completion;
+                next = first.Value;
             }
             else
             {
@@ -188,8 +167,6 @@ public sealed class AdmissionGate
             next.TrySetResult();
         }
     }
-
-    private sealed record Waiter(TaskCompletionSource Completion, int Priority);
 
     private sealed class Lease(AdmissionGate gate) : IDisposable
     {

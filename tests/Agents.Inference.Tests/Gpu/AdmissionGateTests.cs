@@ -36,48 +36,6 @@ public sealed class AdmissionGateTests
     }
 
     [Fact]
-    public async Task Release_HandsTheSlotToTheHighestPriorityWaiter_OldestFirstAmongEquals()
-    {
-        var gate = new AdmissionGate(capacity: 1, queueLimit: 10);
-        var held = await gate.EnterAsync(TimeSpan.Zero);
-        var served = new List<string>();
-        async Task WaitAsync(string name, int priority)
-        {
-            using var lease = await gate.EnterAsync(TimeSpan.FromMinutes(1), priority);
-            lock (served)
-            {
-                served.Add(name);
-            }
-        }
-
-        // Queued in this order; each Enter has joined the queue when its call returns (the slot is held).
-        var waits = new[] { WaitAsync("a0", 0), WaitAsync("b4", 4), WaitAsync("c0", 0), WaitAsync("d5", 5), WaitAsync("e4", 4), WaitAsync("f-1", -1) };
-        Assert.Equal(6, gate.Queued);
-
-        held.Dispose();
-        await Task.WhenAll(waits);
-
-        Assert.Equal(["d5", "b4", "e4", "a0", "c0", "f-1"], served);
-        Assert.Equal((0, 0), (gate.Active, gate.Queued));
-    }
-
-    [Fact]
-    public async Task Enter_HighPriorityWaiterPastDeadline_LeavesTheOthersInOrder()
-    {
-        var gate = new AdmissionGate(capacity: 1, queueLimit: 10);
-        var held = await gate.EnterAsync(TimeSpan.Zero);
-        var low = gate.EnterAsync(TimeSpan.FromMinutes(1), 1).AsTask();
-
-        var refused = await Assert.ThrowsAsync<InferenceOverloadedException>(() => gate.EnterAsync(TimeSpan.FromMilliseconds(30), 9).AsTask());
-
-        Assert.Equal(OverloadReason.Deadline, refused.Reason);
-        Assert.Equal(1, gate.Queued);
-        held.Dispose();
-        (await low).Dispose();
-        Assert.Equal((0, 0), (gate.Active, gate.Queued));
-    }
-
-    [Fact]
     public async Task Enter_ManyConcurrent_NeverExceedsCapacityAndServesAll()
     {
         var gate = new AdmissionGate(capacity: 3, queueLimit: 100);
