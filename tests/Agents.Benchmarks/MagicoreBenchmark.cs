@@ -27,9 +27,12 @@ internal sealed partial class Benchmarks
     private const int MagicoreServers = 2;
     private const int MagicoreSlots = 32;
 
+    /// <summary>The magicore benchmark's problem count when set (<c>--problems N</c>); else 192, 96 with --quick.</summary>
+    public int? MagicoreProblems { get; init; }
+
     private async Task<Dictionary<string, double>> MagicoreAsync()
     {
-        var problems = SyntheticProblems.Generate(quick ? 96 : 192, seed: 23, minSteps: 8, maxSteps: 12).ToArray();
+        var problems = SyntheticProblems.Generate(MagicoreProblems ?? (quick ? 96 : 192), seed: 23, minSteps: 8, maxSteps: 12).ToArray();
         // Code mode, as the released code runs (its statistics come from iteration 0, so the job streams after the first barrier).
         var spec = StrategyDefaults.Create(StrategyNames.Magicore, k: 8, rounds: 3, seed: 1, options: ImmutableDictionary<string, string>.Empty.Add("mode", "code"));
         await using var fleet = await SimFleet.StartAsync(MagicoreServers, MagicoreSlots, MagicoreLatency(MagicoreSlots));
@@ -144,10 +147,10 @@ internal sealed partial class Benchmarks
 
     /// <summary>What one schedule cost on the servers.</summary>
     private sealed record Schedule(
-        TimeSpan Window, double BusyFraction, double SlotBusySeconds, int Requests, double HostCpu, IReadOnlyDictionary<string, string?> Answers)
+        TimeSpan Window, double BusyFraction, double SlotBusySeconds, int Requests, double HostCpu, IReadOnlyDictionary<string, string?> Answers, string Profile)
     {
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"busy fraction {BusyFraction:F3}, {Window.TotalSeconds:F2} s first request to last response, {SlotBusySeconds:F1} slot-seconds, {Requests} requests, host CPU {HostCpu:P0} of {Environment.ProcessorCount} cores");
+            $"busy fraction {BusyFraction:F3}, {Window.TotalSeconds:F2} s first request to last response, {SlotBusySeconds:F1} slot-seconds, {Requests} requests, host CPU {HostCpu:P0} of {Environment.ProcessorCount} cores; busy slots by tenth of the run: {Profile}");
     }
 
     /// <summary>N simulated GPU servers with the latency model on; measures a schedule by their own accounting.</summary>
@@ -200,7 +203,20 @@ internal sealed partial class Benchmarks
             var before = await Task.WhenAll(_servers.Select(StatsAsync));
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var stopwatch = Stopwatch.StartNew();
+            // Busy slots sampled every 20 ms: where in the window the slots stood idle (printed by tenth of the run).
+            using var stop = new CancellationTokenSource();
+            var samples = new List<int>();
+            var sampler = Task.Run(async () =>
+            {
+                using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+                while (await tick.WaitForNextTickAsync(stop.Token).AsTask().ContinueWith(t => !t.IsCanceled && t.Result, TaskScheduler.Default))
+                {
+                    samples.Add(_latencies.Sum(l => l.Active));
+                }
+            });
             var answers = await run();
+            await stop.CancelAsync();
+            await sampler;
             var hostCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu) / stopwatch.Elapsed / Environment.ProcessorCount;
             var after = await Task.WhenAll(_servers.Select(StatsAsync));
             var first = after.Min(s => s.GetProperty("window_first_started_unix_ms").GetDouble());
@@ -208,8 +224,13 @@ internal sealed partial class Benchmarks
             var busyMs = after.Zip(before, (a, b) => a.GetProperty("slot_busy_ms").GetDouble() - b.GetProperty("slot_busy_ms").GetDouble()).Sum();
             var requests = after.Zip(before, (a, b) => a.GetProperty("served").GetInt32() - b.GetProperty("served").GetInt32()).Sum();
             var window = TimeSpan.FromMilliseconds(last - first);
-            return new Schedule(window, busyMs / (Slots * _servers.Count * window.TotalMilliseconds), busyMs / 1000, requests, hostCpu, answers);
+            return new Schedule(window, busyMs / (Slots * _servers.Count * window.TotalMilliseconds), busyMs / 1000, requests, hostCpu, answers, Profile(samples));
         }
+
+        // Mean busy slots in each tenth of the sampled run, e.g. "64 64 61 ... 12".
+        private static string Profile(List<int> samples) => samples.Count < 10
+            ? "-"
+            : string.Join(' ', Enumerable.Range(0, 10).Select(i => samples[(i * samples.Count / 10)..((i + 1) * samples.Count / 10)].Average().ToString("F0", CultureInfo.InvariantCulture)));
 
         public async ValueTask DisposeAsync()
         {

@@ -8,14 +8,28 @@ var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal
 var jsonIndex = Array.IndexOf(args, "--json");
 var jsonPath = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;
 var quick = args.Contains("--quick");
+// The magicore benchmark's dataset size (default 192, 96 with --quick): a larger dataset shrinks the job's tail.
+var problemsIndex = Array.IndexOf(args, "--problems");
+int? magicoreProblems = null;
+if (problemsIndex >= 0)
+{
+    if (problemsIndex + 1 >= args.Length || !int.TryParse(args[problemsIndex + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 16 or > 4096)
+    {
+        Console.Error.WriteLine("--problems: expected a whole number from 16 to 4096");
+        return 2;
+    }
+
+    magicoreProblems = n;
+}
+
 if (mode != "all" && !modes.Contains(mode))
 {
-    Console.Error.WriteLine($"usage: Agents.Benchmarks [{string.Join('|', modes)}|all] [--json FILE] [--quick]");
+    Console.Error.WriteLine($"usage: Agents.Benchmarks [{string.Join('|', modes)}|all] [--json FILE] [--quick] [--problems N]");
     return 2;
 }
 
 var results = new JsonObject { ["cores"] = Environment.ProcessorCount };
-var benchmarks = new Benchmarks(quick, Console.Out);
+var benchmarks = new Benchmarks(quick, Console.Out) { MagicoreProblems = magicoreProblems };
 foreach (var name in mode == "all" ? modes : [mode])
 {
     Console.WriteLine($"== {name} ({Environment.ProcessorCount} cores)");

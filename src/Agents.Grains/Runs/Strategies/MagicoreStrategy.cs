@@ -117,17 +117,42 @@ internal sealed class MagicoreStrategy : IRunStrategy
         var stepScores = await CommonSteps.AnnotationScoresAsync(ctx, $"annotate/{t}", t, pool, options.RobustStepSegmentation, ct);
         var annotated = pool.Select((c, j) => ChainAnnotation.Annotate(c.Text, stepScores[j], options.RobustStepSegmentation)).ToArray();
         var temperature = options.Temperature;
-        var reviews = await Task.WhenAll(pool.Select((_, j) => ctx.StepAsync($"review/{t}/{j}", ModelRoles.Reviewer, t,
-            () => ctx.Grains.GetGrain<IReviewerGrain>(0).ReviewAsync(
-                new ReviewRequest(ctx.Problem.Question, annotated[j], ctx.Call(ModelRoles.Reviewer, t, j, temperature, options.MaxTokens, options.MinTokens)), ct),
-            r => r.Usage,
-            r => ctx.Record(ModelRoles.Reviewer, ModelRoles.Refiner, "feedback", t, $"chain {j}:\n{annotated[j]}\n---\n{r.Text}", r.Usage))));
-        await ctx.CheckpointAsync();
-        var refinements = await Task.WhenAll(pool.Select((_, j) => ctx.StepAsync($"refine/{t}/{j}", ModelRoles.Refiner, t,
-            () => ctx.Grains.GetGrain<IRefinerGrain>(0).RefineAsync(
-                new RefineRequest(ctx.Problem.Question, annotated[j], reviews[j].Text, options.RefinerMultipleChoiceLine, ctx.Call(ModelRoles.Refiner, t, j, temperature, options.MaxTokens, options.MinTokens)), ct),
-            r => r.Usage,
-            r => ctx.Record(ModelRoles.Refiner, "run", "refinement", t, $"chain {j}:\n{r.Text}", r.Usage))));
+        // Chain j's refinement needs only chain j's review, so each chain runs review → refine on its own: a refinement
+        // starts as soon as its review returns instead of after the slowest of the k reviews (the dependent steps of the
+        // last hard problems are a job's tail). Same calls, seeds and keys as k reviews then k refinements; the transcript
+        // takes the fresh replies afterwards in chain order (feedback 0..k-1, then refinements 0..k-1), and one checkpoint
+        // persists steps and transcript together.
+        var feedback = new AgentReply?[pool.Length];
+        var refinedReplies = new AgentReply?[pool.Length];
+        var refinements = await Task.WhenAll(pool.Select(async (_, j) =>
+        {
+            var review = await ctx.StepAsync($"review/{t}/{j}", ModelRoles.Reviewer, t,
+                () => ctx.Grains.GetGrain<IReviewerGrain>(0).ReviewAsync(
+                    new ReviewRequest(ctx.Problem.Question, annotated[j], ctx.Call(ModelRoles.Reviewer, t, j, temperature, options.MaxTokens, options.MinTokens)), ct),
+                r => r.Usage,
+                r => feedback[j] = r);
+            return await ctx.StepAsync($"refine/{t}/{j}", ModelRoles.Refiner, t,
+                () => ctx.Grains.GetGrain<IRefinerGrain>(0).RefineAsync(
+                    new RefineRequest(ctx.Problem.Question, annotated[j], review.Text, options.RefinerMultipleChoiceLine, ctx.Call(ModelRoles.Refiner, t, j, temperature, options.MaxTokens, options.MinTokens)), ct),
+                r => r.Usage,
+                r => refinedReplies[j] = r);
+        }));
+        for (var j = 0; j < pool.Length; j++)
+        {
+            if (feedback[j] is { } r)
+            {
+                ctx.Record(ModelRoles.Reviewer, ModelRoles.Refiner, "feedback", t, $"chain {j}:\n{annotated[j]}\n---\n{r.Text}", r.Usage);
+            }
+        }
+
+        for (var j = 0; j < pool.Length; j++)
+        {
+            if (refinedReplies[j] is { } r)
+            {
+                ctx.Record(ModelRoles.Refiner, "run", "refinement", t, $"chain {j}:\n{r.Text}", r.Usage);
+            }
+        }
+
         await ctx.CheckpointAsync();
         var solutions = refinements.Select(r => Core.Solving.SolutionParser.Parse(r.Text)).ToList();
         var fresh = await CommonSteps.ScoreAsync(ctx, $"score/{t}", t, solutions, true, options.RobustStepSegmentation, ct);
