@@ -126,6 +126,16 @@ public sealed class StrategyGrainTests(ClusterFixture fixture)
         Assert.Contains(transcript, e => e.From == "reviewer" && e.To == "refiner" && e.Round == 1);
         Assert.Contains(transcript, e => e.From == "refiner" && e.Round == 1);
         Assert.Contains(transcript, e => e.From == "scorer" && e.Round == 1);
+
+        // Each chain's review and refinement run as their own pipeline, yet the transcript is written in a fixed
+        // order: round 1's k feedback entries in chain order, then its k refinements in chain order.
+        var round1 = transcript.Where(e => e.Round == 1 && e.Kind is "feedback" or "refinement").ToList();
+        string[] expected =
+        [
+            .. Enumerable.Range(0, k).Select(j => $"feedback chain {j}:"),
+            .. Enumerable.Range(0, k).Select(j => $"refinement chain {j}:"),
+        ];
+        Assert.Equal(expected, round1.Select(e => $"{e.Kind} {e.Text.Split('\n')[0]}"));
     }
 
     [Theory]
