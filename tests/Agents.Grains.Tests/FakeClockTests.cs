@@ -45,12 +45,7 @@ public sealed class FakeClockTests(FakeClockFixture fixture) : IClassFixture<Fak
     public async Task League_GameFails_RetriesOnlyOnceTheClockPassesTheBackoff()
     {
         // Nothing listens on port 9: every model call is refused, so every game attempt throws.
-        const string dead = "openai:http://127.0.0.1:9/v1#dead";
-        var spec = new LeagueSpec("clock-backoff", 1, 1, 1, dead, dead, "", 7)
-        {
-            SolverModel = dead,
-            Options = ["max_game_attempts=3", "max_consecutive_failed_games=10"],
-        };
+        var spec = DeadBackendLeague.Spec("clock-backoff", 1, 1, 1, 7, "max_game_attempts=3", "max_consecutive_failed_games=10");
         var clock = fixture.Clock;
         var league = fixture.Client.GetGrain<ILeagueGrain>(spec.League);
         var first = LeagueFailures.Backoff(1);

@@ -117,12 +117,7 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
     [Fact]
     public async Task League_BackendDeadForEveryGame_PausesItselfWithTheLastErrorAndResumes()
     {
-        const string dead = "openai:http://127.0.0.1:9/v1#dead";
-        var spec = new LeagueSpec("lg-dead", 4, 1, 2, dead, dead, "", 5)
-        {
-            SolverModel = dead,
-            Options = ["max_game_attempts=1", "max_consecutive_failed_games=3"],
-        };
+        var spec = DeadBackendLeague.Spec("lg-dead", 4, 1, 2, 5, "max_game_attempts=1", "max_consecutive_failed_games=3");
         var league = fixture.Client.GetGrain<ILeagueGrain>("lg-dead");
         await league.StartAsync(spec);
         await WaitAsync(league, s => s.State == LeagueStates.Paused);
@@ -163,7 +158,7 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
     public async Task Game_CriticFails_CheckpointsEarlierCallsAndResumesWithoutRepeatingThem()
     {
         // An unreachable critic: the generator and validation completions finish, then the critic call throws.
-        const string deadCritic = "openai:http://127.0.0.1:9/v1#dead";
+        const string deadCritic = DeadBackendLeague.Model;
         var league = new LeagueSpec("lg-resume", 1, 1, 1, "", "", "", 3);
         var resumed = 0;
         for (var index = 0; index < 10 && resumed < 2; index++)
