@@ -1,4 +1,7 @@
 using Agents.Grains.Inference;
+using Agents.Inference.Backends;
+using Agents.Inference.Serving;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Agents.Testing;
@@ -9,7 +12,7 @@ namespace Agents.Grains.Tests.Inference;
 /// Three in-process silos built with the production <c>AddAgents()</c>: Silo_0 is a cpu silo, Silo_1 and Silo_2 are gpu
 /// silos hosting <c>sim</c> (2 replicas of capacity 2 each), <c>burst</c> and <c>flaky</c> (whose backend on Silo_2 is a server
 /// that is not running until a test starts it); only Silo_1 hosts <c>tight</c>
-/// (1 replica, capacity 2, queue 4) and <c>story</c> (the shared stories260K GGUF model, in-process). Agents' model calls go through the replicas (<c>Agents:Gpu:Routing=Always</c>).
+/// (1 replica, capacity 2, queue 4, served by a sim server whose replies a test can hold with <see cref="TightGate"/>) and <c>story</c> (the shared stories260K GGUF model, in-process). Agents' model calls go through the replicas (<c>Agents:Gpu:Routing=Always</c>).
 /// </summary>
 public sealed class GpuClusterFixture : IAsyncLifetime
 {
@@ -18,6 +21,11 @@ public sealed class GpuClusterFixture : IAsyncLifetime
 
     /// <summary>The port of Silo_2's <c>flaky</c> backend: nothing listens there until a test starts a sim server.</summary>
     public int FlakyPort { get; } = Agents.Testing.FreePort.Next();
+
+    /// <summary>Holds the <c>tight</c> model's replies while closed (open unless a test closes it).</summary>
+    public HoldGate TightGate { get; } = new();
+
+    private SimServer? _tightServer;
 
     /// <summary>The shared GGUF model Silo_1 serves as <c>story</c>, or null when absent on this machine.</summary>
     public static string? StoryModelPath =>
@@ -38,12 +46,24 @@ public sealed class GpuClusterFixture : IAsyncLifetime
     /// <summary>The router of a silo.</summary>
     public InferenceRouter Router(InProcessSiloHandle silo) => Cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<InferenceRouter>();
 
-    public async Task InitializeAsync() =>
-        Cluster = await AgentsTestCluster.StartGpuAsync(2, index => Settings(AgentsTestCluster.SiloName(index), FlakyPort));
+    public async Task InitializeAsync()
+    {
+        _tightServer = await SimServer.StartAsync(new SimServerOptions(), TightGate.Wrap(SimulatedBackend.Create()));
+        var tight = _tightServer.ModelSpec;
+        Cluster = await AgentsTestCluster.StartGpuAsync(2, index => Settings(AgentsTestCluster.SiloName(index), FlakyPort, tight));
+    }
 
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        TightGate.Open();
+        await Cluster.DisposeAsync();
+        if (_tightServer is not null)
+        {
+            await _tightServer.DisposeAsync();
+        }
+    }
 
-    private static Dictionary<string, string?> Settings(string siloName, int flakyPort)
+    private static Dictionary<string, string?> Settings(string siloName, int flakyPort, string tight)
     {
         var settings = new Dictionary<string, string?>(ClusterFixture.Settings)
         {
@@ -62,12 +82,67 @@ public sealed class GpuClusterFixture : IAsyncLifetime
             settings["Orleans:Metadata:replicas.sim"] = "2";
             settings["Orleans:Metadata:model.burst"] = "sim";
             settings["Orleans:Metadata:replicas.burst"] = "20";
-            settings["Orleans:Metadata:model.tight"] = "sim";
+            settings["Orleans:Metadata:model.tight"] = tight;
             settings["Orleans:Metadata:capacity.tight"] = "2";
             settings["Orleans:Metadata:queue.tight"] = "4";
         }
 
         return settings;
+    }
+}
+
+/// <summary>Holds every reply of the chat client it wraps while closed; open to begin with.</summary>
+public sealed class HoldGate
+{
+    private readonly Lock _lock = new();
+    private TaskCompletionSource _open = Opened();
+
+    /// <summary>Holds the replies that start from now on until <see cref="Open"/>.</summary>
+    public void Close()
+    {
+        lock (_lock)
+        {
+            if (_open.Task.IsCompleted)
+            {
+                _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    /// <summary>Lets every held reply (and every later one) through.</summary>
+    public void Open()
+    {
+        lock (_lock)
+        {
+            _open.TrySetResult();
+        }
+    }
+
+    /// <summary>The client whose replies this gate holds.</summary>
+    public IChatClient Wrap(IChatClient inner) => new Held(inner, this);
+
+    private Task WhenOpen()
+    {
+        lock (_lock)
+        {
+            return _open.Task;
+        }
+    }
+
+    private static TaskCompletionSource Opened()
+    {
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        open.SetResult();
+        return open;
+    }
+
+    private sealed class Held(IChatClient inner, HoldGate gate) : DelegatingChatClient(inner)
+    {
+        public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            await gate.WhenOpen().WaitAsync(cancellationToken);
+            return await base.GetResponseAsync(messages, options, cancellationToken);
+        }
     }
 }
 

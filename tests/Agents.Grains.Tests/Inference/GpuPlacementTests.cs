@@ -8,6 +8,7 @@ using Agents.Core.Strategies;
 using Agents.Inference;
 using Agents.Inference.Gpu;
 using Orleans.Runtime.Placement;
+using Agents.Testing;
 
 namespace Agents.Grains.Tests.Inference;
 
@@ -100,14 +101,30 @@ public sealed class GpuPlacementTests(GpuClusterFixture fixture)
         // start from a fresh activation so Served and MaxQueued count this test's requests only.
         await fixture.Cluster.DeactivateAsync(fixture.Client.GetGrain<IInferenceGrain>("tight/0"));
         var router = fixture.Router(fixture.CpuSilo);
-        var responses = await Task.WhenAll(Enumerable.Range(0, 20)
-            .Select(i => router.SendAsync(new InferenceRequest("tight", Prompt, Seed: i, AffinityKey: $"p{i}"))));
+        var replica = fixture.Client.GetGrain<IInferenceGrain>("tight/0");
 
+        // The barrier: with the backend's replies held, the replica fills its 2 slots and its queue of 4 and refuses
+        // the rest, which the router retries; only then are the replies let through.
+        fixture.TightGate.Close();
+        Task<InferenceResponse[]> sent;
+        try
+        {
+            sent = Task.WhenAll(Enumerable.Range(0, 20)
+                .Select(i => router.SendAsync(new InferenceRequest("tight", Prompt, Seed: i, AffinityKey: $"p{i}"))));
+            var full = await Eventually.UntilAsync(replica.GetLoadAsync, l => l.Active == 2 && l.Queued == 4, TimeSpan.FromSeconds(15), "tight/0 holds 2 and queues 4");
+            Assert.Equal(6, full.InFlight);
+        }
+        finally
+        {
+            fixture.TightGate.Open();
+        }
+
+        var responses = await sent;
         Assert.Equal(20, responses.Length);
         Assert.Equal(20, responses.Select(r => r.Choices[0]).Count(c => c.Length > 0));
-        var load = await fixture.Client.GetGrain<IInferenceGrain>("tight/0").GetLoadAsync();
+        var load = await replica.GetLoadAsync();
         Assert.Equal(20, load.Served);
-        Assert.InRange(load.MaxQueued, 1, 4);
+        Assert.Equal(4, load.MaxQueued);
         Assert.Equal(0, load.InFlight);
     }
 
@@ -118,18 +135,32 @@ public sealed class GpuPlacementTests(GpuClusterFixture fixture)
         var impatient = ActivatorUtilities.CreateInstance<Agents.Grains.Inference.InferenceRouter>(
             services, Microsoft.Extensions.Options.Options.Create(new GpuInferenceOptions { QueueDeadlineMs = 30 }));
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+        // With the backend's replies held, no request can succeed, so the first to finish is a refusal past the
+        // deadline; then the held ones are let through.
+        fixture.TightGate.Close();
+        InferenceOverloadedException?[] outcomes;
+        try
         {
-            try
+            var sends = Enumerable.Range(0, 40).Select(async i =>
             {
-                await impatient.SendAsync(new InferenceRequest("tight", Prompt, Seed: 1000 + i));
-                return null;
-            }
-            catch (InferenceOverloadedException ex)
-            {
-                return ex;
-            }
-        }));
+                try
+                {
+                    await impatient.SendAsync(new InferenceRequest("tight", Prompt, Seed: 1000 + i));
+                    return null;
+                }
+                catch (InferenceOverloadedException ex)
+                {
+                    return ex;
+                }
+            }).ToList();
+            Assert.NotNull(await await Task.WhenAny(sends));
+            fixture.TightGate.Open();
+            outcomes = await Task.WhenAll(sends);
+        }
+        finally
+        {
+            fixture.TightGate.Open();
+        }
 
         var refused = outcomes.OfType<InferenceOverloadedException>().ToArray();
         Assert.NotEmpty(refused);
