@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Agents.Cli.Spc;
 using Agents.Contracts.SelfPlay;
-using Agents.Core.SelfPlay;
+using Agents.Core.Spc;
 
 namespace Agents.Cli.Commands;
 

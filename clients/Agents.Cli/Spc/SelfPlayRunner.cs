@@ -1,7 +1,7 @@
 using System.Globalization;
 using Agents.Contracts.SelfPlay;
 using Agents.Client.Leagues;
-using Agents.Core.SelfPlay;
+using Agents.Core.Spc;
 
 namespace Agents.Cli.Spc;
 

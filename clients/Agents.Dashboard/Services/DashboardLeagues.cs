@@ -3,7 +3,7 @@ using System.Globalization;
 using Agents.Client;
 using Agents.Client.Leagues;
 using Agents.Contracts.SelfPlay;
-using Agents.Core.SelfPlay;
+using Agents.Core.Spc;
 
 namespace Agents.Dashboard.Services;
 

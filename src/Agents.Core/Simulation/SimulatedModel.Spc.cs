@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Agents.Core.Answers;
 using Agents.Core.Prompts;
-using Agents.Core.SelfPlay;
+using Agents.Core.Spc;
 
 namespace Agents.Core.Simulation;
 

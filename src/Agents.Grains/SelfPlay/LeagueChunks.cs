@@ -1,6 +1,6 @@
 using System.Globalization;
 using Agents.Contracts.SelfPlay;
-using Agents.Core.SelfPlay;
+using Agents.Core.Spc;
 
 namespace Agents.Grains.SelfPlay;
 

@@ -1,4 +1,4 @@
-using Agents.Core.Instructing;
+using Agents.Core.Iort;
 using Microsoft.Extensions.AI;
 
 namespace Agents.Inference.Embeddings;
