@@ -1,52 +1,58 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agents.Benchmarks;
+using Agents.Core.Magicore;
 
 var modes = new[] { "saturation", "magicore", "scaleout", "affinity", "affinity-skew", "hop", "nbatch", "gateway", "grading" };
-var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
-var jsonIndex = Array.IndexOf(args, "--json");
-var jsonPath = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;
-var quick = args.Contains("--quick");
-// The magicore benchmark's dataset size (default 192, 96 with --quick): a larger dataset shrinks the job's tail.
-var problemsIndex = Array.IndexOf(args, "--problems");
-int? magicoreProblems = null;
-if (problemsIndex >= 0)
+var mode = new Argument<string>("mode") { Description = "The benchmark to run", DefaultValueFactory = _ => "all" };
+mode.AcceptOnlyFromAmong([.. modes, "all"]);
+var json = new Option<FileInfo?>("--json") { Description = "Also write every figure to this JSON file" };
+var quick = new Option<bool>("--quick") { Description = "Smaller workloads (a smoke run, not the figures docs/performance.md reports)" };
+var problems = new Option<int?>("--problems") { Description = "magicore: problems in the dataset (16 to 4096; default 192, 96 with --quick)" };
+problems.Validators.Add(r =>
 {
-    if (problemsIndex + 1 >= args.Length || !int.TryParse(args[problemsIndex + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 16 or > 4096)
+    if (r.GetValueOrDefault<int?>() is { } n && n is < 16 or > 4096)
     {
-        Console.Error.WriteLine("--problems: expected a whole number from 16 to 4096");
-        return 2;
+        r.AddError("--problems: expected a whole number from 16 to 4096");
+    }
+});
+var draw = new Option<string>("--draw") { Description = "magicore: split (the statistics chain first, the default here) or together (one request of k)", DefaultValueFactory = _ => "split" };
+draw.AcceptOnlyFromAmong("split", "together");
+var slotPerChoice = new Option<bool>("--slot-per-choice") { Description = "magicore: the simulated servers' slots are sequences (a draw of k chains holds k slots)" };
+
+var root = new RootCommand("Agents benchmarks: figures as ratios on the path a user runs (docs/performance.md)") { mode, json, quick, problems, draw, slotPerChoice };
+root.SetAction(async (parse, cancellationToken) =>
+{
+    var selected = parse.GetRequiredValue(mode);
+    var jsonPath = parse.GetValue(json);
+    var results = new JsonObject { ["cores"] = Environment.ProcessorCount };
+    var benchmarks = new Benchmarks(parse.GetValue(quick), Console.Out)
+    {
+        MagicoreProblems = parse.GetValue(problems),
+        MagicoreDraw = parse.GetRequiredValue(draw) == "together" ? MagicoreDraw.Together : MagicoreDraw.Split,
+        SlotPerChoice = parse.GetValue(slotPerChoice),
+    };
+    foreach (var name in selected == "all" ? modes : [selected])
+    {
+        Console.WriteLine($"== {name} ({Environment.ProcessorCount} cores)");
+        var started = DateTime.UtcNow;
+        foreach (var (key, value) in await benchmarks.RunAsync(name))
+        {
+            results[key] = value;
+            Console.WriteLine($"   {key} = {value.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        Console.WriteLine($"   ({(DateTime.UtcNow - started).TotalSeconds:F1} s)");
     }
 
-    magicoreProblems = n;
-}
-
-if (mode != "all" && !modes.Contains(mode))
-{
-    Console.Error.WriteLine($"usage: Agents.Benchmarks [{string.Join('|', modes)}|all] [--json FILE] [--quick] [--problems N]");
-    return 2;
-}
-
-var results = new JsonObject { ["cores"] = Environment.ProcessorCount };
-var benchmarks = new Benchmarks(quick, Console.Out) { MagicoreProblems = magicoreProblems };
-foreach (var name in mode == "all" ? modes : [mode])
-{
-    Console.WriteLine($"== {name} ({Environment.ProcessorCount} cores)");
-    var started = DateTime.UtcNow;
-    foreach (var (key, value) in await benchmarks.RunAsync(name))
+    if (jsonPath is not null)
     {
-        results[key] = value;
-        Console.WriteLine($"   {key} = {value.ToString(CultureInfo.InvariantCulture)}");
+        await File.WriteAllTextAsync(jsonPath.FullName, results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+        Console.WriteLine($"wrote {jsonPath.FullName}");
     }
 
-    Console.WriteLine($"   ({(DateTime.UtcNow - started).TotalSeconds:F1} s)");
-}
-
-if (jsonPath is not null)
-{
-    await File.WriteAllTextAsync(jsonPath, results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-    Console.WriteLine($"wrote {jsonPath}");
-}
-
-return 0;
+    return 0;
+});
+return await root.Parse(args).InvokeAsync();

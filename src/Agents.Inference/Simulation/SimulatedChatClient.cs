@@ -51,7 +51,8 @@ public sealed class SimulatedChatClient(SimulatedModel model, SimulatedLatency? 
 
     /// <summary>
     /// Draws <paramref name="n"/> choices in one request; choice i uses seed <c>SampleSeed.ForChoice(seed, i)</c>, so
-    /// it equals a single request sent with that seed. Latency: prefill on the prompt, decode on the longest choice.
+    /// it equals a single request sent with that seed. Latency: prefill on the prompt, then decode on the longest choice
+    /// (or each choice in a slot of its own, <see cref="SimulatedLatencyOptions.SlotPerChoice"/>).
     /// </summary>
     public override async Task<MultiChoiceResult> GetChoicesAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, int n, CancellationToken cancellationToken = default)
     {
@@ -62,21 +63,18 @@ public sealed class SimulatedChatClient(SimulatedModel model, SimulatedLatency? 
         var temperature = Temperature(options);
         var seed = options?.Seed ?? 0;
         var choices = new string[n];
-        var longest = 0L;
-        var completionTokens = 0L;
+        var choiceTokens = new long[n];
         for (var i = 0; i < n; i++)
         {
             choices[i] = Model.Complete(prompt, temperature, SampleSeed.ForChoice(seed, i));
-            var count = CountTokens(choices[i]);
-            completionTokens += count;
-            longest = Math.Max(longest, count);
+            choiceTokens[i] = CountTokens(choices[i]);
         }
 
         var blocks = SimulatedLatency.PrefixBlocks(prompt.Select(m => (m.Role.Value + "\n" + m.Text, (long)CountTokens(m.Text))));
         var promptTokens = blocks.Sum(b => b.Tokens);
-        await _latency.WaitAsync(blocks, promptTokens, longest, cancellationToken).ConfigureAwait(false);
+        await _latency.WaitAsync(blocks, promptTokens, choiceTokens, cancellationToken).ConfigureAwait(false);
         // The simulated model reads a final assistant message as the start of its own reply (an in-process prefill).
-        return new MultiChoiceResult(choices, promptTokens, completionTokens)
+        return new MultiChoiceResult(choices, promptTokens, choiceTokens.Sum())
         {
             Prefill = MultiChoiceResult.EndsWithPrefill(prompt) ? Core.Solving.Prefill.Prefilled : null,
         };

@@ -45,14 +45,17 @@ public sealed class SimulatedLatency : IDisposable
     /// <summary>No delay and no concurrency cap.</summary>
     public static SimulatedLatency None { get; } = new(new SimulatedLatencyOptions());
 
-    /// <summary>Requests being served right now (waiting for a slot not included).</summary>
+    /// <summary>Slots in use right now: requests being served, or their sequences with <see cref="SlotPerChoice"/>.</summary>
     public int Active => Volatile.Read(ref _active);
 
     /// <summary>Requests waiting for a slot right now.</summary>
     public int Queued => Volatile.Read(ref _queued);
 
-    /// <summary>Concurrent requests served (0 = unlimited).</summary>
+    /// <summary>Concurrent requests served (0 = unlimited); sequences with <see cref="SlotPerChoice"/>.</summary>
     public int MaxConcurrency => _options.MaxConcurrency;
+
+    /// <summary>Whether each choice of a request holds a slot of its own (<see cref="SimulatedLatencyOptions.SlotPerChoice"/>).</summary>
+    public bool SlotPerChoice => _options.SlotPerChoice;
 
     /// <summary>Requests served (started) so far.</summary>
     public long Requests => Interlocked.Read(ref _requests);
@@ -132,9 +135,36 @@ public sealed class SimulatedLatency : IDisposable
     /// <param name="promptTokens">All prompt tokens.</param>
     /// <param name="completionTokens">Tokens to decode.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    public async Task WaitAsync(IReadOnlyList<PrefixBlock> prefixBlocks, long promptTokens, long completionTokens, CancellationToken cancellationToken = default)
+    public Task WaitAsync(IReadOnlyList<PrefixBlock> prefixBlocks, long promptTokens, long completionTokens, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prefixBlocks);
+        return ServeAsync(prefixBlocks, promptTokens, completionTokens, newRequest: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Serves one request of n choices: with <see cref="SlotPerChoice"/> each choice waits for a slot of its own and holds
+    /// it for its own decode (the first choice also prefills the prompt), so the request ends with its longest choice;
+    /// otherwise one slot for the prefill and the longest choice's decode.
+    /// </summary>
+    /// <param name="prefixBlocks">The prompt as cumulative prefix blocks (see <see cref="PrefixBlocks"/>).</param>
+    /// <param name="promptTokens">All prompt tokens.</param>
+    /// <param name="choiceTokens">Tokens to decode, per choice (at least one).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public Task WaitAsync(IReadOnlyList<PrefixBlock> prefixBlocks, long promptTokens, IReadOnlyList<long> choiceTokens, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prefixBlocks);
+        ArgumentNullException.ThrowIfNull(choiceTokens);
+        ArgumentOutOfRangeException.ThrowIfZero(choiceTokens.Count);
+        return SlotPerChoice && choiceTokens.Count > 1
+            ? Task.WhenAll(choiceTokens.Select((tokens, i) => i == 0
+                ? ServeAsync(prefixBlocks, promptTokens, tokens, newRequest: true, cancellationToken)
+                : ServeAsync([], 0, tokens, newRequest: false, cancellationToken)))
+            : ServeAsync(prefixBlocks, promptTokens, choiceTokens.Max(), newRequest: true, cancellationToken);
+    }
+
+    // Waits for a slot, then holds it for the service time; a choice after a request's first counts no request or prompt.
+    private async Task ServeAsync(IReadOnlyList<PrefixBlock> prefixBlocks, long promptTokens, long completionTokens, bool newRequest, CancellationToken cancellationToken)
+    {
         if (_slots is not null)
         {
             Interlocked.Increment(ref _queued);
@@ -166,7 +196,11 @@ public sealed class SimulatedLatency : IDisposable
         {
             var hit = _prefixCache?.Lookup(prefixBlocks) ?? 0;
             hit = Math.Min(hit, promptTokens);
-            Interlocked.Increment(ref _requests);
+            if (newRequest)
+            {
+                Interlocked.Increment(ref _requests);
+            }
+
             Interlocked.Add(ref _promptTokens, promptTokens);
             Interlocked.Add(ref _prefixHitTokens, hit);
             var delay = ServiceTime(promptTokens - hit, completionTokens);

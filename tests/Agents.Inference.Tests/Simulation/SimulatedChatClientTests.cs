@@ -5,6 +5,7 @@ using Agents.Core.Simulation;
 using Agents.Core.Solving;
 using Agents.Inference.Simulation;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.ML.Tokenizers;
 using Agents.Testing;
 
@@ -150,6 +151,29 @@ public sealed class SimulatedChatClientTests
         await Eventually.UntilAsync(() => latency.Active == 4, TimeSpan.FromSeconds(10), "four requests in service at once");
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(waits));
+    }
+
+    [Theory]
+    [InlineData(false, 1, 0, 3.0, 3.0)]
+    [InlineData(true, 2, 1, 6.0, 3.0)]
+    public async Task WaitAsync_ThreeChoices_OneSlotForTheLongestOrASlotEach(bool slotPerChoice, int active, int queued, double slotSeconds, double requestSeconds)
+    {
+        // Two slots, one token a second, choices of 3, 1 and 2 tokens. A slot each: choices 0 and 1 start, choice 2 takes
+        // choice 1's slot at 1 s and ends at 3 s with choice 0 (6 slot-seconds); one slot: 3 s for the longest choice.
+        var time = new FakeTimeProvider();
+        var start = time.GetUtcNow();
+        using var latency = new SimulatedLatency(new SimulatedLatencyOptions { DecodeTokensPerSecond = 1, MaxConcurrency = 2, SlotPerChoice = slotPerChoice }, time);
+
+        var request = latency.WaitAsync([], 0, [3, 1, 2]);
+        Assert.Equal((active, queued), (latency.Active, latency.Queued));
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.UntilAsync(() => latency.Active == active && latency.Queued == 0, TimeSpan.FromSeconds(10), "choice 2 in service");
+        time.Advance(TimeSpan.FromSeconds(2));
+        await request;
+
+        Assert.Equal(TimeSpan.FromSeconds(slotSeconds), latency.SlotBusyTime);
+        Assert.Equal((start, start.AddSeconds(requestSeconds)), latency.Window);
+        Assert.Equal(1, latency.Requests);
     }
 
     [Fact]
