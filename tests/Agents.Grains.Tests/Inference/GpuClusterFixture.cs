@@ -50,7 +50,16 @@ public sealed class GpuClusterFixture : IAsyncLifetime
     {
         _tightServer = await SimServer.StartAsync(new SimServerOptions(), TightGate.Wrap(SimulatedBackend.Create()));
         var tight = _tightServer.ModelSpec;
-        Cluster = await AgentsTestCluster.StartGpuAsync(2, index => Settings(AgentsTestCluster.SiloName(index), FlakyPort, tight));
+        // Silo_2's flaky backend is down until a test starts it, and story is absent where the shared model is.
+        Cluster = await AgentsTestCluster.StartGpuAsync(
+            2,
+            index => Settings(AgentsTestCluster.SiloName(index), FlakyPort, tight),
+            awaitHealthy: (silo, model) => model.Id switch
+            {
+                "flaky" => silo == 1,
+                "story" => StoryModelPath is not null,
+                _ => true,
+            });
     }
 
     public async Task DisposeAsync()
