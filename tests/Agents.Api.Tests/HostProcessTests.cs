@@ -15,7 +15,7 @@ public sealed class HostProcessTests
     public async Task Host_Port_PrintsListeningAndAnswersHealth()
     {
         var port = FreePort.Next();
-        using var process = ChildProcess.Start("dotnet", [ChildProcess.ApiDll, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var process = CliProcess.StartProgram("dotnet", [CliProcess.ApiDll, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         try
         {
             string? line;
@@ -41,8 +41,8 @@ public sealed class HostProcessTests
     [Fact]
     public async Task Host_NonLoopbackWithoutKeys_RefusesToStart()
     {
-        var (exit, output, errors) = await ChildProcess.RunAsync(
-            "dotnet", [ChildProcess.ApiDll, "--urls", $"http://0.0.0.0:{FreePort.Next()}"],
+        var (exit, output, errors) = await CliProcess.RunProgramAsync(
+            "dotnet", [CliProcess.ApiDll, "--urls", $"http://0.0.0.0:{FreePort.Next()}"],
             environment: new Dictionary<string, string> { ["AGENTS_API_KEYS"] = "" }, limit: TimeSpan.FromMinutes(1));
 
         Assert.Equal(1, exit);
@@ -53,8 +53,8 @@ public sealed class HostProcessTests
     [Fact]
     public async Task Host_NonLoopbackPlainHttpEvenWithKeys_RefusesToStartWithoutTls()
     {
-        var (exit, output, errors) = await ChildProcess.RunAsync(
-            "dotnet", [ChildProcess.ApiDll, "--urls", $"http://0.0.0.0:{FreePort.Next()}"],
+        var (exit, output, errors) = await CliProcess.RunProgramAsync(
+            "dotnet", [CliProcess.ApiDll, "--urls", $"http://0.0.0.0:{FreePort.Next()}"],
             environment: new Dictionary<string, string> { ["AGENTS_API_KEYS"] = "k1" }, limit: TimeSpan.FromMinutes(1));
 
         Assert.Equal(1, exit);
@@ -74,7 +74,7 @@ public sealed class HostProcessTests
             var pfx = Path.Combine(dir.FullName, "api.pfx");
             await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pfx, "api-pass"));
             var port = FreePort.Next();
-            using var process = ChildProcess.Start("dotnet", [ChildProcess.ApiDll, "--urls", $"https://127.0.0.1:{port}"], environment: new Dictionary<string, string>
+            using var process = CliProcess.StartProgram("dotnet", [CliProcess.ApiDll, "--urls", $"https://127.0.0.1:{port}"], environment: new Dictionary<string, string>
             {
                 ["Kestrel__Certificates__Default__Path"] = pfx,
                 ["Kestrel__Certificates__Default__Password"] = "api-pass",

@@ -23,7 +23,7 @@ public sealed class OpenAINpmClientTests(GatewayFixture fixture)
         var problem = SyntheticProblems.GenerateOne(11, 0).Question;
         await InstallClientAsync();
 
-        var (exit, output, errors) = await ChildProcess.RunAsync("node", ["gateway-check.mjs"], ClientDirectory, new Dictionary<string, string>
+        var (exit, output, errors) = await CliProcess.RunProgramAsync("node", ["gateway-check.mjs"], ClientDirectory, new Dictionary<string, string>
         {
             ["AGENTS_BASE_URL"] = fixture.Host.V1.ToString(),
             ["AGENTS_KEY"] = GatewayFixture.Key,
@@ -90,7 +90,7 @@ public sealed class OpenAINpmClientTests(GatewayFixture fixture)
             return;
         }
 
-        var (exit, output, errors) = await ChildProcess.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], ClientDirectory);
+        var (exit, output, errors) = await CliProcess.RunProgramAsync("npm", ["ci", "--no-audit", "--no-fund"], ClientDirectory);
         Assert.True(exit == 0, $"npm ci exited {exit}:\n{output}\n{errors}");
     }
 
@@ -104,13 +104,11 @@ public sealed class OpenAINpmClientTests(GatewayFixture fixture)
             var input = Path.Combine(directory.FullName, "one.jsonl");
             await File.WriteAllTextAsync(input, JsonSerializer.Serialize(new { question = problem }) + "\n");
             var output = Path.Combine(directory.FullName, "out.jsonl");
-            var (exit, stdout, stderr) = await ChildProcess.RunAsync("dotnet",
-            [
-                ChildProcess.AgentsDll, "batch", "--input", input, "--strategy", "magicore", "--output", output,
+            var (exit, text) = await CliProcess.RunAsync(
+                new Dictionary<string, string>(), null, "batch", "--input", input, "--strategy", "magicore", "--output", output,
                 "--seed", seed.ToString(CultureInfo.InvariantCulture),
-                "--mu", GatewayFixture.Mu.ToString("R", CultureInfo.InvariantCulture), "--sigma", GatewayFixture.Sigma.ToString("R", CultureInfo.InvariantCulture),
-            ]);
-            Assert.True(exit == 0, $"agents batch exited {exit}:\n{stdout}\n{stderr}");
+                "--mu", GatewayFixture.Mu.ToString("R", CultureInfo.InvariantCulture), "--sigma", GatewayFixture.Sigma.ToString("R", CultureInfo.InvariantCulture));
+            Assert.True(exit == 0, $"agents batch exited {exit}:\n{text}");
             return JsonDocument.Parse(File.ReadAllLines(output).Single()).RootElement.Clone();
         }
         finally

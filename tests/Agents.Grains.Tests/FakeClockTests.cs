@@ -6,7 +6,6 @@ using Agents.Core.Strategies;
 using Agents.Grains.Jobs;
 using Agents.Inference.Backends;
 using Agents.Inference.Serving;
-using Microsoft.Extensions.AI;
 using Agents.Testing;
 using Orleans.TestingHost;
 
@@ -84,7 +83,8 @@ public sealed class FakeClockTests(FakeClockFixture fixture) : IClassFixture<Fak
     public async Task Job_ResultsBuffered_AreFlushedWhenTheDriverTimerTicksOnTheClock()
     {
         var problems = SyntheticProblems.Generate(3, seed: 61).ToArray();
-        var gate = new Gate(problems[2].Question);
+        var gate = new HoldGate(promptContains: problems[2].Question);
+        gate.Close();
         await using var server = await SimServer.StartAsync(new SimServerOptions(), gate.Wrap(SimulatedBackend.Create()));
         var job = fixture.Client.GetGrain<IBatchJobGrain>("clock-flush");
         await job.CreateAsync(new JobSpec("clock-flush", StrategyDefaults.Create(StrategyNames.Cot, seed: 6, model: server.ModelSpec), Concurrency: 1, MaxAttempts: 2));
@@ -105,35 +105,5 @@ public sealed class FakeClockTests(FakeClockFixture fixture) : IClassFixture<Fak
         gate.Open();
         var done = await Eventually.UntilAsync(job.GetProgressAsync, p => p.State == JobStates.Completed, Limit, "the completed job");
         Assert.Equal((3, 0), (done.Completed, done.InFlight));
-    }
-
-    // Holds every model request about one problem until opened; says when the first one arrived.
-    private sealed class Gate(string text)
-    {
-        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task Reached => _reached.Task;
-
-        public void Open() => _open.TrySetResult();
-
-        public IChatClient Wrap(IChatClient inner) => new Held(inner, this);
-
-        private sealed class Held(IChatClient inner, Gate gate) : DelegatingChatClient(inner)
-        {
-            public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-            {
-                var list = messages.ToList();
-                if (list.Any(m => m.Text.Contains(gate.Text, StringComparison.Ordinal)))
-                {
-                    gate._reached.TrySetResult();
-                    await gate._open.Task.WaitAsync(cancellationToken);
-                }
-
-                return await base.GetResponseAsync(list, options, cancellationToken);
-            }
-        }
-
-        private string Text => text;
     }
 }

@@ -1,7 +1,11 @@
 using System.Globalization;
+using Agents.Contracts.Inference;
+using Agents.Grains.Inference;
+using Agents.Inference.Gpu;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.TestingHost;
 
@@ -70,15 +74,18 @@ public static class AgentsTestCluster
 
     /// <summary>
     /// Starts 1 + <paramref name="gpuSilos"/> silos: Silo_0 a cpu silo, the others gpu silos (<c>Orleans:Metadata:gpu</c>), and
-    /// waits until every silo sees every silo's role (the metadata cache fills asynchronously after membership changes).
+    /// waits until every silo sees every silo's role (the metadata cache fills asynchronously after membership changes) and,
+    /// where health checks run, until every gpu silo's models have been reported healthy and no silo's placement view still
+    /// holds them as unhealthy (a cold start's first probes may time out and withdraw a model for a moment).
     /// </summary>
     /// <param name="gpuSilos">How many gpu silos.</param>
     /// <param name="settings">Silo i's further configuration (0 is the cpu silo).</param>
     /// <param name="configure">More of the silo host's composition (logging), or null.</param>
     /// <param name="client">More of the test client's composition, or null.</param>
+    /// <param name="awaitHealthy">Which of gpu silo i's models to wait for (default: all); leave out a model whose backend a test brings up or down itself.</param>
     public static async Task<InProcessTestCluster> StartGpuAsync(
         int gpuSilos, Func<int, IReadOnlyDictionary<string, string?>> settings, Action<IHostApplicationBuilder>? configure = null,
-        Action<IClientBuilder>? client = null)
+        Action<IClientBuilder>? client = null, Func<int, HostedModel, bool>? awaitHealthy = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var cluster = await StartAsync(
@@ -95,6 +102,7 @@ public static class AgentsTestCluster
                     return cluster.Silos.All(s => cache.GetSiloMetadata(s.SiloAddress).Metadata.ContainsKey("gpu"));
                 }),
                 TimeSpan.FromSeconds(30), "silo metadata on every silo");
+            await WaitForHealthyModelsAsync(cluster, awaitHealthy ?? ((_, _) => true));
         }
         catch
         {
@@ -104,4 +112,37 @@ public static class AgentsTestCluster
 
         return cluster;
     }
+
+    // Placement and routing drop a (model, silo) pair while the silo's ModelHealthView, refreshed from IInferenceHealthGrain,
+    // holds it as unhealthy; so the wait is on that grain (a healthy report arrived) and on every silo's view (none is stale).
+    private static async Task WaitForHealthyModelsAsync(InProcessTestCluster cluster, Func<int, HostedModel, bool> awaitHealthy)
+    {
+        var expected = cluster.Silos
+            .Where(s => SiloIndex(s.Name) > 0)
+            .Where(s => Services(cluster, s).GetRequiredService<IOptions<GpuInferenceOptions>>().Value.HealthCheckIntervalMs > 0)
+            .SelectMany(s => GpuSiloMetadata.Models(Services(cluster, s).GetRequiredService<ISiloMetadataCache>().GetSiloMetadata(s.SiloAddress).Metadata)
+                .Where(m => awaitHealthy(SiloIndex(s.Name), m))
+                .Select(m => (m.Id, s.SiloAddress)))
+            .ToArray();
+        if (expected.Length == 0)
+        {
+            return;
+        }
+
+        var views = cluster.Silos.Select(s => Services(cluster, s).GetRequiredService<ModelHealthView>()).ToArray();
+        var healthGrain = cluster.Client.GetGrain<IInferenceHealthGrain>(0);
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                var reported = (await healthGrain.GetHealthyAsync()).ToHashSet(StringComparer.Ordinal);
+                return string.Join(", ", expected
+                    .Where(e => !reported.Contains(ModelHealthView.Key(e.Id, e.SiloAddress.ToString())) || views.Any(v => v.IsUnhealthy(e.Id, e.SiloAddress)))
+                    .Select(e => ModelHealthView.Key(e.Id, e.SiloAddress.ToString())));
+            },
+            notHealthy => notHealthy.Length == 0,
+            TimeSpan.FromSeconds(60),
+            "every gpu silo's models reported healthy in every silo's placement view");
+    }
+
+    private static IServiceProvider Services(InProcessTestCluster cluster, InProcessSiloHandle silo) => cluster.GetSiloServiceProvider(silo.SiloAddress);
 }

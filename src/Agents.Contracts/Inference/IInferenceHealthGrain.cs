@@ -16,4 +16,9 @@ public interface IInferenceHealthGrain : IGrainWithIntegerKey
     [Alias("unhealthy")]
     [Orleans.Concurrency.AlwaysInterleave]
     Task<ImmutableArray<string>> GetUnhealthyAsync();
+
+    /// <summary>The pairs whose last report was healthy, as <c>model@silo</c> (a pair not reported yet is in neither list).</summary>
+    [Alias("healthy")]
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<ImmutableArray<string>> GetHealthyAsync();
 }

@@ -25,10 +25,10 @@ internal sealed partial class GrainDriver(
     private IGrainTimer? _timer;
     private Task? _run;
     private ReminderState _reminder;
+    private DateTimeOffset? _deferredUntil;
     private bool _reloadPending;
     private int _failures;
     private DateTimeOffset _retryAt;
-    private DateTimeOffset _wakeAt;
     private string? _runFault;
     private string? _tickFault;
 
@@ -42,7 +42,7 @@ internal sealed partial class GrainDriver(
     public async Task StartAsync()
     {
         await KeepAliveReminder.RegisterAsync(grain, reminder);
-        _reminder = ReminderState.Kept;
+        Remember(ReminderState.Kept);
         Wake();
     }
 
@@ -58,7 +58,7 @@ internal sealed partial class GrainDriver(
     /// <summary>The keep-alive reminder fired (any number of times): the next tick works, or drops a reminder no longer needed.</summary>
     public Task ReceiveReminderAsync()
     {
-        _reminder = ReminderState.Kept;
+        Remember(ReminderState.Kept);
         EnsureTimer();
         return Task.CompletedTask;
     }
@@ -67,7 +67,7 @@ internal sealed partial class GrainDriver(
     public async Task StopKeepAliveAsync()
     {
         await KeepAliveReminder.UnregisterAsync(grain, reminder);
-        _reminder = ReminderState.Dropped;
+        Remember(ReminderState.Dropped);
     }
 
     /// <summary>Stops the timer (the activation is leaving); the work is the grain's to stop.</summary>
@@ -107,9 +107,9 @@ internal sealed partial class GrainDriver(
             return;
         }
 
-        if (work.ShouldRun && _reminder is not ReminderState.Kept && await TryAsync(() => KeepAliveReminder.RegisterAsync(grain, reminder)))
+        if (work.ShouldRun && (_reminder, _deferredUntil) is not (ReminderState.Kept, null) && await TryAsync(() => KeepAliveReminder.RegisterAsync(grain, reminder)))
         {
-            _reminder = ReminderState.Kept;
+            Remember(ReminderState.Kept);
         }
 
         if (work.ShouldRun && _run is null && time.GetUtcNow() >= _retryAt)
@@ -140,12 +140,18 @@ internal sealed partial class GrainDriver(
             return;
         }
 
-        if ((_reminder, _wakeAt) != (ReminderState.Deferred, at)
+        if (_deferredUntil != at
             && await TryAsync(() => KeepAliveReminder.RegisterAsync(grain, reminder, DriverRules.WakeDelay(at, time.GetUtcNow()))))
         {
-            _reminder = ReminderState.Deferred;
-            _wakeAt = at;
+            Remember(ReminderState.Kept, deferredUntil: at);
         }
+    }
+
+    // A reminder is put off only while kept, so any other change of the reminder ends the deferral.
+    private void Remember(ReminderState state, DateTimeOffset? deferredUntil = null)
+    {
+        _reminder = state;
+        _deferredUntil = deferredUntil;
     }
 
     // A work that throws before its first await ends like one that faults later: observed on the next tick.
@@ -264,13 +270,12 @@ internal sealed partial class GrainDriver(
     // Two descriptions of the same fault differ only in their time stamp.
     private static bool SameFault(string a, string b) => a[(a.IndexOf(' ', StringComparison.Ordinal) + 1)..] == b[(b.IndexOf(' ', StringComparison.Ordinal) + 1)..];
 
-    // Whether this activation keeps the keep-alive reminder firing each minute, put it off to _wakeAt, or dropped it
-    // (unknown after activation).
+    // Whether this activation keeps the keep-alive reminder (firing each minute, or first at _deferredUntil when that is
+    // set) or dropped it (unknown after activation).
     private enum ReminderState
     {
         Unknown,
         Kept,
-        Deferred,
         Dropped,
     }
 

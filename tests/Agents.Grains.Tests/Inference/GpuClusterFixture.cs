@@ -1,7 +1,6 @@
 using Agents.Grains.Inference;
 using Agents.Inference.Backends;
 using Agents.Inference.Serving;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Agents.Testing;
@@ -50,7 +49,16 @@ public sealed class GpuClusterFixture : IAsyncLifetime
     {
         _tightServer = await SimServer.StartAsync(new SimServerOptions(), TightGate.Wrap(SimulatedBackend.Create()));
         var tight = _tightServer.ModelSpec;
-        Cluster = await AgentsTestCluster.StartGpuAsync(2, index => Settings(AgentsTestCluster.SiloName(index), FlakyPort, tight));
+        // Silo_2's flaky backend is down until a test starts it, and story is absent where the shared model is.
+        Cluster = await AgentsTestCluster.StartGpuAsync(
+            2,
+            index => Settings(AgentsTestCluster.SiloName(index), FlakyPort, tight),
+            awaitHealthy: (silo, model) => model.Id switch
+            {
+                "flaky" => silo == 1,
+                "story" => StoryModelPath is not null,
+                _ => true,
+            });
     }
 
     public async Task DisposeAsync()
@@ -88,61 +96,6 @@ public sealed class GpuClusterFixture : IAsyncLifetime
         }
 
         return settings;
-    }
-}
-
-/// <summary>Holds every reply of the chat client it wraps while closed; open to begin with.</summary>
-public sealed class HoldGate
-{
-    private readonly Lock _lock = new();
-    private TaskCompletionSource _open = Opened();
-
-    /// <summary>Holds the replies that start from now on until <see cref="Open"/>.</summary>
-    public void Close()
-    {
-        lock (_lock)
-        {
-            if (_open.Task.IsCompleted)
-            {
-                _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-        }
-    }
-
-    /// <summary>Lets every held reply (and every later one) through.</summary>
-    public void Open()
-    {
-        lock (_lock)
-        {
-            _open.TrySetResult();
-        }
-    }
-
-    /// <summary>The client whose replies this gate holds.</summary>
-    public IChatClient Wrap(IChatClient inner) => new Held(inner, this);
-
-    private Task WhenOpen()
-    {
-        lock (_lock)
-        {
-            return _open.Task;
-        }
-    }
-
-    private static TaskCompletionSource Opened()
-    {
-        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        open.SetResult();
-        return open;
-    }
-
-    private sealed class Held(IChatClient inner, HoldGate gate) : DelegatingChatClient(inner)
-    {
-        public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-        {
-            await gate.WhenOpen().WaitAsync(cancellationToken);
-            return await base.GetResponseAsync(messages, options, cancellationToken);
-        }
     }
 }
 

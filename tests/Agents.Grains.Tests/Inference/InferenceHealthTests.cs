@@ -27,5 +27,22 @@ public sealed class InferenceHealthTests(GpuClusterFixture fixture)
         Assert.All(loads, l => Assert.True(l.Healthy));
     }
 
+    [Fact]
+    public async Task HealthGrain_Reports_LastReportOfAPairWinsAndAnUnreportedPairIsInNeitherList()
+    {
+        var grain = fixture.Client.GetGrain<IInferenceHealthGrain>(0);
+        await grain.ReportAsync("health-grain-test", "silo-a", healthy: true);
+        await grain.ReportAsync("health-grain-test", "silo-b", healthy: true);
+        await grain.ReportAsync("health-grain-test", "silo-b", healthy: false);
+
+        var healthy = await grain.GetHealthyAsync();
+        var unhealthy = await grain.GetUnhealthyAsync();
+        Assert.Contains("health-grain-test@silo-a", healthy);
+        Assert.DoesNotContain("health-grain-test@silo-a", unhealthy);
+        Assert.Contains("health-grain-test@silo-b", unhealthy);
+        Assert.DoesNotContain("health-grain-test@silo-b", healthy);
+        Assert.DoesNotContain(healthy.Concat(unhealthy), k => k == "health-grain-test@silo-c");
+    }
+
     private static Task WaitUntilAsync(Func<bool> condition, string what) => Eventually.UntilAsync(condition, TimeSpan.FromSeconds(20), what);
 }

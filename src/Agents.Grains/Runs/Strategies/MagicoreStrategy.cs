@@ -144,34 +144,31 @@ internal sealed class MagicoreStrategy : IRunStrategy
         // last hard problems are a job's tail). Same calls, seeds and keys as k reviews then k refinements; the transcript
         // takes the fresh replies afterwards in chain order (feedback 0..k-1, then refinements 0..k-1), and one checkpoint
         // persists steps and transcript together.
-        var feedback = new AgentReply?[pool.Length];
-        var refinedReplies = new AgentReply?[pool.Length];
+        // Slot j holds chain j's fresh feedback, slot k + j its fresh refinement: the transcript's order.
+        var replies = new (string Kind, AgentReply Reply)?[2 * pool.Length];
         var refinements = await Task.WhenAll(pool.Select(async (_, j) =>
         {
             var review = await ctx.StepAsync($"review/{t}/{j}", ModelRoles.Reviewer, t,
                 () => ctx.Grains.GetGrain<IReviewerGrain>(0).ReviewAsync(
                     new ReviewRequest(ctx.Problem.Question, annotated[j], ctx.Call(ModelRoles.Reviewer, t, j, temperature, options.MaxTokens, options.MinTokens)), ct),
                 r => r.Usage,
-                r => feedback[j] = r);
+                r => replies[j] = ("feedback", r));
             return await ctx.StepAsync($"refine/{t}/{j}", ModelRoles.Refiner, t,
                 () => ctx.Grains.GetGrain<IRefinerGrain>(0).RefineAsync(
                     new RefineRequest(ctx.Problem.Question, annotated[j], review.Text, options.RefinerMultipleChoiceLine, ctx.Call(ModelRoles.Refiner, t, j, temperature, options.MaxTokens, options.MinTokens)), ct),
                 r => r.Usage,
-                r => refinedReplies[j] = r);
+                r => replies[pool.Length + j] = ("refinement", r));
         }));
-        for (var j = 0; j < pool.Length; j++)
+        for (var slot = 0; slot < replies.Length; slot++)
         {
-            if (feedback[j] is { } r)
+            var j = slot % pool.Length;
+            if (replies[slot] is ("feedback", { } feedback))
             {
-                ctx.Record(ModelRoles.Reviewer, ModelRoles.Refiner, "feedback", t, $"chain {j}:\n{annotated[j]}\n---\n{r.Text}", r.Usage);
+                ctx.Record(ModelRoles.Reviewer, ModelRoles.Refiner, "feedback", t, $"chain {j}:\n{annotated[j]}\n---\n{feedback.Text}", feedback.Usage);
             }
-        }
-
-        for (var j = 0; j < pool.Length; j++)
-        {
-            if (refinedReplies[j] is { } r)
+            else if (replies[slot] is ("refinement", { } refined))
             {
-                ctx.Record(ModelRoles.Refiner, "run", "refinement", t, $"chain {j}:\n{r.Text}", r.Usage);
+                ctx.Record(ModelRoles.Refiner, "run", "refinement", t, $"chain {j}:\n{refined.Text}", refined.Usage);
             }
         }
 
