@@ -38,7 +38,7 @@ public sealed partial class BatchJobGrain(
     private string JobId => this.GetPrimaryKeyString();
 
     // Created on first use, after the state is loaded (grain context members are not available to field initializers).
-    private JobStore Store => _store ??= new(state, GrainFactory, JobId);
+    private JobStore Store => _store ??= new(state, GrainFactory, JobId, time, logger);
 
     private JobPump Pump => _pump ??= new(state, Store, GrainFactory, JobId, time, logger);
 

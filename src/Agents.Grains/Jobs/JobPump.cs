@@ -60,7 +60,7 @@ internal sealed partial class JobPump(
             await store.SaveAsync();
             if (last + 1 < phases && !state.State.PhaseStats.ContainsKey(last + 1))
             {
-                var values = await Task.WhenAll(state.State.Chunks.Keys.Select(c => grains.JobChunk(jobId, c).GetBarrierValuesAsync(last)));
+                var values = await Task.WhenAll(state.State.Chunks.Keys.Select(c => Ask(() => grains.JobChunk(jobId, c).GetBarrierValuesAsync(last))));
                 var barrier = PhaseStatistics.AtBarrier(values);
                 state.State.PhaseStats[last + 1] = barrier.Stats;
                 LogBarrier(logger, spec.JobId, last + 1, barrier.Stats.Mean, barrier.Stats.StdDev, barrier.Problems);
@@ -98,7 +98,7 @@ internal sealed partial class JobPump(
             {
                 // The input position travels with the run (IoRT's shared-growing memory appends in input order).
                 var offset = state.State.Chunks.Where(c => c.Key < chunk).Sum(c => c.Value);
-                cursor.Load(chunk, await grains.JobChunk(jobId, chunk).LoadAsync(phase), state.State.ResultCount, offset);
+                cursor.Load(chunk, await Ask(() => grains.JobChunk(jobId, chunk).LoadAsync(phase)), state.State.ResultCount, offset);
             }
 
             while (running.Count < spec.Concurrency && Running && cursor.TryTake(out var work))
@@ -131,7 +131,7 @@ internal sealed partial class JobPump(
     private async Task ReconcileAsync()
     {
         var job = state.State;
-        var counts = await Task.WhenAll(job.Chunks.Keys.Select(c => grains.JobChunk(jobId, c).ReconcileAsync(job.ResultCount, job.Phase)));
+        var counts = await Task.WhenAll(job.Chunks.Keys.Select(c => Ask(() => grains.JobChunk(jobId, c).ReconcileAsync(job.ResultCount, job.Phase))));
         job.BarrierCounts[job.Phase] = counts.Sum(c => c.BarrierDone);
         _reconciled = true;
     }
@@ -169,6 +169,13 @@ internal sealed partial class JobPump(
             InFlight--;
         }
     }
+
+    // Chunk reads and the reconcile are idempotent: a lost answer is asked again rather than waited on for the call timeout.
+    private Task<T> Ask<T>(Func<Task<T>> call) =>
+        Driving.PatientCalls.AskAsync(call, time, (asks, waited) => LogAskingAgain(logger, jobId, waited.TotalSeconds, asks + 1));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: a chunk call was not answered in {Seconds} s; asking again (ask {Ask}; the call is idempotent)")]
+    private static partial void LogAskingAgain(ILogger logger, string jobId, double seconds, int ask);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: barrier before phase {Phase}: mu={Mean} sigma={StdDev} over {Count} problems")]
     private static partial void LogBarrier(ILogger logger, string jobId, int phase, double mean, double stdDev, int count);

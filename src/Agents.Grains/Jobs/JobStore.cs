@@ -9,7 +9,7 @@ namespace Agents.Grains.Jobs;
 /// is reentrant and storage etags allow one write at a time, so saves go through <see cref="SerialWrites"/>; a failed
 /// flush leaves the buffer as it was, so the next save writes it again at the same sequence numbers.
 /// </summary>
-internal sealed class JobStore(IPersistentState<BatchJobState> state, IGrainFactory grains, string jobId)
+internal sealed partial class JobStore(IPersistentState<BatchJobState> state, IGrainFactory grains, string jobId, TimeProvider time, ILogger logger)
 {
     /// <summary>How often the job's driver flushes buffered results while runs are in flight.</summary>
     public static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(250);
@@ -55,8 +55,9 @@ internal sealed class JobStore(IPersistentState<BatchJobState> state, IGrainFact
         }
 
         var plan = _buffer.Plan(state.State.ResultCount, JobResultsGrain.Size);
-        await Task.WhenAll(plan.ResultWrites.Select(w => grains.JobResults(jobId, w.Grain).WriteAsync(w.Offset, w.Results)));
-        await Task.WhenAll(plan.ChunkRecords.Select(r => grains.JobChunk(jobId, r.Chunk).RecordAsync(r.Marks)));
+        // Both writes are idempotent (results at fixed offsets, marks at fixed positions), so a lost answer is asked again.
+        await Task.WhenAll(plan.ResultWrites.Select(w => AskAsync(() => grains.JobResults(jobId, w.Grain).WriteAsync(w.Offset, w.Results))));
+        await Task.WhenAll(plan.ChunkRecords.Select(r => AskAsync(() => grains.JobChunk(jobId, r.Chunk).RecordAsync(r.Marks))));
         _buffer.Commit(plan);
         var job = state.State;
         job.ResultCount += plan.Results;
@@ -67,6 +68,12 @@ internal sealed class JobStore(IPersistentState<BatchJobState> state, IGrainFact
             job.BarrierCounts[phase] = job.BarrierCounts.GetValueOrDefault(phase) + count;
         }
     }
+
+    private Task AskAsync(Func<Task> write) =>
+        PatientCalls.AskAsync(write, time, (asks, waited) => LogAskingAgain(logger, jobId, waited.TotalSeconds, asks + 1));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: a results or chunk write was not answered in {Seconds} s; asking again (ask {Ask}; the write is idempotent)")]
+    private static partial void LogAskingAgain(ILogger logger, string jobId, double seconds, int ask);
 }
 
 /// <summary>Addresses of a job's chunk and results grains (key = "{job}/{index}").</summary>

@@ -1,4 +1,5 @@
 using Agents.Core.Jobs;
+using Agents.Grains.Driving;
 using Orleans.Runtime.Messaging;
 
 namespace Agents.Grains.Jobs;
@@ -28,7 +29,9 @@ internal static partial class ProblemRunner
         {
             try
             {
-                return await run.RunPhaseAsync(request);
+                // Asked again while no answer comes: a lost answer must not hold the run in flight for the call timeout.
+                return await PatientCalls.AskAsync(() => run.RunPhaseAsync(request), time,
+                    (asks, waited) => LogAskingAgain(logger, spec.JobId, problem.Id, waited.TotalSeconds, asks + 1));
             }
             catch (Exception ex) when (IsClusterFault(ex) && time.GetUtcNow() < clusterDeadline)
             {
@@ -57,6 +60,9 @@ internal static partial class ProblemRunner
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: run of {ProblemId} unreachable ({Fault}); retrying while the cluster recovers")]
     private static partial void LogClusterFault(ILogger logger, string jobId, string problemId, string fault);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: run of {ProblemId} was not answered in {Seconds} s; asking again (ask {Ask}; a run answers a repeat from its stored result)")]
+    private static partial void LogAskingAgain(ILogger logger, string jobId, string problemId, double seconds, int ask);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: run of {ProblemId} failed (attempt {Attempt})")]
     private static partial void LogRunFailed(ILogger logger, Exception exception, string jobId, string problemId, int attempt);

@@ -9,7 +9,7 @@ namespace Agents.Grains.SelfPlay;
 /// finish and read back whole at the round barrier, the published dataset written there, and both paged out for export.
 /// Members must be called on the league grain's scheduler (they await chunk grains and update the round row).
 /// </summary>
-internal sealed class LeagueChunks(IGrainFactory grains, string league)
+internal sealed class LeagueChunks(IGrainFactory grains, string league, TimeProvider time, ILogger logger)
 {
     /// <summary>Appends game <paramref name="index"/>'s record to its chunk (idempotent by game key).</summary>
     public Task AppendAsync(int round, int index, GameResult result) => Games(round, LeaguePaging.ChunkOf(index)).AppendAsync(result);
@@ -32,7 +32,8 @@ internal sealed class LeagueChunks(IGrainFactory grains, string league)
         var records = new List<GameRecord>();
         for (var chunk = 0; chunk * LeaguePaging.ChunkSize < games; chunk++)
         {
-            records.AddRange((await Games(round, chunk).GetAsync()).Select(SpcRecords.ToCore));
+            var source = Games(round, chunk);
+            records.AddRange((await AskAsync(round, source.GetAsync)).Select(SpcRecords.ToCore));
         }
 
         return records;
@@ -45,7 +46,12 @@ internal sealed class LeagueChunks(IGrainFactory grains, string league)
         for (var chunk = 0; chunk < chunks; chunk++)
         {
             var (samples, pairs) = LeaguePaging.DatasetSlice(dataset, chunk);
-            await Dataset(round, chunk).SetAsync(SpcRecords.ToWire(samples, pairs));
+            var target = Dataset(round, chunk);
+            await AskAsync(round, async () =>
+            {
+                await target.SetAsync(SpcRecords.ToWire(samples, pairs));
+                return true;
+            });
         }
 
         return chunks;
@@ -99,6 +105,10 @@ internal sealed class LeagueChunks(IGrainFactory grains, string league)
             await Dataset(round.Round, chunk).ClearAsync();
         }
     }
+
+    // The round barrier's reads and writes are idempotent: a lost answer is asked again rather than waited on for the call timeout.
+    private Task<T> AskAsync<T>(int round, Func<Task<T>> call) =>
+        Driving.PatientCalls.AskAsync(call, time, (asks, waited) => LeagueLog.AskingAgainAtBarrier(logger, league, round, waited.TotalSeconds, asks + 1));
 
     private IGameChunkGrain Games(int round, int chunk) => grains.GetGrain<IGameChunkGrain>(Key(round, chunk));
 

@@ -33,7 +33,7 @@ public sealed class LeagueGrain(
     // The league's SPC options, parsed once per activation from the stored canonical text.
     private SpcOptions Options => _options ??= SpcOptionsText.Parse(state.State.Spec?.Options);
 
-    private LeagueChunks Chunks => _chunks ??= new(GrainFactory, League);
+    private LeagueChunks Chunks => _chunks ??= new(GrainFactory, League, time, logger);
 
     private LeaguePump Pump => _pump ??= new(state, _writes, Chunks, GrainFactory, Options, time, League, logger);
 

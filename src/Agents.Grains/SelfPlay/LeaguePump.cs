@@ -91,7 +91,9 @@ internal sealed class LeaguePump(
         try
         {
             var game = LeagueGames.GameFor(spec, round, index);
-            var result = await grains.GetGrain<IGameGrain>(game.Key).PlayAsync(game);
+            // Asked again while no answer comes: a lost answer must not hold the game in flight for the call timeout.
+            var result = await PatientCalls.AskAsync(() => grains.GetGrain<IGameGrain>(game.Key).PlayAsync(game), time,
+                (asks, waited) => LeagueLog.AskingAgain(logger, league, round.Round, index, waited.TotalSeconds, asks + 1));
             if (!_stopped)
             {
                 await RecordAsync(round, index, result);
@@ -133,7 +135,8 @@ internal sealed class LeaguePump(
     // Writes the record to its chunk (idempotent by key), then counts it once (LeagueRounds.Record).
     private async Task RecordAsync(RoundState round, int index, GameResult result)
     {
-        await chunks.AppendAsync(round.Round, index, result);
+        await PatientCalls.AskAsync(() => chunks.AppendAsync(round.Round, index, result), time,
+            (asks, waited) => LeagueLog.AskingAgain(logger, league, round.Round, index, waited.TotalSeconds, asks + 1));
         _league.ConsecutiveFailedGames = LeagueRounds.Record(round, index, result.Valid, result.InvalidReason, _league.ConsecutiveFailedGames);
     }
 
