@@ -61,7 +61,7 @@ internal static partial class ProblemRunner
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: run of {ProblemId} unreachable ({Fault}); retrying while the cluster recovers")]
     private static partial void LogClusterFault(ILogger logger, string jobId, string problemId, string fault);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: run of {ProblemId} was not answered in {Seconds} s; asking again (ask {Ask}; a run answers a repeat from its stored result)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: run of {ProblemId} has not answered in {Seconds} s (it may still be working, or its answer was lost); asking again (ask {Ask}; a run answers a repeat from its stored result)")]
     private static partial void LogAskingAgain(ILogger logger, string jobId, string problemId, double seconds, int ask);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: run of {ProblemId} failed (attempt {Attempt})")]
