@@ -3,14 +3,13 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agents.Benchmarks;
-using Agents.Core.Magicore;
 
 var modes = new[] { "saturation", "magicore", "scaleout", "affinity", "affinity-skew", "hop", "nbatch", "gateway", "grading" };
 var mode = new Argument<string>("mode") { Description = "The benchmark to run", DefaultValueFactory = _ => "all" };
 mode.AcceptOnlyFromAmong([.. modes, "all"]);
 var json = new Option<FileInfo?>("--json") { Description = "Also write every figure to this JSON file" };
 var quick = new Option<bool>("--quick") { Description = "Smaller workloads (a smoke run, not the figures docs/performance.md reports)" };
-var problems = new Option<int?>("--problems") { Description = "magicore: problems in the dataset (16 to 4096; default 192, 96 with --quick)" };
+var problems = new Option<int?>("--problems") { Description = "magicore: problems in the dataset (16 to 4096; default 768, 96 with --quick)" };
 problems.Validators.Add(r =>
 {
     if (r.GetValueOrDefault<int?>() is { } n && n is < 16 or > 4096)
@@ -18,11 +17,9 @@ problems.Validators.Add(r =>
         r.AddError("--problems: expected a whole number from 16 to 4096");
     }
 });
-var draw = new Option<string>("--draw") { Description = "magicore: split (the statistics chain first, the default here) or together (one request of k)", DefaultValueFactory = _ => "split" };
-draw.AcceptOnlyFromAmong("split", "together");
 var slotPerChoice = new Option<bool>("--slot-per-choice") { Description = "magicore: the simulated servers' slots are sequences (a draw of k chains holds k slots)" };
 
-var root = new RootCommand("Agents benchmarks: figures as ratios on the path a user runs (docs/performance.md)") { mode, json, quick, problems, draw, slotPerChoice };
+var root = new RootCommand("Agents benchmarks: figures as ratios on the path a user runs (docs/performance.md)") { mode, json, quick, problems, slotPerChoice };
 root.SetAction(async (parse, cancellationToken) =>
 {
     var selected = parse.GetRequiredValue(mode);
@@ -31,7 +28,6 @@ root.SetAction(async (parse, cancellationToken) =>
     var benchmarks = new Benchmarks(parse.GetValue(quick), Console.Out)
     {
         MagicoreProblems = parse.GetValue(problems),
-        MagicoreDraw = parse.GetRequiredValue(draw) == "together" ? MagicoreDraw.Together : MagicoreDraw.Split,
         SlotPerChoice = parse.GetValue(slotPerChoice),
     };
     foreach (var name in selected == "all" ? modes : [selected])

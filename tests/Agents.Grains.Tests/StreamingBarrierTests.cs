@@ -11,20 +11,18 @@ namespace Agents.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class StreamingBarrierTests(ClusterFixture fixture)
 {
-    [Theory]
-    [InlineData("together", 4)]
-    [InlineData("split", 5)]
-    public async Task MagicoreCodeModeJob_StreamsAfterTheFirstBarrier_SameResultsAsBarrierAfterEveryPhase(string draw, int phases)
+    [Fact]
+    public async Task MagicoreCodeModeJob_StreamsAfterTheFirstBarrier_SameResultsAsBarrierAfterEveryPhase()
     {
         var problems = SyntheticProblems.Generate(24, seed: 31, minSteps: 6, maxSteps: 10).ToArray();
-        var spec = StrategyDefaults.Create(StrategyNames.Magicore, k: 4, rounds: 3, seed: 3, options: ImmutableDictionary<string, string>.Empty.Add("mode", "code").Add("draw", draw));
-        var job = fixture.Client.GetGrain<IBatchJobGrain>($"job-streaming-{draw}");
-        await job.CreateAsync(new JobSpec($"job-streaming-{draw}", spec, Concurrency: problems.Length, MaxAttempts: 2));
+        var spec = StrategyDefaults.Create(StrategyNames.Magicore, k: 4, rounds: 3, seed: 3, options: ImmutableDictionary<string, string>.Empty.Add("mode", "code"));
+        var job = fixture.Client.GetGrain<IBatchJobGrain>("job-streaming");
+        await job.CreateAsync(new JobSpec("job-streaming", spec, Concurrency: problems.Length, MaxAttempts: 2));
         await job.AddProblemsAsync(0, [.. problems]);
 
         await job.StartAsync();
         var streamed = (await job.DrainAsync()).ToDictionary(r => r.ProblemId, StringComparer.Ordinal);
-        var barriered = await BarrierAfterEveryPhaseAsync($"job-barriered-{draw}", spec, problems);
+        var barriered = await BarrierAfterEveryPhaseAsync("job-barriered", spec, problems);
 
         Assert.Equal(problems.Length, streamed.Count);
         // The schedules differ only in when phases run: every answer, round answer and grade is the same.
@@ -37,26 +35,7 @@ public sealed class StreamingBarrierTests(ClusterFixture fixture)
         // Not vacuous: some problem was still refined after the first iteration, the part that streamed.
         Assert.Contains(streamed.Values, r => r.Rounds >= 2);
         var progress = await job.GetProgressAsync();
-        Assert.Equal(("completed", phases), (progress.State, progress.Phase));
-    }
-
-    [Fact]
-    public async Task MagicoreSplitDraw_StatisticsChainIsTheTogetherDrawsFirstChain_SoTheFirstBarrierIsTheSame()
-    {
-        var problems = SyntheticProblems.Generate(8, seed: 32, minSteps: 6, maxSteps: 10).ToArray();
-        var options = ImmutableDictionary<string, string>.Empty.Add("mode", "code");
-        var together = StrategyDefaults.Create(StrategyNames.Magicore, k: 4, rounds: 2, seed: 5, options: options);
-        var split = together with { Options = options.Add("draw", "split") };
-
-        foreach (var p in problems)
-        {
-            var a = await fixture.Client.GetGrain<IProblemRunGrain>($"stats-together/{p.Id}").RunPhaseAsync(new RunRequest("stats-together", p, together, 0, null));
-            var b = await fixture.Client.GetGrain<IProblemRunGrain>($"stats-split/{p.Id}").RunPhaseAsync(new RunRequest("stats-split", p, split, 0, null));
-
-            // Phase 0 of a split draw is chain 0 alone: the same sample and score as the together draw's chain 0.
-            Assert.Equal(a.BarrierValue, b.BarrierValue);
-            Assert.Null(b.Final);
-        }
+        Assert.Equal(("completed", 4), (progress.State, progress.Phase));
     }
 
     // The schedule before streaming: each phase over the whole dataset, then that phase's barrier statistics.
