@@ -50,14 +50,20 @@ public sealed class KillEverythingTests(ITestOutputHelper output) : IDisposable
         var started = await CliProcess.RunAsync(client, TimeSpan.FromMinutes(2), leagueCommand);
         Assert.True(started.Exit == ExitCodes.Ok, started.Text);
         var firstText = new StringBuilder();
-        using var first = CliProcess.Start(client, firstText, batchCommand);
+        System.Diagnostics.Process first;
         LeagueStatus beforeKill;
         using (var observer = await ObserverAsync(cluster))
         {
+            // The league has played games before the batch starts, so the kill lands mid-batch and mid-round whichever
+            // of the two runs faster (waiting for both after starting the batch let a fast batch finish first).
             var league = observer.ClusterClient().GetGrain<ILeagueGrain>(League);
+            await WaitAsync(league, s => s.Rounds.Sum(r => r.Games) >= 3, TimeSpan.FromMinutes(2));
+            first = CliProcess.Start(client, firstText, batchCommand);
             await Eventually.TrueAsync(() => Lines(results) >= Problems / 5 || first.HasExited, TimeSpan.FromMinutes(2), "a fifth of the batch's results");
-            beforeKill = await WaitAsync(league, s => s.Rounds.Sum(r => r.Games) >= 3, TimeSpan.FromMinutes(2));
+            beforeKill = await league.GetStatusAsync();
         }
+
+        using var batchProcess = first;
 
         // Everything at once: silos and Redis (pid files of start.sh), then the attached client.
         var killed = cluster.KillAll();
