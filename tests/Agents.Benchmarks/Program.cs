@@ -9,7 +9,7 @@ var mode = new Argument<string>("mode") { Description = "The benchmark to run", 
 mode.AcceptOnlyFromAmong([.. modes, "all"]);
 var json = new Option<FileInfo?>("--json") { Description = "Also write every figure to this JSON file" };
 var quick = new Option<bool>("--quick") { Description = "Smaller workloads (a smoke run, not the figures docs/performance.md reports)" };
-var problems = new Option<int?>("--problems") { Description = "magicore: problems in the dataset (16 to 4096; default 768, 96 with --quick)" };
+var problems = new Option<int?>("--problems") { Description = "magicore: problems in the dataset (16 to 4096; default 192, 96 with --quick)" };
 problems.Validators.Add(r =>
 {
     if (r.GetValueOrDefault<int?>() is { } n && n is < 16 or > 4096)
