@@ -24,18 +24,13 @@ public static class CliProcess
     {
         var text = new StringBuilder();
         using var process = Start(environment, text, args);
-        var bound = limit ?? TimeSpan.FromMinutes(3);
-        using var cancel = new CancellationTokenSource(bound);
-        try
+        await WaitBoundedAsync(process, limit, $"agents {string.Join(' ', args)}", () =>
         {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"agents {string.Join(' ', args)} ran past {bound}:\n{text}");
-        }
-
+            lock (text)
+            {
+                return Task.FromResult(text.ToString());
+            }
+        });
         process.WaitForExit();
         lock (text)
         {
@@ -63,6 +58,13 @@ public static class CliProcess
         using var process = StartProgram(file, arguments, workingDirectory, environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        await WaitBoundedAsync(process, limit, $"{file} {string.Join(' ', arguments)}", async () => $"{await stdout}\n{await stderr}");
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    // Waits for the process to exit; past the bound (default 3 minutes) it is killed and the timeout says what ran and printed.
+    private static async Task WaitBoundedAsync(Process process, TimeSpan? limit, string what, Func<Task<string>> printed)
+    {
         var bound = limit ?? TimeSpan.FromMinutes(3);
         using var cancel = new CancellationTokenSource(bound);
         try
@@ -72,10 +74,8 @@ public static class CliProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', arguments)} ran past {bound}:\n{await stdout}\n{await stderr}");
+            throw new TimeoutException($"{what} ran past {bound}:\n{await printed()}");
         }
-
-        return (process.ExitCode, await stdout, await stderr);
     }
 
     /// <summary>Starts a program with its standard output and error redirected (the caller reads them) and returns at once.</summary>
