@@ -85,7 +85,7 @@ public static class StrategyDefaults
         {
             StrategyNames.Magicore => MagicoreK,
             StrategyNames.SelfRefine or StrategyNames.Iort => 1,
-            StrategyNames.SpcSearch => Spc.SpcSearchOptions.Default.Samples,
+            StrategyNames.SpcSearch => SelfPlay.SpcSearchOptions.Default.Samples,
             _ => SelfConsistencyK,
         };
         var defaultRounds = name switch
@@ -102,7 +102,7 @@ public static class StrategyDefaults
             greedy ? 0 : temperature ?? name switch
             {
                 StrategyNames.Iort => IortTemperature,
-                StrategyNames.SpcSearch => Spc.SpcSearchOptions.Default.Temperature,
+                StrategyNames.SpcSearch => SelfPlay.SpcSearchOptions.Default.Temperature,
                 _ => SampleTemperature,
             },
             greedy || name == StrategyNames.Iort ? 1 : SampleTopP,
