@@ -1,7 +1,7 @@
 using Agents.Contracts.Jobs;
 using Agents.Contracts.SelfPlay;
 using Agents.Core.Simulation;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 using Agents.Core.Strategies;
 using Agents.Grains.Jobs;
 using Agents.Inference.Backends;

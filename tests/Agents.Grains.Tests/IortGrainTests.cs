@@ -4,7 +4,7 @@ using Agents.Contracts.Instructing;
 using Agents.Contracts.Jobs;
 using Agents.Contracts.Problems;
 using Agents.Contracts.Runs;
-using Agents.Core.Iort;
+using Agents.Core.Instructing;
 using Agents.Core.Simulation;
 using Agents.Core.Strategies;
 using Xunit.Abstractions;

@@ -1,6 +1,6 @@
 using Agents.Client;
 using Agents.Contracts.SelfPlay;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 using Agents.Grains.SelfPlay;
 using Agents.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -4,7 +4,7 @@ using Agents.Contracts.Jobs;
 using Agents.Contracts.Problems;
 using Agents.Contracts.Runs;
 using Agents.Core.Simulation;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 using Agents.Core.Strategies;
 using Xunit.Abstractions;
 

@@ -2,7 +2,7 @@ using System.Text;
 using Agents.Api.Gateway;
 using Agents.Client;
 using Agents.Contracts.SelfPlay;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 
 namespace Agents.Api.Rest;
 

@@ -3,7 +3,7 @@ using Agents.Contracts.Instructing;
 using Agents.Contracts.Jobs;
 using Agents.Contracts.Problems;
 using Agents.Contracts.Runs;
-using Agents.Core.Iort;
+using Agents.Core.Instructing;
 using Agents.Core.Problems;
 using Spectre.Console;
 

@@ -1,6 +1,6 @@
 using Agents.Core.Answers;
 using Agents.Contracts.Runs;
-using Agents.Core.Iort;
+using Agents.Core.Instructing;
 using Agents.Core.Strategies;
 
 namespace Agents.Cli.Batch;

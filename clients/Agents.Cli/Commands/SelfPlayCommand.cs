@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Agents.Cli.Spc;
 using Agents.Contracts.SelfPlay;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 
 namespace Agents.Cli.Commands;
 

@@ -8,7 +8,7 @@ using Agents.Contracts.Refining;
 using Agents.Contracts.Solving;
 using Agents.Core.Problems;
 using Agents.Core.Solving;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 using Spectre.Console;
 
 namespace Agents.Cli.Spc;

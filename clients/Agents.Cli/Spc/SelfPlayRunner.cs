@@ -1,7 +1,7 @@
 using System.Globalization;
 using Agents.Contracts.SelfPlay;
 using Agents.Client.Leagues;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 
 namespace Agents.Cli.Spc;
 

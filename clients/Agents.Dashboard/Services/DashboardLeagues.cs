@@ -3,7 +3,7 @@ using System.Globalization;
 using Agents.Client;
 using Agents.Client.Leagues;
 using Agents.Contracts.SelfPlay;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 
 namespace Agents.Dashboard.Services;
 

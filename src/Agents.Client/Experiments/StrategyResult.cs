@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Agents.Core.Iort;
+using Agents.Core.Instructing;
 using Agents.Core.Strategies;
 
 namespace Agents.Client.Experiments;
@@ -46,11 +46,11 @@ public sealed record StrategyResult(
         IReadOnlyList<double>? byRound = null;
         if (iterative)
         {
-            var table = Core.Iort.Transitions.Compute([.. rows.Select(r => (r.RoundCorrect.Count > 0 ? r.RoundCorrect[0] : null, r.Correct))]);
+            var table = Core.Instructing.Transitions.Compute([.. rows.Select(r => (r.RoundCorrect.Count > 0 ? r.RoundCorrect[0] : null, r.Correct))]);
             transitions = new TransitionCounts(
                 table.CorrectToCorrect, table.CorrectToIncorrect, table.IncorrectToCorrect, table.IncorrectToIncorrect, table.Skipped,
                 table.CorrectToIncorrectRate, table.IncorrectToCorrectRate);
-            byRound = Core.Iort.Transitions.AccuracyByIteration(CarriedForward(rows));
+            byRound = Core.Instructing.Transitions.AccuracyByIteration(CarriedForward(rows));
         }
 
         var byRole = rows.SelectMany(r => r.CallsByRole)

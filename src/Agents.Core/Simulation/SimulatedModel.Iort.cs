@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Agents.Core.Answers;
-using Agents.Core.Iort;
+using Agents.Core.Instructing;
 using Agents.Core.Prompts;
 using Microsoft.Extensions.AI;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Agents.Core.Answers;
 using Agents.Core.Prompts;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 
 namespace Agents.Core.Simulation;
 

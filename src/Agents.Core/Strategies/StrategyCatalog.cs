@@ -1,9 +1,9 @@
 using System.Text;
 using Agents.Contracts.Runs;
-using Agents.Core.Iort;
+using Agents.Core.Instructing;
 using Agents.Core.Magicore;
 using Agents.Core.SelfRefine;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 
 namespace Agents.Core.Strategies;
 

@@ -1,6 +1,6 @@
 using Agents.Contracts.Critiquing;
 using Agents.Core.Prompts;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 using Agents.Grains.Solving;
 using Agents.Inference;
 

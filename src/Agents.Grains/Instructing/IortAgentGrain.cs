@@ -1,6 +1,6 @@
 using Agents.Contracts.Instructing;
 using Agents.Contracts.Refining;
-using Agents.Core.Iort;
+using Agents.Core.Instructing;
 using Agents.Core.Prompts;
 using Agents.Grains.Solving;
 using Agents.Inference;

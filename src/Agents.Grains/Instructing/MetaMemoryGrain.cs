@@ -1,5 +1,5 @@
 using Agents.Contracts.Instructing;
-using Agents.Core.Iort;
+using Agents.Core.Instructing;
 using Agents.Inference.Embeddings;
 
 namespace Agents.Grains.Instructing;

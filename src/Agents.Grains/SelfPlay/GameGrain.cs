@@ -1,7 +1,7 @@
 using System.Globalization;
 using Agents.Contracts.SelfPlay;
 using Agents.Core.Prompts;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 using Agents.Inference;
 
 namespace Agents.Grains.SelfPlay;

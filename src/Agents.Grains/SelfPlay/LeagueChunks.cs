@@ -1,6 +1,6 @@
 using System.Globalization;
 using Agents.Contracts.SelfPlay;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 
 namespace Agents.Grains.SelfPlay;
 

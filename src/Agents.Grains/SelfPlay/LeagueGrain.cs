@@ -1,5 +1,5 @@
 using Agents.Contracts.SelfPlay;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 using Agents.Grains.Driving;
 using Agents.Inference;
 

@@ -1,6 +1,6 @@
 using Agents.Contracts.SelfPlay;
 using Agents.Core.Jobs;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 using Agents.Grains.Driving;
 
 namespace Agents.Grains.SelfPlay;

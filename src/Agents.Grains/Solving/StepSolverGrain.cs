@@ -1,6 +1,6 @@
 using Agents.Contracts.Solving;
 using Agents.Core.Prompts;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 using Agents.Inference;
 
 namespace Agents.Grains.Solving;

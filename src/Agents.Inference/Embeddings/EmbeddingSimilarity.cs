@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
-using Agents.Core.Iort;
+using Agents.Core.Instructing;
 using Microsoft.Extensions.AI;
 
 namespace Agents.Inference.Embeddings;

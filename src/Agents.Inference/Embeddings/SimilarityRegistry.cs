@@ -1,4 +1,4 @@
-using Agents.Core.Iort;
+using Agents.Core.Instructing;
 using Microsoft.Extensions.AI;
 
 namespace Agents.Inference.Embeddings;

@@ -5,7 +5,7 @@ using Agents.Cli.Batch;
 using Agents.Cli.Spc;
 using Agents.Core.Problems;
 using Agents.Core.Simulation;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 using Agents.Testing;
 using Spectre.Console;
 using Xunit.Abstractions;

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Agents.Contracts.Jobs;
 using Agents.Contracts.SelfPlay;
 using Agents.Core.Jobs;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 using Agents.Core.Strategies;
 
 namespace Agents.Core.Tests.Jobs;

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Agents.Core.Iort;
+using Agents.Core.Instructing;
 using Agents.Core.Prompts;
 using Agents.Core.Refining;
 using Agents.Core.SelfRefine;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 using Agents.Core.Solving;
 using Microsoft.Extensions.AI;
 

@@ -1,4 +1,4 @@
-using Agents.Core.Iort;
+using Agents.Core.Instructing;
 using Agents.Core.Prompts;
 using Agents.Core.Refining;
 using Agents.Core.Solving;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Agents.Core.Answers;
-using Agents.Core.Iort;
+using Agents.Core.Instructing;
 using Agents.Core.Prompts;
 using Agents.Core.Simulation;
 using Agents.Core.Solving;

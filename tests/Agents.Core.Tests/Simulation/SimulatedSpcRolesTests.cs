@@ -5,7 +5,7 @@ using Agents.Core.Answers;
 using Agents.Core.SelfRefine;
 using Agents.Core.Simulation;
 using Agents.Core.Solving;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 using Xunit.Abstractions;
 
 namespace Agents.Core.Tests.Simulation;

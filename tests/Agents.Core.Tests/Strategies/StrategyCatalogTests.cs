@@ -1,5 +1,5 @@
 using Agents.Core.Answers;
-using Agents.Core.Iort;
+using Agents.Core.Instructing;
 using Agents.Core.Magicore;
 using Agents.Core.Strategies;
 

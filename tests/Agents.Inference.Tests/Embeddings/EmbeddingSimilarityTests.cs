@@ -1,4 +1,4 @@
-using Agents.Core.Iort;
+using Agents.Core.Instructing;
 using Agents.Inference.Embeddings;
 using Microsoft.Extensions.AI;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Agents.Core.Answers;
 using Agents.Core.Grading;
-using Agents.Core.Iort;
+using Agents.Core.Instructing;
 using Agents.Core.Problems;
 using Agents.Inference.Replay;
 

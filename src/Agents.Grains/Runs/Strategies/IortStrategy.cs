@@ -2,7 +2,7 @@ using System.Globalization;
 using Agents.Contracts.Instructing;
 using Agents.Contracts.Refining;
 using Agents.Core.Answers;
-using Agents.Core.Iort;
+using Agents.Core.Instructing;
 using Agents.Core.Prompts;
 using Agents.Core.Tracing;
 using Agents.Grains.Instructing;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Agents.Contracts.Critiquing;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 using Agents.Core.Tracing;
 using Agents.Core.Voting;
 using Agents.Grains.Solving;
