@@ -3,7 +3,7 @@ using Agents.Contracts.Runs;
 using Agents.Contracts.SelfPlay;
 using Agents.Core.Jobs;
 using Agents.Core.Simulation;
-using Agents.Core.Spc;
+using Agents.Core.SelfPlay;
 using Agents.Core.Strategies;
 using Agents.Grains.Jobs;
 using Agents.Testing;

@@ -8,7 +8,7 @@ namespace Agents.Core.Tests.SelfPlay;
 
 public sealed class ProcessBenchEvaluationTests
 {
-    private static readonly string FixturePath = Path.Combine(SharedData.RepoRoot, "tests", "Agents.Core.Tests", "Spc", "processbench-mini.json");
+    private static readonly string FixturePath = Path.Combine(SharedData.RepoRoot, "tests", "Agents.Core.Tests", "SelfPlay", "processbench-mini.json");
 
     public static TheoryData<string> Files => new() { "fixture", "processbench_gsm8k.json", "processbench_math.json" };
 
