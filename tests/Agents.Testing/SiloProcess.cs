@@ -102,27 +102,37 @@ public sealed class SiloProcess : IAsyncDisposable
         string name, string redis, string clusterId, IReadOnlyDictionary<string, string> metadata, IEnumerable<string>? settings = null,
         IReadOnlyDictionary<string, string>? environment = null)
     {
-        var silo = Launch(name, redis, clusterId, metadata, settings, environment);
-        var process = silo._process;
-        var exited = process.WaitForExitAsync();
-        Task first;
-        try
+        // The ports are free when chosen, but another process (any outgoing connection takes an ephemeral port) may bind
+        // one before the silo does; a silo that exits for that reason is started again on other ports.
+        for (var attempt = 1; ; attempt++)
         {
-            first = await Task.WhenAny(silo._started.Task, exited).WaitAsync(TimeSpan.FromSeconds(60));
-        }
-        catch (TimeoutException)
-        {
-            first = Task.CompletedTask;
-        }
+            var silo = Launch(name, redis, clusterId, metadata, settings, environment);
+            var process = silo._process;
+            var exited = process.WaitForExitAsync();
+            Task first;
+            try
+            {
+                first = await Task.WhenAny(silo._started.Task, exited).WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            catch (TimeoutException)
+            {
+                first = Task.CompletedTask;
+            }
 
-        if (first != silo._started.Task)
-        {
+            if (first == silo._started.Task)
+            {
+                return silo;
+            }
+
             var log = silo.Log;
             await silo.DisposeAsync();
-            throw new InvalidOperationException($"silo {name} did not start (exited: {first == exited}):\n{log}");
-        }
+            if (first == exited && attempt < 3 && log.Contains("AddressInUseException", StringComparison.Ordinal))
+            {
+                continue;
+            }
 
-        return silo;
+            throw new InvalidOperationException($"silo {name} did not start (exited: {first == exited}, attempt {attempt}):\n{log}");
+        }
     }
 
     /// <summary>Stops the silo gracefully (SIGTERM: it leaves membership) and waits for it to exit.</summary>
