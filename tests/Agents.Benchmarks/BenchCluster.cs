@@ -1,6 +1,7 @@
 using Agents.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Hosting;
 using Orleans.TestingHost;
 
 namespace Agents.Benchmarks;
@@ -21,7 +22,9 @@ internal sealed class BenchCluster : IAsyncDisposable
     public IServiceProvider Services(InProcessSiloHandle silo) => Cluster.GetSiloServiceProvider(silo.SiloAddress);
 
     /// <summary>Starts 1 + <paramref name="gpuSilos"/> silos; <paramref name="gpuSettings"/>(i) adds gpu silo i's settings (1-based).</summary>
-    public static async Task<BenchCluster> StartAsync(int gpuSilos, Dictionary<string, string?> common, Func<int, Dictionary<string, string?>> gpuSettings)
+    /// <param name="configure">More of each silo's composition (a call filter), or null.</param>
+    public static async Task<BenchCluster> StartAsync(
+        int gpuSilos, Dictionary<string, string?> common, Func<int, Dictionary<string, string?>> gpuSettings, Action<IHostApplicationBuilder>? configure = null)
     {
         var cluster = await AgentsTestCluster.StartGpuAsync(
             gpuSilos,
@@ -38,7 +41,11 @@ internal sealed class BenchCluster : IAsyncDisposable
 
                 return settings;
             },
-            host => host.Logging.SetMinimumLevel(LogLevel.Warning),
+            host =>
+            {
+                host.Logging.SetMinimumLevel(LogLevel.Warning);
+                configure?.Invoke(host);
+            },
             client => client.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)));
         return new BenchCluster(cluster);
     }

@@ -14,6 +14,7 @@ using Agents.Inference.Gpu;
 using Agents.Inference.Serving;
 using Agents.Inference.Simulation;
 using Agents.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agents.Benchmarks;
 
@@ -37,26 +38,46 @@ internal sealed partial class Benchmarks
     /// <summary>Whether the simulated servers' slots are sequences (<c>--slot-per-choice</c>): a draw's k chains hold k slots.</summary>
     public bool SlotPerChoice { get; init; }
 
+    /// <summary>
+    /// Whether the two reference schedules pipeline each chain's review into its refinement as the job does
+    /// (<c>--pipelined-references</c>) instead of sending a hard iteration's reviews and refinements as two batches.
+    /// </summary>
+    public bool PipelinedReferences { get; init; }
+
     private async Task<Dictionary<string, double>> MagicoreAsync()
     {
         var problems = SyntheticProblems.Generate(MagicoreProblems ?? (quick ? 96 : 192), seed: 23, minSteps: 8, maxSteps: 12).ToArray();
         // Code mode, as the released code runs (its statistics come from iteration 0, so the job streams after the first barrier).
         var spec = StrategyDefaults.Create(StrategyNames.Magicore, k: 8, rounds: 3, seed: 1, options: ImmutableDictionary<string, string>.Empty.Add("mode", "code"));
         log.WriteLine($"   {problems.Length} problems, a slot per {(SlotPerChoice ? "sequence" : "request")}");
+        log.WriteLine($"   references: {(PipelinedReferences ? "each chain's refinement as soon as its review returns, as the job does" : "a hard iteration's reviews as one batch, then its refinements as one batch")}");
         await using var fleet = await SimFleet.StartAsync(MagicoreServers, MagicoreSlots, MagicoreLatency(MagicoreSlots, SlotPerChoice));
-        await using var cluster = await BenchCluster.StartAsync(MagicoreServers, LeastLoaded, fleet.SiloSettings);
-        await fleet.WarmAsync(cluster, spec);
+        var gate = new ReviewBatchGate();
+        await using var cluster = await BenchCluster.StartAsync(MagicoreServers, LeastLoaded, fleet.SiloSettings, host => host.Services.AddSingleton<IOutgoingGrainCallFilter>(gate));
+        var batches = PipelinedReferences ? null : gate;
+        await fleet.WarmAsync(cluster, spec, batches);
 
-        var sync = await fleet.MeasureAsync(() => PhaseSynchronousAsync(cluster, "mc-sync", spec, problems));
+        var sync = await fleet.MeasureAsync(() => PhaseSynchronousAsync(cluster, "mc-sync", spec, problems, batches));
         log.WriteLine($"   phase-synchronous: {sync}");
         var job = await fleet.MeasureAsync(() => RunJobAsync(cluster, "mc-job", spec, problems));
         log.WriteLine($"   job:               {job}");
-        var released = await fleet.MeasureAsync(() => ReleasedLoopAsync(cluster, "mc-released", spec, problems));
+        var released = await fleet.MeasureAsync(() => ReleasedLoopAsync(cluster, "mc-released", spec, problems, batches));
         log.WriteLine($"   released loop:     {released}");
 
         var differ = problems.Count(p => job.Answers[p.Id] != sync.Answers[p.Id]);
         var differReleased = problems.Count(p => released.Answers[p.Id] != sync.Answers[p.Id]);
         log.WriteLine($"   answers differing from the phase-synchronous schedule: job {differ}, released loop {differReleased} of {problems.Length}");
+        if (batches is not null)
+        {
+            // Every refinement of the references waited for its batch's reviews; one sent after its batch was released
+            // would make a reference something other than two batches per hard iteration.
+            log.WriteLine($"   refinements held for their batch of reviews: {batches.Held}, sent after their batch was released: {batches.Late}");
+            if (batches.Late > 0)
+            {
+                throw new InvalidOperationException($"{batches.Late} refinements of the reference schedules missed their batch");
+            }
+        }
+
         return new()
         {
             ["magicore_job_busy_fraction"] = Math.Round(job.BusyFraction, 4),
@@ -109,15 +130,17 @@ internal sealed partial class Benchmarks
         }
     }
 
-    // The strongest simple schedule: each phase one dataset-wide batch, the barrier after it.
-    private static async Task<IReadOnlyDictionary<string, string?>> PhaseSynchronousAsync(BenchCluster cluster, string id, StrategySpec spec, Problem[] problems)
+    // The strongest simple schedule: each phase one dataset-wide batch, the barrier after it. With batches, a hard
+    // iteration is two phases (every hard problem's reviews, then every refinement), as over a batch API.
+    private static async Task<IReadOnlyDictionary<string, string?>> PhaseSynchronousAsync(
+        BenchCluster cluster, string id, StrategySpec spec, Problem[] problems, ReviewBatchGate? batches)
     {
         var computed = new Dictionary<int, DatasetStats>();
         PhaseResult[] results = [];
         for (var phase = 0; phase < RunStrategiesPhases(spec); phase++)
         {
             var stats = PhaseStatistics.For(spec, phase, computed);
-            results = await Task.WhenAll(problems.Select(p => RunPhaseAsync(cluster, id, spec, p, phase, stats)));
+            results = await PhaseAsync(cluster, id, spec, problems, phase, stats, batches);
             computed[phase + 1] = PhaseStatistics.AtBarrier([[.. results.Select(r => r.BarrierValue ?? 0)]]).Stats;
         }
 
@@ -126,8 +149,9 @@ internal sealed partial class Benchmarks
 
     // The released code's loop: phase 0 as one dataset-wide batch, then each iteration the problems one after another
     // (a hard one sends its k reviewer prompts as one batch, then its k refiner prompts, then scores; an easy one costs
-    // nothing on the GPU).
-    private static async Task<IReadOnlyDictionary<string, string?>> ReleasedLoopAsync(BenchCluster cluster, string id, StrategySpec spec, Problem[] problems)
+    // nothing on the GPU). Without batches each chain's refinement follows its own review, as in the job.
+    private static async Task<IReadOnlyDictionary<string, string?>> ReleasedLoopAsync(
+        BenchCluster cluster, string id, StrategySpec spec, Problem[] problems, ReviewBatchGate? batches)
     {
         var computed = new Dictionary<int, DatasetStats>();
         var results = await Task.WhenAll(problems.Select(p => RunPhaseAsync(cluster, id, spec, p, 0, null)));
@@ -137,7 +161,7 @@ internal sealed partial class Benchmarks
             var stats = PhaseStatistics.For(spec, phase, computed);
             for (var i = 0; i < problems.Length; i++)
             {
-                results[i] = await RunPhaseAsync(cluster, id, spec, problems[i], phase, stats);
+                results[i] = (await PhaseAsync(cluster, id, spec, [problems[i]], phase, stats, batches))[0];
             }
 
             computed[phase + 1] = PhaseStatistics.AtBarrier([[.. results.Select(r => r.BarrierValue ?? 0)]]).Stats;
@@ -147,6 +171,14 @@ internal sealed partial class Benchmarks
     }
 
     private static int RunStrategiesPhases(StrategySpec spec) => StrategyCatalog.Phases(spec);
+
+    // One phase of every given problem at once, as one batch when batches is set.
+    private static Task<PhaseResult[]> PhaseAsync(
+        BenchCluster cluster, string id, StrategySpec spec, IReadOnlyList<Problem> problems, int phase, DatasetStats? stats, ReviewBatchGate? batches)
+    {
+        var runs = problems.Select(p => ($"{id}/{p.Id}", (Func<Task<PhaseResult>>)(() => RunPhaseAsync(cluster, id, spec, p, phase, stats)))).ToArray();
+        return batches is null ? Task.WhenAll(runs.Select(r => r.Item2())) : batches.BatchAsync(runs);
+    }
 
     private static Task<PhaseResult> RunPhaseAsync(BenchCluster cluster, string id, StrategySpec spec, Problem problem, int phase, DatasetStats? stats) =>
         cluster.Client.GetGrain<IProblemRunGrain>($"{id}/{problem.Id}").RunPhaseAsync(new RunRequest(id, problem, spec, phase, stats));
@@ -196,10 +228,10 @@ internal sealed partial class Benchmarks
         };
 
         /// <summary>A small job of the same strategy through every replica, so connections, grains and JIT are warm before measuring.</summary>
-        public async Task WarmAsync(BenchCluster cluster, StrategySpec spec)
+        public async Task WarmAsync(BenchCluster cluster, StrategySpec spec, ReviewBatchGate? batches)
         {
             await RunJobAsync(cluster, "mc-warm", spec with { Seed = 5 }, [.. SyntheticProblems.Generate(_servers.Count * 16, seed: 99, minSteps: 8, maxSteps: 12)]);
-            await PhaseSynchronousAsync(cluster, "mc-warm-sync", spec with { Seed = 6 }, [.. SyntheticProblems.Generate(_servers.Count * 16, seed: 98, minSteps: 8, maxSteps: 12)]);
+            await PhaseSynchronousAsync(cluster, "mc-warm-sync", spec with { Seed = 6 }, [.. SyntheticProblems.Generate(_servers.Count * 16, seed: 98, minSteps: 8, maxSteps: 12)], batches);
         }
 
         public async Task<Schedule> MeasureAsync(Func<Task<IReadOnlyDictionary<string, string?>>> run)

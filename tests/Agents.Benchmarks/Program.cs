@@ -19,7 +19,9 @@ problems.Validators.Add(r =>
 });
 var slotPerChoice = new Option<bool>("--slot-per-choice") { Description = "magicore: the simulated servers' slots are sequences (a draw of k chains holds k slots)" };
 
-var root = new RootCommand("Agents benchmarks: figures as ratios on the path a user runs (docs/performance.md)") { mode, json, quick, problems, slotPerChoice };
+var pipelined = new Option<bool>("--pipelined-references") { Description = "magicore: the reference schedules send each chain's refinement as soon as its review returns, as the job does, instead of a batch of reviews, then a batch of refinements" };
+
+var root = new RootCommand("Agents benchmarks: figures as ratios on the path a user runs (docs/performance.md)") { mode, json, quick, problems, slotPerChoice, pipelined };
 root.SetAction(async (parse, cancellationToken) =>
 {
     var selected = parse.GetRequiredValue(mode);
@@ -29,6 +31,7 @@ root.SetAction(async (parse, cancellationToken) =>
     {
         MagicoreProblems = parse.GetValue(problems),
         SlotPerChoice = parse.GetValue(slotPerChoice),
+        PipelinedReferences = parse.GetValue(pipelined),
     };
     foreach (var name in selected == "all" ? modes : [selected])
     {
