@@ -29,15 +29,14 @@ public class ApiProcess : IAsyncLifetime
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
 
     /// <summary>The repository root (where Agents.sln is).</summary>
-    public static string RepoRoot { get; } = FindRoot();
+    public static string RepoRoot => SharedData.RepoRoot;
 
     /// <summary>Where screenshots and other browser artifacts go (TestResults/dashboard, not committed).</summary>
     public static string Artifacts { get; } = Directory.CreateDirectory(Path.Combine(RepoRoot, "TestResults", "dashboard")).FullName;
 
     public async Task InitializeAsync()
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0
-        var dll = Path.Combine(RepoRoot, "clients", "Agents.Api", "bin", configuration, "net10.0", "Agents.Api.dll");
+        var dll = CliProcess.ApiDll;
         var port = FreePort.Next();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -122,19 +121,6 @@ public class ApiProcess : IAsyncLifetime
         }
 
         _process?.Dispose();
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Agents.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Agents.sln not found above " + AppContext.BaseDirectory);
     }
 }
 

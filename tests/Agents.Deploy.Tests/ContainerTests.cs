@@ -14,8 +14,7 @@ public sealed class ContainerTests(ITestOutputHelper output)
     [ContainerFact]
     public async Task ContainerBatch_OneSiloContainerKilled_EveryResultComesBackOnce()
     {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var cli = Path.Combine(SharedData.RepoRoot, "clients", "Agents.Cli", "bin", configuration, "net10.0", "agents.dll");
+        var cli = CliProcess.AgentsDll;
         Assert.True(File.Exists(cli), $"{cli} is missing (this project builds Agents.Cli)");
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(SharedData.RepoRoot, "deploy", "container", "test.sh"));

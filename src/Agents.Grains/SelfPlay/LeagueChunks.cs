@@ -47,11 +47,7 @@ internal sealed class LeagueChunks(IGrainFactory grains, string league, TimeProv
         {
             var (samples, pairs) = LeaguePaging.DatasetSlice(dataset, chunk);
             var target = Dataset(round, chunk);
-            await AskAsync(round, async () =>
-            {
-                await target.SetAsync(SpcRecords.ToWire(samples, pairs));
-                return true;
-            });
+            await AskAsync(round, () => target.SetAsync(SpcRecords.ToWire(samples, pairs)));
         }
 
         return chunks;
@@ -108,7 +104,13 @@ internal sealed class LeagueChunks(IGrainFactory grains, string league, TimeProv
 
     // The round barrier's reads and writes are idempotent: a lost answer is asked again rather than waited on for the call timeout.
     private Task<T> AskAsync<T>(int round, Func<Task<T>> call) =>
-        Driving.PatientCalls.AskAsync(call, time, (asks, waited) => LeagueLog.AskingAgainAtBarrier(logger, league, round, waited.TotalSeconds, asks + 1));
+        Driving.PatientCalls.AskAsync(call, time, AskingAgain(round));
+
+    private Task AskAsync(int round, Func<Task> call) =>
+        Driving.PatientCalls.AskAsync(call, time, AskingAgain(round));
+
+    private Action<int, TimeSpan> AskingAgain(int round) =>
+        (asks, waited) => LeagueLog.AskingAgainAtBarrier(logger, league, round, waited.TotalSeconds, asks + 1);
 
     private IGameChunkGrain Games(int round, int chunk) => grains.GetGrain<IGameChunkGrain>(Key(round, chunk));
 
