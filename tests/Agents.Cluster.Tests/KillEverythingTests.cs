@@ -24,7 +24,9 @@ namespace Agents.Cluster.Tests;
 public sealed class KillEverythingTests(ITestOutputHelper output) : IDisposable
 {
     // Scaled down from a 30,000-problem run (like the Redis fault tests) so the test stays within a couple of minutes on
-    // two cores; the kill lands at about a fifth of the batch.
+    // two cores; the kill lands at about a fifth of the batch. Four runs at a time keep the batch at about six seconds
+    // (a call takes about 40 ms), so the kill that follows the fifth result lands seconds before the end: with 32 at a
+    // time the whole batch took under a second and was once complete by the time the kill came.
     private const int Problems = 600;
     private const int GamesPerRound = 30;
     private const string League = "kill-all";
@@ -44,7 +46,7 @@ public sealed class KillEverythingTests(ITestOutputHelper output) : IDisposable
         await File.WriteAllLinesAsync(input, SyntheticProblems.Generate(Problems, seed: 37)
             .Select(p => JsonSerializer.Serialize(new { id = p.Id, question = p.Question, answer = p.Gold })));
         var results = Path.Combine(_dir.FullName, "r.jsonl");
-        string[] batchCommand = ["batch", "--input", input, "--strategy", "cot", "--output", results, "--cluster", cluster.Conn, "--job", "job-kill-all", "--concurrency", "32"];
+        string[] batchCommand = ["batch", "--input", input, "--strategy", "cot", "--output", results, "--cluster", cluster.Conn, "--job", "job-kill-all", "--concurrency", "4"];
         string[] leagueCommand = ["selfplay", "start", "--league", League, "--games-per-round", GamesPerRound.ToString(CultureInfo.InvariantCulture), "--rounds", "2", "--concurrency", "2", "--cluster", cluster.Conn];
 
         var started = await CliProcess.RunAsync(client, TimeSpan.FromMinutes(2), leagueCommand);
