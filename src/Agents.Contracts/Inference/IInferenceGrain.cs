@@ -12,6 +12,16 @@ public interface IInferenceGrain : IGrainWithStringKey
     [Alias("complete")]
     Task<InferenceResponse> CompleteAsync(InferenceRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Takes back the request with <see cref="InferenceRequest.RequestId"/> <paramref name="requestId"/> while it is still
+    /// queued here: its <see cref="CompleteAsync"/> then fails with <see cref="OverloadReason.Withdrawn"/>, having
+    /// generated nothing, and its router sends it to a replica with a free slot. False when the request is not queued
+    /// here (already serving, finished, or never sent).
+    /// </summary>
+    [Alias("withdraw")]
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<bool> WithdrawAsync(string requestId);
+
     /// <summary>The replica's current load (activates it if needed).</summary>
     [Alias("load")]
     [Orleans.Concurrency.AlwaysInterleave]

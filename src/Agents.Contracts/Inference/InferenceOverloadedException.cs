@@ -11,6 +11,9 @@ public enum OverloadReason
 
     /// <summary>The replica's backend is failing its health checks.</summary>
     Unhealthy,
+
+    /// <summary>The router took the request back from the replica's queue to send it to a replica with a free slot.</summary>
+    Withdrawn,
 }
 
 /// <summary>

@@ -19,6 +19,7 @@ public sealed record InferenceMessage(
 /// <param name="AffinityKey">The problem or run the request belongs to; requests with one key prefer one replica.</param>
 /// <param name="MaxQueueWait">How long the replica may keep the request queued before refusing it.</param>
 /// <param name="MinTokens">Minimum completion length (vLLM <c>min_tokens</c>), if set.</param>
+/// <param name="RequestId">The router's id of this attempt, by which it may withdraw the request while it is queued.</param>
 [GenerateSerializer, Immutable, Alias("agents.inference-request.v1")]
 public sealed record InferenceRequest(
     [property: Id(0)] string Model,
@@ -30,7 +31,8 @@ public sealed record InferenceRequest(
     [property: Id(6)] int? MaxTokens = null,
     [property: Id(7)] string? AffinityKey = null,
     [property: Id(8)] TimeSpan? MaxQueueWait = null,
-    [property: Id(9)] int? MinTokens = null);
+    [property: Id(9)] int? MinTokens = null,
+    [property: Id(10)] string? RequestId = null);
 
 /// <summary>The replica's answer: the choices, token usage, and where and how it ran.</summary>
 /// <param name="Choices">The completions, choice i drawn with <c>SampleSeed.ForChoice(seed, i)</c>.</param>

@@ -64,7 +64,7 @@ public sealed partial class InferenceGrain(
         IDisposable lease;
         try
         {
-            lease = await _gate.EnterAsync(request.MaxQueueWait ?? options.Value.QueueDeadline, cancellationToken);
+            lease = await _gate.EnterAsync(request.MaxQueueWait ?? options.Value.QueueDeadline, request.RequestId, cancellationToken);
         }
         catch (InferenceOverloadedException ex)
         {
@@ -115,6 +115,9 @@ public sealed partial class InferenceGrain(
             return new InferenceResponse(choices, promptTokens, completionTokens, this.GetPrimaryKeyString(), localSilo.SiloAddress.ToString(), Load(), prefill);
         }
     }
+
+    /// <inheritdoc/>
+    public Task<bool> WithdrawAsync(string requestId) => Task.FromResult(_gate.Withdraw(requestId));
 
     /// <inheritdoc/>
     public Task<ReplicaLoad> GetLoadAsync() => Task.FromResult(Load());

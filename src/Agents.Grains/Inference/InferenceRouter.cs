@@ -10,7 +10,11 @@ namespace Agents.Grains.Inference;
 /// Sends inference requests to a model's replicas: finds the replicas from the active gpu silos' metadata, picks one by
 /// the configured <see cref="RoutingPolicy"/> from the requests it has in flight (and the loads replicas report), and
 /// applies backpressure: a replica whose queue is full is skipped for a moment and the request retried with backoff
-/// until its deadline, then refused with a retryable <see cref="InferenceOverloadedException"/>. One per silo; thread-safe.
+/// until its deadline, then refused with a retryable <see cref="InferenceOverloadedException"/>. Under least-loaded
+/// routing it also binds late: when a replica answers with its queue empty (a slot is free) while another replica's
+/// last report showed a queue, the router withdraws its newest request still queued there and sends it to a free one,
+/// so the replicas drain together at the end of a batch instead of one serving a queue while the other idles. One per
+/// silo; thread-safe.
 /// </summary>
 public sealed partial class InferenceRouter(
     IGrainFactory grains,
@@ -25,6 +29,9 @@ public sealed partial class InferenceRouter(
     private static readonly TimeSpan ReportFreshness = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan UnhealthyPause = TimeSpan.FromSeconds(1);
+
+    // A replica a request was just withdrawn from is skipped this long when the request is sent again.
+    private static readonly TimeSpan WithdrawnPause = TimeSpan.FromMilliseconds(50);
 
     // One attempt queues at a replica for at most this long, well inside Orleans' 30 s response timeout; a longer
     // deadline is spent over several attempts.
@@ -78,14 +85,26 @@ public sealed partial class InferenceRouter(
             var index = selector.Select(request.AffinityKey, i => Load(replicas[i], now), i => State(replicas[i]).IsPaused(now));
             var replica = replicas[index];
             var state = State(replica);
-            state.Enter();
+            var attempt = Guid.NewGuid().ToString("N");
+            state.Enter(attempt);
             try
             {
                 var response = await grains.GetGrain<IInferenceGrain>(replica)
-                    .CompleteAsync(request with { Model = model, MaxQueueWait = Min(Max(deadline - now, TimeSpan.Zero), MaxAttemptQueueWait) }, cancellationToken)
+                    .CompleteAsync(request with { Model = model, MaxQueueWait = Min(Max(deadline - now, TimeSpan.Zero), MaxAttemptQueueWait), RequestId = attempt }, cancellationToken)
                     .ConfigureAwait(false);
-                state.Report(Math.Max(0, response.Load.InFlight - 1), time.GetUtcNow()); // the load was taken while this request still held its slot
+                state.Report(Math.Max(0, response.Load.InFlight - 1), response.Load.Queued, response.Load.Capacity, time.GetUtcNow()); // the load was taken while this request still held its slot
+                if (selector.Policy == RoutingPolicy.LeastLoaded && response.Load.Queued == 0)
+                {
+                    BindLate(replicas, replica);
+                }
+
                 return response;
+            }
+            catch (InferenceOverloadedException ex) when (ex.Reason == OverloadReason.Withdrawn)
+            {
+                // Taken back from a queue for a replica with a free slot: send again at once, elsewhere.
+                state.Pause(time.GetUtcNow() + WithdrawnPause);
+                continue;
             }
             catch (InferenceOverloadedException ex) when (ex.Reason != OverloadReason.Deadline || time.GetUtcNow() < deadline)
             {
@@ -103,11 +122,49 @@ public sealed partial class InferenceRouter(
             }
             finally
             {
-                state.Leave();
+                state.Leave(attempt);
             }
 
             await Task.Delay(backoff, time, cancellationToken).ConfigureAwait(false);
             backoff = Min(backoff * 2, MaxBackoff);
+        }
+    }
+
+    // The replica `free` just answered with an empty queue, so a slot is free there: take back this router's newest
+    // request from the replica with the longest queue as far as this router knows (its last fresh report, or this
+    // router's own requests beyond its capacity), if it is still queued (the replica decides, under its queue's lock),
+    // and its sender sends it again. One per answer: one slot freed.
+    private void BindLate(ImmutableArray<string> replicas, string free)
+    {
+        var now = time.GetUtcNow();
+        var (from, id) = replicas
+            .Where(r => r != free)
+            .Select(r => (Replica: r, Queued: State(r).Queued(now), Newest: State(r).Newest()))
+            .Where(r => r.Queued > 0 && r.Newest is not null)
+            .OrderByDescending(r => r.Queued)
+            .Select(r => (r.Replica, r.Newest))
+            .FirstOrDefault();
+        if (id is null)
+        {
+            return;
+        }
+
+        _ = WithdrawAsync(from, id);
+    }
+
+    private async Task WithdrawAsync(string replica, string id)
+    {
+        try
+        {
+            if (await grains.GetGrain<IInferenceGrain>(replica).WithdrawAsync(id).ConfigureAwait(false))
+            {
+                LogWithdrawn(logger, replica);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Withdrawing is an optimisation: the request stays where it is and is served there.
+            LogWithdrawFailed(logger, replica, ex.GetType().Name);
         }
     }
 
@@ -125,35 +182,77 @@ public sealed partial class InferenceRouter(
 
     private int Load(string replica, DateTimeOffset now) => State(replica).Load(now);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Took a queued request back from replica {Replica} for a replica with a free slot")]
+    private static partial void LogWithdrawn(ILogger logger, string replica);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not take a queued request back from replica {Replica} ({Fault}); it is served there")]
+    private static partial void LogWithdrawFailed(ILogger logger, string replica, string fault);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Replica {Replica} refused a request ({Reason}); retrying in {BackoffMs} ms")]
     private static partial void LogBackoff(ILogger logger, string replica, OverloadReason reason, double backoffMs);
 
     private sealed class ReplicaState
     {
         private readonly Lock _lock = new();
-        private int _inFlight;
+        // This router's attempts in flight at the replica, oldest first.
+        private readonly LinkedList<string> _attempts = new();
         private int _reported;
+        private int _reportedQueued;
+        private int _capacity;
         private DateTimeOffset _reportedAt;
         private DateTimeOffset _pausedUntil;
 
-        public void Enter() => Interlocked.Increment(ref _inFlight);
-
-        public void Leave() => Interlocked.Decrement(ref _inFlight);
-
-        public int Load(DateTimeOffset now)
+        public void Enter(string attempt)
         {
-            var own = Volatile.Read(ref _inFlight);
             lock (_lock)
             {
-                return now - _reportedAt < ReportFreshness ? Math.Max(own, _reported) : own;
+                _attempts.AddLast(attempt);
             }
         }
 
-        public void Report(int inFlight, DateTimeOffset at)
+        public void Leave(string attempt)
+        {
+            lock (_lock)
+            {
+                _attempts.Remove(attempt);
+            }
+        }
+
+        // This router's newest attempt in flight at the replica (the likeliest to be still queued), or null.
+        public string? Newest()
+        {
+            lock (_lock)
+            {
+                return _attempts.Last?.Value;
+            }
+        }
+
+        public int Load(DateTimeOffset now)
+        {
+            lock (_lock)
+            {
+                return now - _reportedAt < ReportFreshness ? Math.Max(_attempts.Count, _reported) : _attempts.Count;
+            }
+        }
+
+        // Requests queued at the replica as far as this router knows: the queue its last fresh report showed, or this
+        // router's own requests beyond the capacity it reported, whichever is more.
+        public int Queued(DateTimeOffset now)
+        {
+            lock (_lock)
+            {
+                var reported = now - _reportedAt < ReportFreshness ? _reportedQueued : 0;
+                return Math.Max(reported, _capacity > 0 ? _attempts.Count - _capacity : 0);
+            }
+        }
+
+        public void Report(int inFlight, int queued, int capacity, DateTimeOffset at)
         {
             lock (_lock)
             {
                 _reported = inFlight;
+                _reportedQueued = queued;
+                _capacity = capacity;
                 _reportedAt = at;
             }
         }

@@ -6,12 +6,14 @@ namespace Agents.Inference.Gpu;
 /// <summary>
 /// A replica's admission control: at most <c>capacity</c> requests run at once, at most <c>queueLimit</c> wait in
 /// FIFO order, and the rest are refused at once with <see cref="OverloadReason.QueueFull"/>, so memory stays bounded;
-/// a queued request that waits past its deadline is refused with <see cref="OverloadReason.Deadline"/>.
+/// a queued request that waits past its deadline is refused with <see cref="OverloadReason.Deadline"/>, and one entered
+/// with a key can be withdrawn while it waits (<see cref="Withdraw"/>).
 /// </summary>
 public sealed class AdmissionGate
 {
     private readonly Lock _lock = new();
-    private readonly LinkedList<TaskCompletionSource> _waiters = new();
+    private readonly LinkedList<Waiter> _waiters = new();
+    private readonly Dictionary<string, LinkedListNode<Waiter>> _byKey = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private int _active;
     private int _maxQueued;
@@ -78,11 +80,18 @@ public sealed class AdmissionGate
 
     /// <summary>Takes a slot, waiting in the queue up to <paramref name="maxWait"/>; dispose the lease to free the slot.</summary>
     /// <exception cref="InferenceOverloadedException">The queue is full, or the wait passed its deadline.</exception>
-    public async ValueTask<IDisposable> EnterAsync(TimeSpan maxWait, CancellationToken cancellationToken = default)
+    public ValueTask<IDisposable> EnterAsync(TimeSpan maxWait, CancellationToken cancellationToken = default) => EnterAsync(maxWait, null, cancellationToken);
+
+    /// <summary>Takes a slot, waiting in the queue up to <paramref name="maxWait"/>; dispose the lease to free the slot.</summary>
+    /// <param name="maxWait">How long the request may wait in the queue.</param>
+    /// <param name="key">The request's key, by which <see cref="Withdraw"/> finds it while it waits; null when it cannot be withdrawn.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <exception cref="InferenceOverloadedException">The queue is full, the wait passed its deadline, or the request was withdrawn.</exception>
+    public async ValueTask<IDisposable> EnterAsync(TimeSpan maxWait, string? key, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         TaskCompletionSource waiter;
-        LinkedListNode<TaskCompletionSource> node;
+        LinkedListNode<Waiter> node;
         lock (_lock)
         {
             if (_active < Capacity)
@@ -100,7 +109,12 @@ public sealed class AdmissionGate
             }
 
             waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            node = _waiters.AddLast(waiter);
+            node = _waiters.AddLast(new Waiter(waiter, key));
+            if (key is not null)
+            {
+                _byKey[key] = node;
+            }
+
             _maxQueued = Math.Max(_maxQueued, _waiters.Count);
         }
 
@@ -116,28 +130,55 @@ public sealed class AdmissionGate
         return new Lease(this);
     }
 
-    private void Abandon(LinkedListNode<TaskCompletionSource> node, TimeSpan maxWait, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the request entered with <paramref name="key"/> out of the queue: its <see cref="EnterAsync"/> fails with
+    /// <see cref="OverloadReason.Withdrawn"/>. False when no request with that key waits (it has a slot, or left).
+    /// </summary>
+    public bool Withdraw(string key)
     {
+        ArgumentNullException.ThrowIfNull(key);
+        LinkedListNode<Waiter>? node;
         lock (_lock)
         {
-            if (node.List is null)
+            if (!_byKey.Remove(key, out node) || node.List is null)
             {
-                // Already handed a slot; the lease will release it.
-                return;
+                return false;
             }
 
             _waiters.Remove(node);
         }
 
         AgentsTelemetry.QueueDepth.Add(-1, _tags);
+        node.Value.Ready.TrySetException(new InferenceOverloadedException("The request was taken back from the replica's queue for a replica with a free slot.")
+        {
+            Reason = OverloadReason.Withdrawn,
+        });
+        return true;
+    }
+
+    private void Abandon(LinkedListNode<Waiter> node, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (node.List is null)
+            {
+                // Already handed a slot (the lease will release it) or withdrawn.
+                return;
+            }
+
+            _waiters.Remove(node);
+            Forget(node.Value);
+        }
+
+        AgentsTelemetry.QueueDepth.Add(-1, _tags);
 
         if (cancellationToken.IsCancellationRequested)
         {
-            node.Value.TrySetCanceled(cancellationToken);
+            node.Value.Ready.TrySetCanceled(cancellationToken);
         }
         else
         {
-            node.Value.TrySetException(new InferenceOverloadedException($"The request waited {maxWait.TotalMilliseconds:F0} ms in the replica's queue without a free slot.")
+            node.Value.Ready.TrySetException(new InferenceOverloadedException($"The request waited {maxWait.TotalMilliseconds:F0} ms in the replica's queue without a free slot.")
             {
                 Reason = OverloadReason.Deadline,
             });
@@ -153,7 +194,8 @@ public sealed class AdmissionGate
             {
                 // Hand the slot straight to the oldest waiter, so _active stays the same.
                 _waiters.RemoveFirst();
-                next = first.Value;
+                Forget(first.Value);
+                next = first.Value.Ready;
             }
             else
             {
@@ -167,6 +209,17 @@ public sealed class AdmissionGate
             next.TrySetResult();
         }
     }
+
+    // Under the lock: the waiter left the queue, so its key no longer finds it.
+    private void Forget(Waiter waiter)
+    {
+        if (waiter.Key is not null)
+        {
+            _byKey.Remove(waiter.Key);
+        }
+    }
+
+    private sealed record Waiter(TaskCompletionSource Ready, string? Key);
 
     private sealed class Lease(AdmissionGate gate) : IDisposable
     {

@@ -11,7 +11,7 @@ namespace Agents.Grains.Tests.Inference;
 /// Three in-process silos built with the production <c>AddAgents()</c>: Silo_0 is a cpu silo, Silo_1 and Silo_2 are gpu
 /// silos hosting <c>sim</c> (2 replicas of capacity 2 each), <c>burst</c> and <c>flaky</c> (whose backend on Silo_2 is a server
 /// that is not running until a test starts it); only Silo_1 hosts <c>tight</c>
-/// (1 replica, capacity 2, queue 4, served by a sim server whose replies a test can hold with <see cref="TightGate"/>) and <c>story</c> (the shared stories260K GGUF model, in-process). Agents' model calls go through the replicas (<c>Agents:Gpu:Routing=Always</c>).
+/// (1 replica, capacity 2, queue 4, served by a sim server whose replies a test can hold with <see cref="TightGate"/>) and <c>story</c> (the shared stories260K GGUF model, in-process); both host <c>pair</c> (1 replica each, capacity 1, whose replies to prompts containing "hold" a test can hold with <see cref="PairGate"/>). Agents' model calls go through the replicas (<c>Agents:Gpu:Routing=Always</c>).
 /// </summary>
 public sealed class GpuClusterFixture : IAsyncLifetime
 {
@@ -24,7 +24,11 @@ public sealed class GpuClusterFixture : IAsyncLifetime
     /// <summary>Holds the <c>tight</c> model's replies while closed (open unless a test closes it).</summary>
     public HoldGate TightGate { get; } = new();
 
+    /// <summary>Holds the <c>pair</c> model's replies to prompts containing "hold" while closed (open unless a test closes it).</summary>
+    public HoldGate PairGate { get; } = new(promptContains: "hold");
+
     private SimServer? _tightServer;
+    private SimServer? _pairServer;
 
     /// <summary>The shared GGUF model Silo_1 serves as <c>story</c>, or null when absent on this machine.</summary>
     public static string? StoryModelPath =>
@@ -49,10 +53,12 @@ public sealed class GpuClusterFixture : IAsyncLifetime
     {
         _tightServer = await SimServer.StartAsync(new SimServerOptions(), TightGate.Wrap(SimulatedBackend.Create()));
         var tight = _tightServer.ModelSpec;
+        _pairServer = await SimServer.StartAsync(new SimServerOptions(), PairGate.Wrap(SimulatedBackend.Create()));
+        var pair = _pairServer.ModelSpec;
         // Silo_2's flaky backend is down until a test starts it, and story is absent where the shared model is.
         Cluster = await AgentsTestCluster.StartGpuAsync(
             2,
-            index => Settings(AgentsTestCluster.SiloName(index), FlakyPort, tight),
+            index => Settings(AgentsTestCluster.SiloName(index), FlakyPort, tight, pair),
             awaitHealthy: (silo, model) => model.Id switch
             {
                 "flaky" => silo == 1,
@@ -64,14 +70,18 @@ public sealed class GpuClusterFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         TightGate.Open();
+        PairGate.Open();
         await Cluster.DisposeAsync();
-        if (_tightServer is not null)
+        foreach (var server in new[] { _tightServer, _pairServer })
         {
-            await _tightServer.DisposeAsync();
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
         }
     }
 
-    private static Dictionary<string, string?> Settings(string siloName, int flakyPort, string tight)
+    private static Dictionary<string, string?> Settings(string siloName, int flakyPort, string tight, string pair)
     {
         var settings = new Dictionary<string, string?>(ClusterFixture.Settings)
         {
@@ -82,7 +92,7 @@ public sealed class GpuClusterFixture : IAsyncLifetime
         };
         if (siloName != "Silo_0")
         {
-            settings["Orleans:Metadata:models"] = siloName == "Silo_1" ? "sim,burst,tight,flaky,story" : "sim,burst,flaky";
+            settings["Orleans:Metadata:models"] = siloName == "Silo_1" ? "sim,burst,tight,flaky,story,pair" : "sim,burst,flaky,pair";
             settings["Orleans:Metadata:model.story"] = "gguf:" + (StoryModelPath ?? "/absent/stories260K.gguf");
             settings["Orleans:Metadata:capacity.story"] = "2";
             settings["Orleans:Metadata:model.flaky"] = siloName == "Silo_1" ? "sim" : $"openai:http://127.0.0.1:{flakyPort}/v1#sim";
@@ -93,6 +103,9 @@ public sealed class GpuClusterFixture : IAsyncLifetime
             settings["Orleans:Metadata:model.tight"] = tight;
             settings["Orleans:Metadata:capacity.tight"] = "2";
             settings["Orleans:Metadata:queue.tight"] = "4";
+            settings["Orleans:Metadata:model.pair"] = pair;
+            settings["Orleans:Metadata:capacity.pair"] = "1";
+            settings["Orleans:Metadata:queue.pair"] = "8";
         }
 
         return settings;

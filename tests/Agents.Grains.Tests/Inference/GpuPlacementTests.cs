@@ -9,6 +9,7 @@ using Agents.Inference;
 using Agents.Inference.Gpu;
 using Orleans.Runtime.Placement;
 using Agents.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Agents.Grains.Tests.Inference;
 
@@ -126,6 +127,91 @@ public sealed class GpuPlacementTests(GpuClusterFixture fixture)
         Assert.Equal(20, load.Served);
         Assert.Equal(4, load.MaxQueued);
         Assert.Equal(0, load.InFlight);
+    }
+
+    [Fact]
+    public async Task Router_LeastLoaded_ReplicaFreesWhileAnotherQueues_TakesTheQueuedRequestBackThere()
+    {
+        // A router of its own on a frozen clock: its load reports stay fresh and a replica it pauses stays paused, so
+        // nothing here depends on timing.
+        var services = fixture.Cluster.GetSiloServiceProvider(fixture.CpuSilo.SiloAddress);
+        var router = ActivatorUtilities.CreateInstance<Agents.Grains.Inference.InferenceRouter>(services, (TimeProvider)new FakeTimeProvider());
+        var replicas = router.Replicas("pair");
+        Assert.Equal(2, replicas.Length);
+        var grains = replicas.ToDictionary(r => r, r => fixture.Client.GetGrain<IInferenceGrain>(r));
+        static InferenceRequest Ask(string text) => new("pair", [new("user", text)], AffinityKey: text);
+
+        // Both replicas answer once (idle: least-loaded takes each in turn), so the router knows their capacity.
+        var warm = new[] { await router.SendAsync(Ask("warm 1"), RoutingPolicy.LeastLoaded), await router.SendAsync(Ask("warm 2"), RoutingPolicy.LeastLoaded) };
+        Assert.Equal(replicas.Order(), warm.Select(r => r.Replica).Order());
+
+        fixture.PairGate.Close();
+        try
+        {
+            // Replica Z serves a held request; a round-robin request then queues behind it (the imbalance several
+            // routers or stale reports leave), while the other replica W stays free.
+            var held = router.SendAsync(Ask("hold 1"), RoutingPolicy.LeastLoaded);
+            var z = (await Eventually.UntilAsync(
+                async () => (await Task.WhenAll(replicas.Select(async r => (Replica: r, Load: await grains[r].GetLoadAsync())))).SingleOrDefault(x => x.Load.Active == 1).Replica,
+                r => r is not null, TimeSpan.FromSeconds(15), "one pair replica serves the held request"))!;
+            var w = replicas.Single(r => r != z);
+            Task<InferenceResponse>? queued = null;
+            for (var i = 0; i < 2 && queued is null; i++)
+            {
+                var sent = router.SendAsync(Ask($"plain {i}"), RoutingPolicy.RoundRobin);
+                await Eventually.UntilAsync(async () => sent.IsCompleted || (await grains[z].GetLoadAsync()).Queued == 1, TimeSpan.FromSeconds(15), "a round-robin request answered by W or queued at Z");
+                queued = sent.IsCompleted ? null : sent;
+            }
+
+            Assert.NotNull(queued);
+
+            // W answers a least-loaded request with its queue empty: the router takes its request back from Z's queue
+            // and W serves it, while Z still serves the held one.
+            var free = await router.SendAsync(Ask("plain free"), RoutingPolicy.LeastLoaded);
+            Assert.Equal(w, free.Replica);
+            // Bounded only so that a router that never takes it back fails here rather than hanging (Z would never serve it).
+            Assert.Equal(w, (await queued.WaitAsync(TimeSpan.FromSeconds(30))).Replica);
+            var atZ = await grains[z].GetLoadAsync();
+            Assert.Equal((1, 0), (atZ.Active, atZ.Queued));
+            Assert.False(held.IsCompleted);
+            fixture.PairGate.Open();
+            Assert.Equal(z, (await held).Replica);
+        }
+        finally
+        {
+            fixture.PairGate.Open();
+        }
+    }
+
+    [Fact]
+    public async Task Replica_WithdrawQueuedRequest_FailsItAsWithdrawnAndServesTheOthers()
+    {
+        // Late binding's replica side: a router takes back a request that still waits in a replica's queue (it has
+        // generated nothing) to send it to a replica with a free slot; a request already being served stays.
+        var replica = fixture.Client.GetGrain<IInferenceGrain>("tight/0");
+        fixture.TightGate.Close();
+        Task<InferenceResponse>[] serving;
+        try
+        {
+            serving = [.. Enumerable.Range(0, 2).Select(i => replica.CompleteAsync(new InferenceRequest("tight", Prompt, Seed: 2000 + i, RequestId: $"serving-{i}")))];
+            await Eventually.UntilAsync(replica.GetLoadAsync, l => l.Active == 2, TimeSpan.FromSeconds(15), "tight/0 serves 2");
+            var queued = replica.CompleteAsync(new InferenceRequest("tight", Prompt, Seed: 2002, RequestId: "queued"));
+            await Eventually.UntilAsync(replica.GetLoadAsync, l => l.Queued == 1, TimeSpan.FromSeconds(15), "tight/0 queues 1");
+
+            Assert.False(await replica.WithdrawAsync("serving-0"));
+            Assert.True(await replica.WithdrawAsync("queued"));
+
+            var withdrawn = await Assert.ThrowsAsync<InferenceOverloadedException>(() => queued);
+            Assert.Equal(OverloadReason.Withdrawn, withdrawn.Reason);
+            Assert.Equal((2, 0), await replica.GetLoadAsync() is var load ? (load.Active, load.Queued) : default);
+            Assert.False(await replica.WithdrawAsync("queued"));
+        }
+        finally
+        {
+            fixture.TightGate.Open();
+        }
+
+        Assert.All(await Task.WhenAll(serving), r => Assert.NotEmpty(r.Choices[0]));
     }
 
     [Fact]

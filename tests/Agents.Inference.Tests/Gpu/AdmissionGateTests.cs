@@ -24,6 +24,39 @@ public sealed class AdmissionGateTests
     }
 
     [Fact]
+    public async Task Withdraw_QueuedRequest_FailsItWithWithdrawnAndTheSlotGoesToTheNext()
+    {
+        var gate = new AdmissionGate(capacity: 1, queueLimit: 4);
+        var running = await gate.EnterAsync(TimeSpan.FromMinutes(1), "a");
+        var second = gate.EnterAsync(TimeSpan.FromMinutes(1), "b").AsTask();
+        var third = gate.EnterAsync(TimeSpan.FromMinutes(1), "c").AsTask();
+
+        Assert.True(gate.Withdraw("b"));
+
+        var withdrawn = await Assert.ThrowsAsync<InferenceOverloadedException>(() => second);
+        Assert.Equal(OverloadReason.Withdrawn, withdrawn.Reason);
+        Assert.Equal((1, 1), (gate.Active, gate.Queued));
+        Assert.False(gate.Withdraw("b")); // gone already
+        Assert.False(gate.Withdraw("a")); // has its slot: only a queued request can be taken back
+        running.Dispose();
+        using var next = await third; // the freed slot went to the next in line, not to the withdrawn one
+        Assert.False(gate.Withdraw("c"));
+        Assert.Equal((1, 0), (gate.Active, gate.Queued));
+    }
+
+    [Fact]
+    public async Task Withdraw_UnknownOrUnkeyedRequest_ChangesNothing()
+    {
+        var gate = new AdmissionGate(capacity: 1, queueLimit: 4);
+        using var running = await gate.EnterAsync(TimeSpan.FromMinutes(1));
+        var unkeyed = gate.EnterAsync(TimeSpan.FromMinutes(1)).AsTask();
+
+        Assert.False(gate.Withdraw("never-sent"));
+        Assert.Equal((1, 1), (gate.Active, gate.Queued));
+        Assert.False(unkeyed.IsCompleted);
+    }
+
+    [Fact]
     public async Task Enter_QueuedPastDeadline_RefusesWithDeadlineAndLeavesQueue()
     {
         var gate = new AdmissionGate(capacity: 1, queueLimit: 4);
