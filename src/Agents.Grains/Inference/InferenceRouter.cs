@@ -11,8 +11,8 @@ namespace Agents.Grains.Inference;
 /// the configured <see cref="RoutingPolicy"/> from the requests it has in flight (and the loads replicas report), and
 /// applies backpressure: a replica whose queue is full is skipped for a moment and the request retried with backoff
 /// until its deadline, then refused with a retryable <see cref="InferenceOverloadedException"/>. Under least-loaded
-/// routing it also binds late: when a replica answers with its queue empty (a slot is free) while another replica's
-/// last report showed a queue, the router withdraws its newest request still queued there and sends it to a free one,
+/// routing it also binds late: when a replica answers with its queue empty (a slot is free) while another replica has a
+/// queue as far as the router knows, the router withdraws its newest request still queued there and sends it to the free one,
 /// so the replicas drain together at the end of a batch instead of one serving a queue while the other idles. One per
 /// silo; thread-safe.
 /// </summary>
@@ -194,8 +194,9 @@ public sealed partial class InferenceRouter(
     private sealed class ReplicaState
     {
         private readonly Lock _lock = new();
-        // This router's attempts in flight at the replica, oldest first.
+        // This router's attempts in flight at the replica, oldest first, and each attempt's node (removed in O(1)).
         private readonly LinkedList<string> _attempts = new();
+        private readonly Dictionary<string, LinkedListNode<string>> _nodes = new(StringComparer.Ordinal);
         private int _reported;
         private int _reportedQueued;
         private int _capacity;
@@ -206,7 +207,7 @@ public sealed partial class InferenceRouter(
         {
             lock (_lock)
             {
-                _attempts.AddLast(attempt);
+                _nodes[attempt] = _attempts.AddLast(attempt);
             }
         }
 
@@ -214,7 +215,10 @@ public sealed partial class InferenceRouter(
         {
             lock (_lock)
             {
-                _attempts.Remove(attempt);
+                if (_nodes.Remove(attempt, out var node))
+                {
+                    _attempts.Remove(node);
+                }
             }
         }
 
