@@ -48,7 +48,7 @@ internal sealed class ReviewBatchGate : IOutgoingGrainCallFilter
     }
 
     /// <summary>Starts a batch over the runs keyed <paramref name="runKeys"/> (the run grains' keys).</summary>
-    public void Begin(IEnumerable<string> runKeys)
+    private void Begin(IEnumerable<string> runKeys)
     {
         lock (_lock)
         {
@@ -65,7 +65,7 @@ internal sealed class ReviewBatchGate : IOutgoingGrainCallFilter
     }
 
     /// <summary>The run keyed <paramref name="runKey"/> finished its phase.</summary>
-    public void Finished(string runKey)
+    private void Finished(string runKey)
     {
         lock (_lock)
         {
@@ -75,7 +75,7 @@ internal sealed class ReviewBatchGate : IOutgoingGrainCallFilter
     }
 
     /// <summary>Ends the batch: every call goes straight through again.</summary>
-    public void End()
+    private void End()
     {
         lock (_lock)
         {

@@ -140,7 +140,8 @@ public sealed class AdmissionGate
         LinkedListNode<Waiter>? node;
         lock (_lock)
         {
-            if (!_byKey.Remove(key, out node) || node.List is null)
+            // A waiter's key leaves with it (Forget), so a key found is a waiter still queued.
+            if (!_byKey.Remove(key, out node))
             {
                 return false;
             }
