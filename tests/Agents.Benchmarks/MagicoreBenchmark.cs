@@ -7,6 +7,7 @@ using Agents.Contracts.Jobs;
 using Agents.Contracts.Problems;
 using Agents.Contracts.Runs;
 using Agents.Core.Jobs;
+using Agents.Core.Magicore;
 using Agents.Core.Simulation;
 using Agents.Core.Strategies;
 using Agents.Inference.Backends;
@@ -35,6 +36,9 @@ internal sealed partial class Benchmarks
     /// </summary>
     public int? MagicoreProblems { get; init; }
 
+    /// <summary>How the magicore runs draw their k chains (<c>--draw</c>): split (the default here) or together.</summary>
+    public MagicoreDraw MagicoreDraw { get; init; } = MagicoreDraw.Split;
+
     /// <summary>Whether the simulated servers' slots are sequences (<c>--slot-per-choice</c>): a draw's k chains hold k slots.</summary>
     public bool SlotPerChoice { get; init; }
 
@@ -48,8 +52,15 @@ internal sealed partial class Benchmarks
     {
         var problems = SyntheticProblems.Generate(MagicoreProblems ?? (quick ? 96 : 192), seed: 23, minSteps: 8, maxSteps: 12).ToArray();
         // Code mode, as the released code runs (its statistics come from iteration 0, so the job streams after the first barrier).
-        var spec = StrategyDefaults.Create(StrategyNames.Magicore, k: 8, rounds: 3, seed: 1, options: ImmutableDictionary<string, string>.Empty.Add("mode", "code"));
-        log.WriteLine($"   {problems.Length} problems, a slot per {(SlotPerChoice ? "sequence" : "request")}");
+        var options = ImmutableDictionary<string, string>.Empty.Add("mode", "code");
+        if (MagicoreDraw == MagicoreDraw.Split)
+        {
+            // Each problem's statistics chain first: the job works ahead of the barrier (docs/performance.md).
+            options = options.Add("draw", "split");
+        }
+
+        var spec = StrategyDefaults.Create(StrategyNames.Magicore, k: 8, rounds: 3, seed: 1, options: options);
+        log.WriteLine($"   {problems.Length} problems, draw {MagicoreDraw.ToString().ToLowerInvariant()}, a slot per {(SlotPerChoice ? "sequence" : "request")}");
         log.WriteLine($"   references: {(PipelinedReferences ? "each chain's refinement as soon as its review returns, as the job does" : "a hard iteration's reviews as one batch, then its refinements as one batch")}");
         await using var fleet = await SimFleet.StartAsync(MagicoreServers, MagicoreSlots, MagicoreLatency(MagicoreSlots, SlotPerChoice));
         var gate = new ReviewBatchGate();
@@ -131,32 +142,44 @@ internal sealed partial class Benchmarks
     }
 
     // The strongest simple schedule: each phase one dataset-wide batch, the barrier after it. With batches, a hard
-    // iteration is two phases (every hard problem's reviews, then every refinement), as over a batch API.
+    // iteration is two phases (every hard problem's reviews, then every refinement), as over a batch API. With a split
+    // draw the statistics chains are the first batch, and the rest of the draw (which needs no statistics of its own)
+    // runs back to back with the first iteration, one barrier fewer.
     private static async Task<IReadOnlyDictionary<string, string?>> PhaseSynchronousAsync(
         BenchCluster cluster, string id, StrategySpec spec, Problem[] problems, ReviewBatchGate? batches)
     {
         var computed = new Dictionary<int, DatasetStats>();
         PhaseResult[] results = [];
-        for (var phase = 0; phase < RunStrategiesPhases(spec); phase++)
+        var drawPhases = MagicoreRunOptions.DrawPhases(spec);
+        for (var from = 0; from < RunStrategiesPhases(spec);)
         {
-            var stats = PhaseStatistics.For(spec, phase, computed);
-            results = await PhaseAsync(cluster, id, spec, problems, phase, stats, batches);
-            computed[phase + 1] = PhaseStatistics.AtBarrier([[.. results.Select(r => r.BarrierValue ?? 0)]]).Stats;
+            var to = from == 0 || from >= drawPhases ? from : from + 1;
+            results = await PhasesAsync(cluster, id, spec, problems, from, to, computed, batches);
+            computed[to + 1] = PhaseStatistics.AtBarrier([[.. results.Select(r => r.BarrierValue ?? 0)]]).Stats;
+            from = to + 1;
         }
 
         return Answers(results);
     }
 
-    // The released code's loop: phase 0 as one dataset-wide batch, then each iteration the problems one after another
-    // (a hard one sends its k reviewer prompts as one batch, then its k refiner prompts, then scores; an easy one costs
-    // nothing on the GPU). Without batches each chain's refinement follows its own review, as in the job.
+    // The released code's loop: the draw as one dataset-wide batch (with a split draw, the statistics chains, then the
+    // rest), then each iteration the problems one after another (a hard one sends its k reviewer prompts as one batch,
+    // then its k refiner prompts, then scores; an easy one costs nothing on the GPU). Without batches each chain's
+    // refinement follows its own review, as in the job.
     private static async Task<IReadOnlyDictionary<string, string?>> ReleasedLoopAsync(
         BenchCluster cluster, string id, StrategySpec spec, Problem[] problems, ReviewBatchGate? batches)
     {
         var computed = new Dictionary<int, DatasetStats>();
-        var results = await Task.WhenAll(problems.Select(p => RunPhaseAsync(cluster, id, spec, p, 0, null)));
-        computed[1] = PhaseStatistics.AtBarrier([[.. results.Select(r => r.BarrierValue ?? 0)]]).Stats;
-        for (var phase = 1; phase < RunStrategiesPhases(spec); phase++)
+        PhaseResult[] results = [];
+        var drawPhases = MagicoreRunOptions.DrawPhases(spec);
+        for (var phase = 0; phase < drawPhases; phase++)
+        {
+            var stats = PhaseStatistics.For(spec, phase, computed);
+            results = await Task.WhenAll(problems.Select(p => RunPhaseAsync(cluster, id, spec, p, phase, stats)));
+            computed[phase + 1] = PhaseStatistics.AtBarrier([[.. results.Select(r => r.BarrierValue ?? 0)]]).Stats;
+        }
+
+        for (var phase = drawPhases; phase < RunStrategiesPhases(spec); phase++)
         {
             var stats = PhaseStatistics.For(spec, phase, computed);
             for (var i = 0; i < problems.Length; i++)
@@ -174,9 +197,25 @@ internal sealed partial class Benchmarks
 
     // One phase of every given problem at once, as one batch when batches is set.
     private static Task<PhaseResult[]> PhaseAsync(
-        BenchCluster cluster, string id, StrategySpec spec, IReadOnlyList<Problem> problems, int phase, DatasetStats? stats, ReviewBatchGate? batches)
+        BenchCluster cluster, string id, StrategySpec spec, IReadOnlyList<Problem> problems, int phase, DatasetStats? stats, ReviewBatchGate? batches) =>
+        PhasesAsync(cluster, id, spec, problems, phase, phase, new Dictionary<int, DatasetStats>(), batches, stats);
+
+    // Phases from..to of every given problem at once (each problem runs them back to back), as one batch when batches is
+    // set; each phase runs with its statistics, or the first's (as a job's stream does), or the given ones.
+    private static Task<PhaseResult[]> PhasesAsync(
+        BenchCluster cluster, string id, StrategySpec spec, IReadOnlyList<Problem> problems, int from, int to,
+        IReadOnlyDictionary<int, DatasetStats> computed, ReviewBatchGate? batches, DatasetStats? given = null)
     {
-        var runs = problems.Select(p => ($"{id}/{p.Id}", (Func<Task<PhaseResult>>)(() => RunPhaseAsync(cluster, id, spec, p, phase, stats)))).ToArray();
+        var runs = problems.Select(p => ($"{id}/{p.Id}", (Func<Task<PhaseResult>>)(async () =>
+        {
+            PhaseResult? result = null;
+            for (var phase = from; phase <= to; phase++)
+            {
+                result = await RunPhaseAsync(cluster, id, spec, p, phase, given ?? PhaseStatistics.InStream(spec, phase, from, computed));
+            }
+
+            return result!;
+        }))).ToArray();
         return batches is null ? Task.WhenAll(runs.Select(r => r.Item2())) : batches.BatchAsync(runs);
     }
 

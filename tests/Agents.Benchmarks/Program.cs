@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agents.Benchmarks;
+using Agents.Core.Magicore;
 
 var modes = new[] { "saturation", "magicore", "scaleout", "affinity", "affinity-skew", "hop", "nbatch", "gateway", "grading" };
 var mode = new Argument<string>("mode") { Description = "The benchmark to run", DefaultValueFactory = _ => "all" };
@@ -17,11 +18,13 @@ problems.Validators.Add(r =>
         r.AddError("--problems: expected a whole number from 16 to 4096");
     }
 });
+var draw = new Option<string>("--draw") { Description = "magicore: split (each problem's statistics chain first, the default here) or together (one request of k, as the released code)", DefaultValueFactory = _ => "split" };
+draw.AcceptOnlyFromAmong("split", "together");
 var slotPerChoice = new Option<bool>("--slot-per-choice") { Description = "magicore: the simulated servers' slots are sequences (a draw of k chains holds k slots)" };
 
 var pipelined = new Option<bool>("--pipelined-references") { Description = "magicore: the reference schedules send each chain's refinement as soon as its review returns, as the job does, instead of a batch of reviews, then a batch of refinements" };
 
-var root = new RootCommand("Agents benchmarks: figures as ratios on the path a user runs (docs/performance.md)") { mode, json, quick, problems, slotPerChoice, pipelined };
+var root = new RootCommand("Agents benchmarks: figures as ratios on the path a user runs (docs/performance.md)") { mode, json, quick, problems, draw, slotPerChoice, pipelined };
 root.SetAction(async (parse, cancellationToken) =>
 {
     var selected = parse.GetRequiredValue(mode);
@@ -30,6 +33,7 @@ root.SetAction(async (parse, cancellationToken) =>
     var benchmarks = new Benchmarks(parse.GetValue(quick), Console.Out)
     {
         MagicoreProblems = parse.GetValue(problems),
+        MagicoreDraw = parse.GetRequiredValue(draw) == "together" ? MagicoreDraw.Together : MagicoreDraw.Split,
         SlotPerChoice = parse.GetValue(slotPerChoice),
         PipelinedReferences = parse.GetValue(pipelined),
     };

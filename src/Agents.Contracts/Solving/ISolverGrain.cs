@@ -21,6 +21,10 @@ public interface ISolverGrain : IGrainWithIntegerKey
 /// <param name="Round">Method round (0 for the first draw), part of the seed.</param>
 /// <param name="Seed">The run seed, part of every sample's seed.</param>
 /// <param name="PromptStyle">Which solver prompt: empty or <c>project</c> (ours), <c>released</c> (MAgICoRe's released code, with the "Step 1:" prefill).</param>
+/// <param name="FirstChoice">
+/// Index of the first sample: 0 for a problem's first draw; f &gt; 0 continues its chains at index f, drawn from the seed
+/// of choice f (a draw of chains f.. that follows a separate draw of the chains before f).
+/// </param>
 [GenerateSerializer, Immutable, Alias("agents.solve-request.v1")]
 public sealed record SolveRequest(
     [property: Id(0)] string RunId,
@@ -33,7 +37,8 @@ public sealed record SolveRequest(
     [property: Id(7)] string Model,
     [property: Id(8)] int Round,
     [property: Id(9)] long Seed,
-    [property: Id(10)] string PromptStyle = "");
+    [property: Id(10)] string PromptStyle = "",
+    [property: Id(11)] int FirstChoice = 0);
 
 /// <summary>The Solver's answer: the samples, what they cost and how they were requested.</summary>
 /// <param name="Samples">The sampled solutions in index order.</param>

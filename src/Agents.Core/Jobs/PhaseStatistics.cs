@@ -66,6 +66,28 @@ public static class PhaseStatistics
         return phase > 0 && !MagicoreOptions.For(options.Mode).RecomputeStatsEachIteration ? phases - 1 : phase;
     }
 
+    /// <summary>
+    /// How far a job at <paramref name="phase"/> may work ahead of its next barrier, or null when the next phase needs the
+    /// statistics that barrier computes. After a split draw (code mode) the statistics of the first iteration aggregate
+    /// phase 0 (each problem's statistics chain) and phase 1 (the other chains) needs none, so a problem runs phases 0
+    /// and 1 back to back and waits only before phase 2: the barrier is known as soon as every statistics chain is in,
+    /// while the other draws still fill the servers.
+    /// </summary>
+    /// <param name="strategy">The job's strategy.</param>
+    /// <param name="phase">The job's phase (its statistics are known).</param>
+    /// <param name="phases">The strategy's phases.</param>
+    public static WorkAhead? AheadOf(StrategySpec strategy, int phase, int phases)
+    {
+        ArgumentNullException.ThrowIfNull(strategy);
+        if (phase != 0 || phases <= 1 || StreamEnd(strategy, phase, phases) > phase)
+        {
+            return null;
+        }
+
+        var first = MagicoreRunOptions.DrawPhases(strategy);
+        return first > 1 && first < phases ? new WorkAhead(0, first - 1, first) : null;
+    }
+
     /// <summary>The barrier step: μ and σ over the barrier values of every problem still running, from all chunks.</summary>
     public static BarrierStatistics AtBarrier(IReadOnlyCollection<ImmutableArray<double>> valuesByChunk)
     {
@@ -75,6 +97,12 @@ public static class PhaseStatistics
             new DatasetStats(statistics.Mean, statistics.StdDev, DatasetSource), valuesByChunk.Sum(v => v.Length));
     }
 }
+
+/// <summary>A stretch of phases a problem runs before the statistics it waits for are known (see <see cref="PhaseStatistics.AheadOf"/>).</summary>
+/// <param name="BarrierPhase">The phase whose barrier values the statistics aggregate.</param>
+/// <param name="AheadEnd">The last phase a problem runs without statistics.</param>
+/// <param name="StatsPhase">The first phase that needs them (AheadEnd + 1), under which the job keeps them.</param>
+public sealed record WorkAhead(int BarrierPhase, int AheadEnd, int StatsPhase);
 
 /// <summary>Statistics computed at a barrier and how many problems they cover.</summary>
 /// <param name="Stats">μ and σ, source <see cref="PhaseStatistics.DatasetSource"/>.</param>

@@ -32,7 +32,7 @@ public static class StrategyCatalog
         Plain(StrategyNames.RewardVote, "reward-weighted vote over k samples"),
         new(StrategyNames.SelfRefine, "Self-Refine: feedback and rewrite rounds", SelfRefineRunOptions.Codec, _ => 1),
         new(StrategyNames.Magicore, "MAgICoRe: classify, then review and refine hard problems; one phase per dataset barrier",
-            MagicoreRunOptions.Codec, spec => spec.Rounds + 1),
+            MagicoreRunOptions.Codec, MagicoreRunOptions.Phases),
         new(StrategyNames.Iort, "IoRT: meta-thought, reflection, consistency gate and Instructor", IortRunOptions.Codec, _ => 1),
         new(StrategyNames.SpcSearch, "SPC critic-guided search: steps checked by a step critic, rejected steps resampled", SpcSearchSpec.Codec, _ => 1),
     ];

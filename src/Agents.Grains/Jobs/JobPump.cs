@@ -49,6 +49,20 @@ internal sealed partial class JobPump(
         while (Running && state.State.Phase < phases)
         {
             var phase = state.State.Phase;
+            if (PhaseStatistics.AheadOf(spec.Strategy, phase, phases) is { } ahead)
+            {
+                // Problems work ahead of the barrier and wait only where they need its statistics; the barrier is
+                // computed mid-pass, and the job moves to the phase that needed it (what is left there runs next).
+                await RunAheadAsync(spec, ahead, phases);
+                if (!Running)
+                {
+                    break;
+                }
+
+                await store.SaveAsync();
+                continue;
+            }
+
             // Phases whose statistics are known stream: each problem runs them back to back, with no barrier between.
             var last = PhaseStatistics.StreamEnd(spec.Strategy, phase, phases);
             await RunPhaseAsync(spec, phase, last);
@@ -124,6 +138,130 @@ internal sealed partial class JobPump(
         {
             await Task.WhenAll(running);
         }
+    }
+
+    // Runs every pending problem through phases 0..ahead.AheadEnd (no statistics), recording each one's barrier value
+    // as soon as its barrier phase answers. A problem that is through its work-ahead before the statistics are known is
+    // parked, holding no concurrency slot. Once every pending problem's barrier value is in (the cursor is exhausted and
+    // those phases answered), the barrier is computed exactly as between phases, saved as the statistics of
+    // ahead.StatsPhase with the job moved to that phase, and parked problems stream on from there. A job that stops first
+    // restarts the pass: finished phases replay from their runs' memoized steps, and problems whose barrier value an
+    // earlier activation recorded are left to the next phase's pass.
+    private async Task RunAheadAsync(JobSpec spec, WorkAhead ahead, int phases)
+    {
+        var cursor = new PendingCursor(state.State.Chunks.Keys, _finished);
+        var running = new List<Task>();
+        var parked = new Queue<JobWork>();
+        var awaited = 0; // problems taken whose barrier phase has not answered yet
+        Task? barrier = null;
+        DatasetStats? stats = null;
+
+        async Task RunOne(JobWork work)
+        {
+            InFlight++;
+            try
+            {
+                for (var p = 0; p <= ahead.AheadEnd; p++)
+                {
+                    var result = await ProblemRunner.RunAsync(grains, spec, work.Problem, p, null, time, logger, work.Index);
+                    if (p == ahead.BarrierPhase)
+                    {
+                        awaited--;
+                    }
+
+                    if (result.Final is { } final)
+                    {
+                        if (_finished.TryFinish(work.Chunk, work.Position))
+                        {
+                            store.Add(JobMark.Finished(work, p, final));
+                        }
+
+                        return;
+                    }
+
+                    if (p == ahead.BarrierPhase)
+                    {
+                        store.Add(JobMark.AtBarrier(work, p, result.BarrierValue ?? 0));
+                    }
+                }
+            }
+            finally
+            {
+                InFlight--;
+            }
+
+            if (stats is null)
+            {
+                parked.Enqueue(work);
+                return;
+            }
+
+            await RunOneAsync(spec, work, ahead.StatsPhase, phases - 1, stats);
+        }
+
+        async Task ComputeBarrier()
+        {
+            // Every barrier value this pass recorded is written to its chunk before the chunks are read.
+            await store.SaveAsync();
+            var values = await Task.WhenAll(state.State.Chunks.Keys.Select(c => Ask(() => grains.JobChunk(jobId, c).GetBarrierValuesAsync(ahead.BarrierPhase))));
+            var computed = PhaseStatistics.AtBarrier(values);
+            if (!Running)
+            {
+                return;
+            }
+
+            state.State.PhaseStats[ahead.StatsPhase] = computed.Stats;
+            state.State.Phase = ahead.StatsPhase;
+            await store.SaveAsync();
+            stats = computed.Stats;
+            LogBarrier(logger, spec.JobId, ahead.StatsPhase, computed.Stats.Mean, computed.Stats.StdDev, computed.Problems);
+        }
+
+        while (Running && (!cursor.IsExhausted || running.Count > 0 || parked.Count > 0 || barrier is null || !barrier.IsCompleted))
+        {
+            while (cursor.NextChunk(spec.Concurrency) is { } chunk)
+            {
+                var offset = state.State.Chunks.Where(c => c.Key < chunk).Sum(c => c.Value);
+                cursor.Load(chunk, await Ask(() => grains.JobChunk(jobId, chunk).LoadAsync(ahead.BarrierPhase)), state.State.ResultCount, offset);
+            }
+
+            while (stats is not null && running.Count < spec.Concurrency && Running && parked.TryDequeue(out var waiting))
+            {
+                running.Add(RunOneAsync(spec, waiting, ahead.StatsPhase, phases - 1, stats));
+            }
+
+            while (running.Count < spec.Concurrency && Running && cursor.TryTake(out var work))
+            {
+                awaited++;
+                running.Add(RunOne(work));
+            }
+
+            if (barrier is null && cursor.IsExhausted && awaited == 0)
+            {
+                barrier = ComputeBarrier();
+            }
+
+            var waits = barrier is { IsCompleted: false } ? [.. running, barrier] : running;
+            if (waits.Count == 0)
+            {
+                continue;
+            }
+
+            await Task.WhenAny(waits);
+            if (running.Find(t => t.IsFaulted) is { } faulted)
+            {
+                await faulted; // as in RunPhaseAsync: the driver logs it and starts the pump again
+            }
+
+            if (barrier is { IsFaulted: true })
+            {
+                await barrier;
+            }
+
+            running.RemoveAll(t => t.IsCompleted);
+        }
+
+        await Task.WhenAll(barrier is null ? running : [.. running, barrier]);
     }
 
     // Marks left by an activation that died between flushing a chunk and recording the job's counters are dropped

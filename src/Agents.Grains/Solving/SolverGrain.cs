@@ -26,7 +26,9 @@ public sealed partial class SolverGrain(
             TopP = (float)request.TopP,
             MaxOutputTokens = request.MaxTokens,
         };
-        var baseSeed = SampleSeed.Derive(request.RunId, request.ProblemId, Role, request.Round, request.Seed);
+        ArgumentOutOfRangeException.ThrowIfNegative(request.FirstChoice);
+        // Chains from index f on are drawn from choice f's seed, so a continuing draw never repeats the first one's samples.
+        var baseSeed = SampleSeed.ForChoice(SampleSeed.Derive(request.RunId, request.ProblemId, Role, request.Round, request.Seed), request.FirstChoice);
         var batch = await ModelCalls.SampleAsync(model, messages, options, request.Count, baseSeed, Role, cancellationToken);
         // A prefilled assistant turn (the released prompt's "Step 1:") is part of the stored reasoning, as the released code
         // prepends it; what the backend did with it is recorded per run (docs/inference.md).
@@ -34,7 +36,7 @@ public sealed partial class SolverGrain(
         var texts = prefix is null ? batch.Texts : [.. batch.Texts.Select(t => Prefill.Join(prefix, t))];
         var prefill = prefix is null ? null : Prefill.Summarize(batch.Texts.Select(t => Prefill.Classify(batch.Prefill, prefix, t)));
         var samples = texts
-            .Select((text, i) => new Sample(i, SampleSeed.ForChoice(baseSeed, i), SolutionParser.Parse(text)))
+            .Select((text, i) => new Sample(request.FirstChoice + i, SampleSeed.ForChoice(baseSeed, i), SolutionParser.Parse(text)))
             .ToImmutableArray();
         LogSolved(logger, request.ProblemId, samples.Length, batch.Method);
         var prompt = string.Join("\n", messages.Select(m => m.Role == ChatRole.Assistant ? $"[assistant prefill] {m.Text}" : m.Text));

@@ -68,6 +68,33 @@ public sealed class PhaseStatisticsTests
     }
 
     [Fact]
+    public void AheadOf_SplitDraw_RunsTheSecondDrawBeforeTheStatisticsOfTheStatisticsChains()
+    {
+        var split = StrategyDefaults.Create(StrategyNames.Magicore, rounds: 3, options: Options(("mode", "code"), ("draw", "split")));
+
+        // Phase 0 is each problem's statistics chain, phase 1 the other chains (no statistics), phase 2 iteration 1.
+        Assert.Equal(new WorkAhead(0, 1, 2), PhaseStatistics.AheadOf(split, 0, 5));
+        // Once the statistics are known the rest streams; a job never waits at phase 1.
+        Assert.Null(PhaseStatistics.AheadOf(split, 2, 5));
+        Assert.Equal(4, PhaseStatistics.StreamEnd(split, 2, 5));
+    }
+
+    [Fact]
+    public void AheadOf_TogetherDrawPaperModeOrFixedStatistics_Nothing()
+    {
+        var code = StrategyDefaults.Create(StrategyNames.Magicore, rounds: 3, options: Options(("mode", "code")));
+        var paper = StrategyDefaults.Create(StrategyNames.Magicore, rounds: 3);
+        var fixedSplit = StrategyDefaults.Create(StrategyNames.Magicore, rounds: 3, options: Options(("mode", "code"), ("draw", "split"), ("mu", "0.5"), ("sigma", "0.2")));
+        var single = StrategyDefaults.Create(StrategyNames.SelfConsistency);
+
+        Assert.Null(PhaseStatistics.AheadOf(code, 0, 4));
+        Assert.Null(PhaseStatistics.AheadOf(paper, 0, 4));
+        // With fixed statistics nothing waits: the whole run streams from phase 0.
+        Assert.Null(PhaseStatistics.AheadOf(fixedSplit, 0, 5));
+        Assert.Null(PhaseStatistics.AheadOf(single, 0, 1));
+    }
+
+    [Fact]
     public void InStream_FixedStatisticsOwnElseTheStreamStarts()
     {
         var code = StrategyDefaults.Create(StrategyNames.Magicore, rounds: 3, options: Options(("mode", "code")));

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Agents.Core.Answers;
 using Agents.Core.Instructing;
 using Agents.Core.Magicore;
@@ -28,6 +29,19 @@ public sealed class StrategyCatalogTests
             codec.Canonicalize(["Mode=code", "mu=0.5", "sigma=2"]));
         Assert.Contains("go together", Assert.Throws<ArgumentException>(() => codec.Canonicalize(["mu=0.5"])).Message, StringComparison.Ordinal);
         Assert.Contains("'fast'", Assert.Throws<ArgumentException>(() => codec.Canonicalize(["mode=fast"])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MagicoreDraw_SplitAddsThePhaseOfTheStatisticsChain_OnlyInCodeMode()
+    {
+        var codec = StrategyCatalog.Get(StrategyNames.Magicore).Options;
+        var split = codec.Canonicalize(["mode=code", "draw=split"]);
+
+        Assert.Equal(new Dictionary<string, string> { ["mode"] = "code", ["draw"] = "split" }, split);
+        Assert.Equal(5, StrategyCatalog.Phases(StrategyDefaults.Create(StrategyNames.Magicore, rounds: 3, options: split)));
+        // Together is the default and is not written, so specs recorded before the option read the same.
+        Assert.Equal(new Dictionary<string, string> { ["mode"] = "code" }, codec.Canonicalize(["mode=code", "draw=together"]));
+        Assert.Contains("draw=split needs mode=code", Assert.Throws<ArgumentException>(() => codec.Canonicalize(["draw=split"])).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace Agents.Grains.Runs.Strategies;
 
 /// <summary>
 /// <c>magicore</c> (docs/algorithms.md) for one problem, one phase per dataset barrier: phase 0 draws and scores k
-/// chains; phase t (1..T) classifies the pool with the μ, σ the job computed over every problem, and if hard has all
+/// chains (with a split draw, phase 0 the statistics chain and phase 1 the other k − 1); phase t (1..T, or 2..T + 1) classifies the pool with the μ, σ the job computed over every problem, and if hard has all
 /// k chains annotated with their step scores, reviewed, refined and re-scored; what the next phase works on and what
 /// it reports follow <see cref="MagicorePools"/>.
 /// Earlier phases replay from the run's memoized steps; the rules (classification, pool, vote) are Agents.Core's.
@@ -37,9 +37,26 @@ internal sealed class MagicoreStrategy : IRunStrategy
     public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
     {
         var options = OptionsFor(ctx.Spec);
-        var draw = await CommonSteps.DrawAsync(
-            ctx, options.K, options.Temperature, options.TopP, ct, promptStyle: options.ReleasedSolverPrompt ? SolverPromptStyles.Released : "");
-        var initial = await CommonSteps.ScoreAsync(ctx, "score/0", 0, [.. draw.Samples.Select(s => s.Solution)], true, options.RobustStepSegmentation, ct);
+        // With a split draw, phase 0 draws and scores the statistics chain alone and phase 1 the other k − 1 chains, so
+        // iteration t runs in phase t + 1; otherwise phase 0 is the whole draw and iteration t runs in phase t.
+        var split = MagicoreRunOptions.Codec.Read(ctx.Spec.Options).Draw == MagicoreDraw.Split;
+        var iterations = split ? phase - 1 : phase;
+        var promptStyle = options.ReleasedSolverPrompt ? SolverPromptStyles.Released : "";
+        var draw = await CommonSteps.DrawAsync(ctx, split ? 1 : options.K, options.Temperature, options.TopP, ct, promptStyle: promptStyle);
+        var initial = await CommonSteps.ScoreAsync(ctx, CommonSteps.ScoreKey(0), 0, [.. draw.Samples.Select(s => s.Solution)], true, options.RobustStepSegmentation, ct);
+        if (split && iterations < 0)
+        {
+            await ctx.CheckpointAsync();
+            return new PhaseOutcome(MagicorePools.StatisticsChain(initial, ctx.Problem.Id, 1, ctx.Spec.Seed).Combined, null);
+        }
+
+        if (split && options.K > 1)
+        {
+            var rest = await CommonSteps.DrawAsync(ctx, options.K - 1, options.Temperature, options.TopP, ct, promptStyle: promptStyle, firstChoice: 1);
+            initial = initial.AddRange(await CommonSteps.ScoreAsync(
+                ctx, CommonSteps.ScoreKey(0, 1), 0, [.. rest.Samples.Select(s => s.Solution)], true, options.RobustStepSegmentation, ct, firstIndex: 1));
+        }
+
         await ctx.CheckpointAsync();
         var majority = MagicoreClassifier.PlainMajority(initial, options.VoteKey);
         var classifyPool = initial;
@@ -47,10 +64,12 @@ internal sealed class MagicoreStrategy : IRunStrategy
         var roundAnswers = new List<string?> { PoolSelection.Vote(initial, options.VoteKey).Answer };
         var details = ImmutableDictionary.CreateBuilder<string, string>();
         var refined = 0;
-        for (var t = 1; t <= phase; t++)
+        for (var t = 1; t <= iterations; t++)
         {
             // Code mode classifies every iteration with iteration 0's statistics and majority; paper mode recomputes both.
-            var stats = ctx.PhaseStats[options.RecomputeStatsEachIteration ? t : 1];
+            // Statistics are kept by the phase they were handed to: iteration t's phase is t, or t + 1 after a split draw
+            // (whose second draw phase needs none, so a job may run it before the statistics are known).
+            var stats = ctx.PhaseStats[(options.RecomputeStatsEachIteration ? t : 1) + (split ? 1 : 0)];
             if (options.RecomputeStatsEachIteration && t > 1)
             {
                 majority = MagicoreClassifier.PlainMajority(classifyPool, options.VoteKey);
@@ -59,7 +78,7 @@ internal sealed class MagicoreStrategy : IRunStrategy
             var statistics = new DatasetStatistics(stats.Mean, stats.StdDev);
             var classification = MagicoreClassifier.Classify(classifyPool, majority, statistics, options);
             details[$"round{t}"] = Describe(classification, stats);
-            if (t == phase)
+            if (t == iterations)
             {
                 ctx.Record("run", "run", "classification", t, $"iteration {t}: {details[$"round{t}"]}",
                     data: TraceData.Classification(t, classification, statistics));
@@ -83,16 +102,16 @@ internal sealed class MagicoreStrategy : IRunStrategy
         }
 
         // The next barrier aggregates one chain of every problem's next pool (MagicorePools.StatisticsChain).
-        var barrier = MagicorePools.StatisticsChain(classifyPool, ctx.Problem.Id, phase + 1, ctx.Spec.Seed).Combined;
+        var barrier = MagicorePools.StatisticsChain(classifyPool, ctx.Problem.Id, iterations + 1, ctx.Spec.Seed).Combined;
         var vote = PoolSelection.Vote(reportPool, options.VoteKey);
-        if (phase < options.Iterations)
+        if (iterations < options.Iterations)
         {
-            ctx.Record("run", "run", "decision", phase,
-                $"answer reported after iteration {phase}: '{vote.Answer}' (RM-weighted vote, weight {vote.Score:F3})", data: TraceData.Decision(vote.Answer));
+            ctx.Record("run", "run", "decision", iterations,
+                $"answer reported after iteration {iterations}: '{vote.Answer}' (RM-weighted vote, weight {vote.Score:F3})", data: TraceData.Decision(vote.Answer));
             return new PhaseOutcome(barrier, null);
         }
 
-        ctx.Record("run", "run", "decision", phase,
+        ctx.Record("run", "run", "decision", iterations,
             $"RM-weighted vote over the final pool: '{vote.Answer}' (weight {vote.Score:F3}); refined in {refined} of {options.Iterations} iterations",
             data: TraceData.Decision(vote.Answer));
         foreach (var (name, value) in options.Switches())
@@ -100,7 +119,12 @@ internal sealed class MagicoreStrategy : IRunStrategy
             details[name] = value;
         }
 
-        details["stats_source"] = ctx.PhaseStats.TryGetValue(1, out var first) ? first.Source : "none";
+        details["stats_source"] = ctx.PhaseStats.TryGetValue(split ? 2 : 1, out var first) ? first.Source : "none";
+        if (split)
+        {
+            details["draw"] = "split";
+        }
+
         if (draw.Prefill is { } prefill)
         {
             // Whether the backend continued the solver's "Step 1:" prefill (docs/inference.md, "Prefilled assistant turns").
@@ -152,8 +176,8 @@ internal sealed class MagicoreStrategy : IRunStrategy
 
         await ctx.CheckpointAsync();
         var solutions = refinements.Select(r => Core.Solving.SolutionParser.Parse(r.Text)).ToList();
-        var fresh = await CommonSteps.ScoreAsync(ctx, $"score/{t}", t, solutions, true, options.RobustStepSegmentation, ct);
-        if (options.DuplicatePrmScoring && ctx.Peek<ScoreResult>($"score/{t}") is { } scored)
+        var fresh = await CommonSteps.ScoreAsync(ctx, CommonSteps.ScoreKey(t), t, solutions, true, options.RobustStepSegmentation, ct);
+        if (options.DuplicatePrmScoring && ctx.Peek<ScoreResult>(CommonSteps.ScoreKey(t)) is { } scored)
         {
             // The released code runs the PRM over each refined chain twice (to annotate it and to score it); one result
             // serves both here, and code mode's ledger counts both passes.

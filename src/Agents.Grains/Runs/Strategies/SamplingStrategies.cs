@@ -22,11 +22,11 @@ internal static class CommonSteps
 
     /// <summary>Draws the k samples of round 0 (memoized as one step); <paramref name="maxTokens"/> defaults to the spec's.</summary>
     public static Task<SolveResult> DrawAsync(
-        RunContext ctx, int count, double temperature, double topP, CancellationToken ct, int? maxTokens = null, string promptStyle = "")
+        RunContext ctx, int count, double temperature, double topP, CancellationToken ct, int? maxTokens = null, string promptStyle = "", int firstChoice = 0)
     {
         var problem = ctx.Problem;
-        var request = new SolveRequest("", problem.Id, problem.Question, count, temperature, topP, maxTokens ?? ctx.Spec.MaxTokens, ctx.Spec.Model, 0, ctx.Spec.Seed, promptStyle);
-        return ctx.StepAsync("solve/0", SolverGrain.Role, 0,
+        var request = new SolveRequest("", problem.Id, problem.Question, count, temperature, topP, maxTokens ?? ctx.Spec.MaxTokens, ctx.Spec.Model, 0, ctx.Spec.Seed, promptStyle, firstChoice);
+        return ctx.StepAsync(firstChoice == 0 ? "solve/0" : $"solve/0/from{firstChoice}", SolverGrain.Role, 0,
             () => ctx.Grains.GetGrain<ISolverGrain>(0).SolveAsync(request, ct),
             r => r.Usage,
             r =>
@@ -41,31 +41,39 @@ internal static class CommonSteps
 
     /// <summary>Scores chains (memoized under <paramref name="key"/>); returns scored chains in order.</summary>
     public static async Task<ImmutableArray<ScoredChain>> ScoreAsync(
-        RunContext ctx, string key, int round, IReadOnlyList<Solution> solutions, bool processScores, bool robustSteps, CancellationToken ct)
+        RunContext ctx, string key, int round, IReadOnlyList<Solution> solutions, bool processScores, bool robustSteps, CancellationToken ct, int firstIndex = 0)
     {
         var chains = solutions.Select((s, i) => new ChainToScore(
-            s.Text, [.. StepSegmentation.Segment(s.Text, robustSteps)], s.Answer is { Length: > 0 }, ctx.Seed(Scorer, round, i))).ToImmutableArray();
+            s.Text, [.. StepSegmentation.Segment(s.Text, robustSteps)], s.Answer is { Length: > 0 }, ctx.Seed(Scorer, round, firstIndex + i))).ToImmutableArray();
         var request = new ScoreRequest(ctx.Problem.Question, chains, ctx.Spec.Reward, processScores, OutcomeScores: true);
         var result = await ctx.StepAsync(key, round,
             () => ctx.Grains.GetGrain<IScorerGrain>(0).ScoreAsync(request, ct),
             RewardUsage,
             r => ctx.Record(Scorer, "run", "scores", round,
-                string.Join('\n', r.Scores.Select((c, i) => $"chain {i}: orm={c.Outcome:F3} prm=[{string.Join(", ", c.StepScores.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))}]")),
+                string.Join('\n', r.Scores.Select((c, i) => $"chain {firstIndex + i}: orm={c.Outcome:F3} prm=[{string.Join(", ", c.StepScores.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))}]")),
                 r.Orm + r.Prm,
-                TraceData.Scores(Chains(solutions, r, round))));
-        return Chains(solutions, result, round);
+                TraceData.Scores(Chains(solutions, r, round, firstIndex))));
+        return Chains(solutions, result, round, firstIndex);
     }
 
-    private static ImmutableArray<ScoredChain> Chains(IReadOnlyList<Solution> solutions, ScoreResult result, int round) =>
-        [.. solutions.Select((s, i) => ScoredChain.Create(s.Text, s.Answer, result.Scores[i].Outcome, result.Scores[i].StepScores, round, i))];
+    private static ImmutableArray<ScoredChain> Chains(IReadOnlyList<Solution> solutions, ScoreResult result, int round, int firstIndex) =>
+        [.. solutions.Select((s, i) => ScoredChain.Create(s.Text, s.Answer, result.Scores[i].Outcome, result.Scores[i].StepScores, round, firstIndex + i))];
 
     /// <summary>The ledger roles of a scoring call: ORM and PRM passes are booked separately.</summary>
     public static ImmutableDictionary<string, TokenUsage> RewardUsage(ScoreResult result) =>
         ImmutableDictionary<string, TokenUsage>.Empty.Add(Orm, result.Orm).Add(Prm, result.Prm);
 
+    /// <summary>
+    /// The memo key of the step that scores a round's chains from <paramref name="firstIndex"/> on: the round's own, or
+    /// that of a draw which continued a problem's chains at that index (MAgICoRe's split draw).
+    /// </summary>
+    public static string ScoreKey(int round, int firstIndex = 0) => firstIndex == 0 ? $"score/{round}" : $"score/{round}/from{firstIndex}";
+
     /// <summary>PRM step scores of a chain from the scoring step that scored it (empty when the PRM was skipped).</summary>
-    public static ImmutableArray<double> StepScores(RunContext ctx, string key, int index) =>
-        ctx.Peek<ScoreResult>(key) is { } r ? r.Scores[index].StepScores : [];
+    private static ImmutableArray<double> StepScores(RunContext ctx, ScoredChain chain) =>
+        chain.Round == 0 && chain.Index > 0 && ctx.Peek<ScoreResult>(ScoreKey(0, 1)) is { } continued
+            ? continued.Scores[chain.Index - 1].StepScores
+            : ctx.Peek<ScoreResult>(ScoreKey(chain.Round)) is { } r ? r.Scores[chain.Index].StepScores : [];
 
     /// <summary>
     /// Step scores for annotating a pool: chains scored without the PRM (no answer) get one PRM pass now (memoized under
@@ -74,7 +82,7 @@ internal static class CommonSteps
     public static async Task<ImmutableArray<double>[]> AnnotationScoresAsync(
         RunContext ctx, string key, int round, IReadOnlyList<ScoredChain> pool, bool robustSteps, CancellationToken ct)
     {
-        var scores = pool.Select(c => StepScores(ctx, $"score/{c.Round}", c.Index)).ToArray();
+        var scores = pool.Select(c => StepScores(ctx, c)).ToArray();
         var missing = Enumerable.Range(0, pool.Count).Where(j => scores[j].IsDefaultOrEmpty).ToArray();
         if (missing.Length == 0)
         {
@@ -112,7 +120,7 @@ internal sealed class RewardStrategy(bool weightedVote) : IRunStrategy
     public async Task<PhaseOutcome> RunAsync(RunContext ctx, int phase, CancellationToken ct)
     {
         var draw = await CommonSteps.DrawAsync(ctx, ctx.Spec.K, ctx.Spec.Temperature, ctx.Spec.TopP, ct);
-        var pool = await CommonSteps.ScoreAsync(ctx, "score/0", 0, [.. draw.Samples.Select(s => s.Solution)], processScores: weightedVote, robustSteps: true, ct);
+        var pool = await CommonSteps.ScoreAsync(ctx, CommonSteps.ScoreKey(0), 0, [.. draw.Samples.Select(s => s.Solution)], processScores: weightedVote, robustSteps: true, ct);
         string? answer;
         string explanation;
         if (weightedVote)
