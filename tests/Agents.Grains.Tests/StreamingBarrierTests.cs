@@ -63,44 +63,62 @@ public sealed class StreamingBarrierTests(ClusterFixture fixture)
         }
     }
 
-    [Fact]
-    public async Task MagicoreSplitDrawJob_WorksAheadOfTheBarrier_OtherDrawsRunWhileAStatisticsChainIsHeld_SameResults()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task MagicoreSplitDrawJob_WorksAheadOfTheBarrier_OtherDrawsRunWhileAStatisticsChainIsHeld_SameResults(bool deactivatedWhileWaiting)
     {
+        var id = deactivatedWhileWaiting ? "job-work-ahead-reactivated" : "job-work-ahead";
         var problems = SyntheticProblems.Generate(6, seed: 33, minSteps: 6, maxSteps: 10).ToArray();
         // Every solver call of the last problem waits at the backend, its statistics chain first.
         var gate = new HoldGate(promptContains: problems[^1].Question);
         gate.Close();
         await using var server = await SimServer.StartAsync(new SimServerOptions(), gate.Wrap(SimulatedBackend.Create()));
-        var spec = StrategyDefaults.Create(StrategyNames.Magicore, k: 4, rounds: 2, seed: 7, model: server.ModelSpec,
-            options: ImmutableDictionary<string, string>.Empty.Add("mode", "code").Add("draw", "split"));
-        var job = fixture.Client.GetGrain<IBatchJobGrain>("job-work-ahead");
-        // Fewer slots than problems: a problem waiting for the statistics must not hold one, or the last could never start.
-        await job.CreateAsync(new JobSpec("job-work-ahead", spec, Concurrency: 3, MaxAttempts: 2));
-        await job.AddProblemsAsync(0, [.. problems]);
-        await job.StartAsync();
-
-        await gate.Reached.WaitAsync(TimeSpan.FromSeconds(60));
-        var waiting = await Eventually.UntilAsync(job.GetProgressAsync, p => p.InFlight == 1, TimeSpan.FromSeconds(60), "the other problems parked at the barrier");
-
-        // The barrier waits for the held statistics chain, and the other five problems drew their other chains before it.
-        Assert.Equal((JobStates.Running, 0, 0), (waiting.State, waiting.Phase, waiting.Completed));
-        foreach (var p in problems[..^1])
+        try
         {
-            var transcript = await fixture.Client.GetGrain<IProblemRunGrain>($"job-work-ahead/{p.Id}").GetTranscriptAsync();
-            Assert.Equal(2, transcript.Count(e => e.Kind == "solve-request"));
-            Assert.Equal(4, transcript.Count(e => e.Kind == "sample"));
+            var spec = StrategyDefaults.Create(StrategyNames.Magicore, k: 4, rounds: 2, seed: 7, model: server.ModelSpec,
+                options: ImmutableDictionary<string, string>.Empty.Add("mode", "code").Add("draw", "split"));
+            var job = fixture.Client.GetGrain<IBatchJobGrain>(id);
+            // Fewer slots than problems: a problem waiting for the statistics must not hold one, or the last could never start.
+            await job.CreateAsync(new JobSpec(id, spec, Concurrency: 3, MaxAttempts: 2));
+            await job.AddProblemsAsync(0, [.. problems]);
+            await job.StartAsync();
+
+            await gate.Reached.WaitAsync(TimeSpan.FromSeconds(60));
+            var waiting = await Eventually.UntilAsync(job.GetProgressAsync, p => p.InFlight == 1, TimeSpan.FromSeconds(60), "the other problems parked at the barrier");
+
+            // The barrier waits for the held statistics chain, and the other five problems drew their other chains before it.
+            Assert.Equal((JobStates.Running, 0, 0), (waiting.State, waiting.Phase, waiting.Completed));
+            foreach (var p in problems[..^1])
+            {
+                var transcript = await fixture.Client.GetGrain<IProblemRunGrain>($"{id}/{p.Id}").GetTranscriptAsync();
+                Assert.Equal(2, transcript.Count(e => e.Kind == "solve-request"));
+                Assert.Equal(4, transcript.Count(e => e.Kind == "sample"));
+            }
+
+            if (deactivatedWhileWaiting)
+            {
+                // The parked problems are only in the old activation's memory: the new one finds their barrier values in
+                // the chunk, runs the held problem's pass again and the others from the first iteration.
+                await fixture.Cluster.DeactivateAsync(job);
+            }
+
+            gate.Open();
+            var completion = await job.DrainAsync();
+            var streamed = completion.ToDictionary(r => r.ProblemId, StringComparer.Ordinal);
+            var barriered = await BarrierAfterEveryPhaseAsync($"{id}-barriered", spec, problems);
+
+            Assert.Equal(problems.Length, completion.Count);
+            Assert.All(problems, p => Assert.Equal(
+                (barriered[p.Id].Answer, barriered[p.Id].Correct, barriered[p.Id].Rounds, barriered[p.Id].RoundAnswers.Length),
+                (streamed[p.Id].Answer, streamed[p.Id].Correct, streamed[p.Id].Rounds, streamed[p.Id].RoundAnswers.Length)));
+            var progress = await job.GetProgressAsync();
+            Assert.Equal((JobStates.Completed, 4, 6), (progress.State, progress.Phase, progress.Completed));
         }
-
-        gate.Open();
-        var streamed = (await job.DrainAsync()).ToDictionary(r => r.ProblemId, StringComparer.Ordinal);
-        var barriered = await BarrierAfterEveryPhaseAsync("job-work-ahead-barriered", spec, problems);
-
-        Assert.Equal(problems.Length, streamed.Count);
-        Assert.All(problems, p => Assert.Equal(
-            (barriered[p.Id].Answer, barriered[p.Id].Correct, barriered[p.Id].Rounds),
-            (streamed[p.Id].Answer, streamed[p.Id].Correct, streamed[p.Id].Rounds)));
-        var progress = await job.GetProgressAsync();
-        Assert.Equal((JobStates.Completed, 4), (progress.State, progress.Phase));
+        finally
+        {
+            gate.Open(); // a failed assertion must not leave the held calls waiting
+        }
     }
 
     // The schedule before streaming: each phase over the whole dataset, then that phase's barrier statistics.
