@@ -39,8 +39,11 @@ internal sealed partial class Benchmarks
     /// <summary>How the magicore runs draw their k chains (<c>--draw</c>): split (the default here) or together.</summary>
     public MagicoreDraw MagicoreDraw { get; init; } = MagicoreDraw.Split;
 
-    /// <summary>Whether the simulated servers' slots are sequences (<c>--slot-per-choice</c>): a draw's k chains hold k slots.</summary>
-    public bool SlotPerChoice { get; init; }
+    /// <summary>
+    /// Whether the simulated servers' slots are sequences (<c>--slots sequence</c>, the default): a draw's k chains hold k
+    /// slots, as a vLLM server counts them against its sequence limit; else each request holds one (<c>--slots request</c>).
+    /// </summary>
+    public bool SlotPerChoice { get; init; } = true;
 
     /// <summary>
     /// Whether the two reference schedules pipeline each chain's review into its refinement as the job does

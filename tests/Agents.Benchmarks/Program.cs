@@ -20,11 +20,12 @@ problems.Validators.Add(r =>
 });
 var draw = new Option<string>("--draw") { Description = "magicore: split (each problem's statistics chain first, the default here) or together (one request of k, as the released code)", DefaultValueFactory = _ => "split" };
 draw.AcceptOnlyFromAmong("split", "together");
-var slotPerChoice = new Option<bool>("--slot-per-choice") { Description = "magicore: the simulated servers' slots are sequences (a draw of k chains holds k slots)" };
+var slots = new Option<string>("--slots") { Description = "magicore: what a simulated server's slot holds: sequence (a draw of k chains holds k slots, as vLLM counts them; the default) or request", DefaultValueFactory = _ => "sequence" };
+slots.AcceptOnlyFromAmong("sequence", "request");
 
 var pipelined = new Option<bool>("--pipelined-references") { Description = "magicore: the reference schedules send each chain's refinement as soon as its review returns, as the job does, instead of a batch of reviews, then a batch of refinements" };
 
-var root = new RootCommand("Agents benchmarks: figures as ratios on the path a user runs (docs/performance.md)") { mode, json, quick, problems, draw, slotPerChoice, pipelined };
+var root = new RootCommand("Agents benchmarks: figures as ratios on the path a user runs (docs/performance.md)") { mode, json, quick, problems, draw, slots, pipelined };
 root.SetAction(async (parse, cancellationToken) =>
 {
     var selected = parse.GetRequiredValue(mode);
@@ -34,7 +35,7 @@ root.SetAction(async (parse, cancellationToken) =>
     {
         MagicoreProblems = parse.GetValue(problems),
         MagicoreDraw = parse.GetRequiredValue(draw) == "together" ? MagicoreDraw.Together : MagicoreDraw.Split,
-        SlotPerChoice = parse.GetValue(slotPerChoice),
+        SlotPerChoice = parse.GetRequiredValue(slots) == "sequence",
         PipelinedReferences = parse.GetValue(pipelined),
     };
     foreach (var name in selected == "all" ? modes : [selected])
