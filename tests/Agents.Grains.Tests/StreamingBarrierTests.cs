@@ -3,9 +3,9 @@ using Agents.Contracts.Jobs;
 using Agents.Contracts.Problems;
 using Agents.Contracts.Runs;
 using Agents.Core.Jobs;
-using Agents.Grains.Jobs;
 using Agents.Core.Simulation;
 using Agents.Core.Strategies;
+using Agents.Grains.Jobs;
 using Agents.Inference.Backends;
 using Agents.Inference.Serving;
 using Agents.Testing;
@@ -64,11 +64,12 @@ public sealed class StreamingBarrierTests(ClusterFixture fixture)
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task MagicoreSplitDrawJob_WorksAheadOfTheBarrier_OtherDrawsRunWhileAStatisticsChainIsHeld_SameResults(bool deactivatedWhileWaiting)
+    [InlineData("released")]
+    [InlineData("deactivated")]
+    [InlineData("cancelled")]
+    public async Task MagicoreSplitDrawJob_WorksAheadOfTheBarrier_OtherDrawsRunWhileAStatisticsChainIsHeld_SameResults(string then)
     {
-        var id = deactivatedWhileWaiting ? "job-work-ahead-reactivated" : "job-work-ahead";
+        var id = $"job-work-ahead-{then}";
         var problems = SyntheticProblems.Generate(6, seed: 33, minSteps: 6, maxSteps: 10).ToArray();
         // Every solver call of the last problem waits at the backend, its statistics chain first.
         var gate = new HoldGate(promptContains: problems[^1].Question);
@@ -96,7 +97,17 @@ public sealed class StreamingBarrierTests(ClusterFixture fixture)
                 Assert.Equal(4, transcript.Count(e => e.Kind == "sample"));
             }
 
-            if (deactivatedWhileWaiting)
+            if (then == "cancelled")
+            {
+                // Nothing runs on: the barrier is never computed and the waiting problems are not taken again.
+                await job.CancelAsync();
+                gate.Open();
+                var stopped = await Eventually.UntilAsync(job.GetProgressAsync, p => p.InFlight == 0, TimeSpan.FromSeconds(60), "the held run answered");
+                Assert.Equal((JobStates.Cancelled, 0, 0), (stopped.State, stopped.Phase, stopped.Completed));
+                return;
+            }
+
+            if (then == "deactivated")
             {
                 // The parked problems are only in the old activation's memory: the new one finds their barrier values in
                 // the chunk, runs the held problem's pass again and the others from the first iteration.

@@ -71,7 +71,9 @@ public static class JobSpecRules
             ?? Parses("equivalence", spec.Equivalence, v => EquivalenceModes.Parse(v))
             ?? Spec("model", spec.Model)
             ?? Spec("reward", spec.Reward)
-            ?? Options(spec.Options);
+            ?? Options(spec.Options)
+            // Ranges and combinations as the CLI and the API check them (e.g. MAgICoRe's draw=split only in code mode).
+            ?? StrategyCatalog.Get(spec.Name).Options.Check(spec.Options ?? ImmutableDictionary<string, string>.Empty);
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> with the first reason the spec is refused.</summary>

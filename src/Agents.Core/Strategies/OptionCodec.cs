@@ -25,6 +25,12 @@ public interface IOptionCodec
     /// </summary>
     ImmutableDictionary<string, string> Canonicalize(IEnumerable<string> entries);
 
+    /// <summary>
+    /// The first reason recorded options are refused (an unreadable or out-of-range value, or a combination the codec
+    /// refuses), or null; keys that are not this codec's are ignored, as when a spec is read.
+    /// </summary>
+    string? Check(IReadOnlyDictionary<string, string> recorded);
+
     /// <summary>One line per key: name, default and description.</summary>
     string Describe();
 }
@@ -73,6 +79,21 @@ public sealed class OptionCodec<T>(string owner, T defaults, IEnumerable<OptionK
     {
         ArgumentNullException.ThrowIfNull(recorded);
         return Apply(recorded.Where(kv => Find(kv.Key) is not null).Select(kv => (kv.Key, (string?)kv.Value)), start, check: false);
+    }
+
+    /// <inheritdoc />
+    public string? Check(IReadOnlyDictionary<string, string> recorded)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        try
+        {
+            Apply(recorded.Where(kv => Find(kv.Key) is not null).Select(kv => (kv.Key, (string?)kv.Value)), null);
+            return null;
+        }
+        catch (ArgumentException ex)
+        {
+            return ex.Message;
+        }
     }
 
     /// <summary>What a spec records: keys whose value differs from the default, and the keys written always.</summary>

@@ -108,13 +108,7 @@ internal sealed partial class JobPump(
         var running = new List<Task>();
         while (Running && (!cursor.IsExhausted || running.Count > 0))
         {
-            while (cursor.NextChunk(spec.Concurrency) is { } chunk)
-            {
-                // The input position travels with the run (IoRT's shared-growing memory appends in input order).
-                var offset = state.State.Chunks.Where(c => c.Key < chunk).Sum(c => c.Value);
-                cursor.Load(chunk, await Ask(() => grains.JobChunk(jobId, chunk).LoadAsync(phase)), state.State.ResultCount, offset);
-            }
-
+            await LoadAheadAsync(cursor, phase, spec.Concurrency);
             while (running.Count < spec.Concurrency && Running && cursor.TryTake(out var work))
             {
                 running.Add(RunOneAsync(spec, work, phase, last, stats));
@@ -140,33 +134,68 @@ internal sealed partial class JobPump(
         }
     }
 
-    // Runs every pending problem through phases 0..ahead.AheadEnd (no statistics), recording each one's barrier value
-    // as soon as its barrier phase answers. A problem that is through its work-ahead before the statistics are known is
-    // parked, holding no concurrency slot. Once every pending problem's barrier value is in (the cursor is exhausted and
-    // those phases answered), the barrier is computed exactly as between phases, saved as the statistics of
-    // ahead.StatsPhase with the job moved to that phase, and parked problems stream on from there. A job that stops first
-    // restarts the pass: finished phases replay from their runs' memoized steps, and problems whose barrier value an
-    // earlier activation recorded are left to the next phase's pass.
+    // Reads chunks into the cursor just ahead of need (fewer than `wanted` problems pending), with the problems' pending
+    // state for `phase`.
+    private async Task LoadAheadAsync(PendingCursor cursor, int phase, int wanted)
+    {
+        while (cursor.NextChunk(wanted) is { } chunk)
+        {
+            // The input position travels with the run (IoRT's shared-growing memory appends in input order).
+            var offset = state.State.Chunks.Where(c => c.Key < chunk).Sum(c => c.Value);
+            cursor.Load(chunk, await Ask(() => grains.JobChunk(jobId, chunk).LoadAsync(phase)), state.State.ResultCount, offset);
+        }
+    }
+
+    // Runs every problem pending at the barrier phase through phases 0..ahead.AheadEnd (no statistics), recording its
+    // barrier value as soon as the barrier phase answers. Once every such problem has answered it (the cursor is
+    // exhausted), the barrier is computed exactly as between phases and saved as the statistics of ahead.StatsPhase with
+    // the job moved to that phase. A problem through its work-ahead by then streams on; one that finished it earlier left
+    // its concurrency slot, and a second cursor over the chunks, read once the statistics are known, takes it (and any
+    // problem an earlier activation brought to the barrier) from ahead.StatsPhase. A job that stops before the barrier
+    // runs the pass again: finished phases replay from their runs' memoized steps.
     private async Task RunAheadAsync(JobSpec spec, WorkAhead ahead, int phases)
     {
+        var last = PhaseStatistics.StreamEnd(spec.Strategy, ahead.StatsPhase, phases);
         var cursor = new PendingCursor(state.State.Chunks.Keys, _finished);
+        PendingCursor? after = null; // problems left to run from ahead.StatsPhase, read once its statistics are known
+        var inPass = new HashSet<(int Chunk, int Position)>(); // problems in their work-ahead, or streaming on from it
         var running = new List<Task>();
-        var parked = new Queue<JobWork>();
         var awaited = 0; // problems taken whose barrier phase has not answered yet
         Task? barrier = null;
         DatasetStats? stats = null;
 
-        async Task RunOne(JobWork work)
+        async Task WorkAheadAsync(JobWork work)
+        {
+            inPass.Add((work.Chunk, work.Position));
+            try
+            {
+                if (await RunAheadPhasesAsync(work) && stats is not null && Running)
+                {
+                    await RunOneAsync(spec, work, ahead.StatsPhase, last, stats);
+                }
+            }
+            finally
+            {
+                inPass.Remove((work.Chunk, work.Position));
+            }
+        }
+
+        // Phases 0..AheadEnd of one problem; false when it finished (a failed run) on the way.
+        async Task<bool> RunAheadPhasesAsync(JobWork work)
         {
             InFlight++;
             try
             {
                 for (var p = 0; p <= ahead.AheadEnd; p++)
                 {
-                    var result = await ProblemRunner.RunAsync(grains, spec, work.Problem, p, null, time, logger, work.Index);
-                    if (p == ahead.BarrierPhase)
+                    PhaseResult result;
+                    try
                     {
-                        awaited--;
+                        result = await ProblemRunner.RunAsync(grains, spec, work.Problem, p, null, time, logger, work.Index);
+                    }
+                    finally
+                    {
+                        awaited -= p == ahead.BarrierPhase ? 1 : 0;
                     }
 
                     if (result.Final is { } final)
@@ -176,7 +205,7 @@ internal sealed partial class JobPump(
                             store.Add(JobMark.Finished(work, p, final));
                         }
 
-                        return;
+                        return false;
                     }
 
                     if (p == ahead.BarrierPhase)
@@ -184,22 +213,16 @@ internal sealed partial class JobPump(
                         store.Add(JobMark.AtBarrier(work, p, result.BarrierValue ?? 0));
                     }
                 }
+
+                return true;
             }
             finally
             {
                 InFlight--;
             }
-
-            if (stats is null)
-            {
-                parked.Enqueue(work);
-                return;
-            }
-
-            await RunOneAsync(spec, work, ahead.StatsPhase, phases - 1, stats);
         }
 
-        async Task ComputeBarrier()
+        async Task ComputeBarrierAsync()
         {
             // Every barrier value this pass recorded is written to its chunk before the chunks are read.
             await store.SaveAsync();
@@ -214,46 +237,52 @@ internal sealed partial class JobPump(
             state.State.Phase = ahead.StatsPhase;
             await store.SaveAsync();
             stats = computed.Stats;
+            after = new PendingCursor(state.State.Chunks.Keys, _finished);
             LogBarrier(logger, spec.JobId, ahead.StatsPhase, computed.Stats.Mean, computed.Stats.StdDev, computed.Problems);
         }
 
-        while (Running && (!cursor.IsExhausted || running.Count > 0 || parked.Count > 0 || barrier is null || !barrier.IsCompleted))
+        while (Running && (!cursor.IsExhausted || running.Count > 0 || after is not { IsExhausted: true }))
         {
-            while (cursor.NextChunk(spec.Concurrency) is { } chunk)
+            if (after is not null && stats is not null)
             {
-                var offset = state.State.Chunks.Where(c => c.Key < chunk).Sum(c => c.Value);
-                cursor.Load(chunk, await Ask(() => grains.JobChunk(jobId, chunk).LoadAsync(ahead.BarrierPhase)), state.State.ResultCount, offset);
+                await LoadAheadAsync(after, ahead.StatsPhase, spec.Concurrency);
+                while (running.Count < spec.Concurrency && Running && after.TryTake(out var next))
+                {
+                    // A problem still in this pass streams on by itself.
+                    if (!inPass.Contains((next.Chunk, next.Position)))
+                    {
+                        running.Add(RunOneAsync(spec, next, ahead.StatsPhase, last, stats));
+                    }
+                }
             }
 
-            while (stats is not null && running.Count < spec.Concurrency && Running && parked.TryDequeue(out var waiting))
-            {
-                running.Add(RunOneAsync(spec, waiting, ahead.StatsPhase, phases - 1, stats));
-            }
-
+            await LoadAheadAsync(cursor, ahead.BarrierPhase, spec.Concurrency);
             while (running.Count < spec.Concurrency && Running && cursor.TryTake(out var work))
             {
                 awaited++;
-                running.Add(RunOne(work));
+                running.Add(WorkAheadAsync(work));
             }
 
             if (barrier is null && cursor.IsExhausted && awaited == 0)
             {
-                barrier = ComputeBarrier();
+                barrier = ComputeBarrierAsync();
             }
 
             var waits = barrier is { IsCompleted: false } ? [.. running, barrier] : running;
             if (waits.Count == 0)
             {
-                continue;
+                continue; // the second cursor skipped problems still in the pass and has more chunks to read
             }
 
             await Task.WhenAny(waits);
-            if (running.Find(t => t.IsFaulted) is { } faulted)
+            // A run that failed or was cancelled, or a barrier that could not be saved, ends the pump (as in
+            // RunPhaseAsync): its driver logs it and starts the pump again.
+            if (running.Find(t => t.IsCompleted && !t.IsCompletedSuccessfully) is { } failed)
             {
-                await faulted; // as in RunPhaseAsync: the driver logs it and starts the pump again
+                await failed;
             }
 
-            if (barrier is { IsFaulted: true })
+            if (barrier is { IsCompleted: true, IsCompletedSuccessfully: false })
             {
                 await barrier;
             }

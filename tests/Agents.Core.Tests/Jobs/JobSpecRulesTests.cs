@@ -57,6 +57,20 @@ public sealed class JobSpecRulesTests
     }
 
     [Fact]
+    public void Validate_OptionsTheStrategyRefuses_RefusedAsTheCliWould_OtherStrategiesKeysIgnored()
+    {
+        var magicore = StrategyDefaults.Create(StrategyNames.Magicore);
+        JobSpec With(params (string Key, string Value)[] options) =>
+            Good with { Strategy = magicore with { Options = options.ToImmutableDictionary(o => o.Key, o => o.Value) } };
+
+        Assert.Equal("draw=split needs mode=code (in paper mode every iteration's statistics wait at a barrier of their own)", JobSpecRules.Validate(With(("mode", "paper"), ("draw", "split"))));
+        Assert.StartsWith("mu and sigma go together", JobSpecRules.Validate(With(("mu", "0.5"))), StringComparison.Ordinal);
+        Assert.Null(JobSpecRules.Validate(With(("mode", "code"), ("draw", "split"))));
+        // A spec may carry keys another strategy reads; as when a spec is read, they are not this strategy's to refuse.
+        Assert.Null(JobSpecRules.Validate(With(("mode", "code"), ("instructor_model", "sim"))));
+    }
+
+    [Fact]
     public void Validate_ModelSpecWithACredential_RefusedWithoutEchoingIt()
     {
         var error = JobSpecRules.Validate(Good with { Strategy = Good.Strategy with { Model = "openai:http://me:s3cret-key@10.0.0.5/v1#m" } });
