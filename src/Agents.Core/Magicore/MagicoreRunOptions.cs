@@ -69,7 +69,7 @@ public enum MagicoreDraw
     /// <summary>
     /// The statistics chain (chain 0, the same sample as a together draw's) alone in a phase of its own, then the other
     /// k − 1 chains in one request: a job's first barrier waits for one chain per problem instead of k, and the other
-    /// draws stream after it. Chains 1..k − 1 are other samples than a together draw's.
+    /// draws stream after it. Chains 1..k − 1 come from a request of their own, so they are not in general a together draw's samples.
     /// </summary>
     Split,
 }

@@ -12,7 +12,8 @@ namespace Agents.Grains.Runs.Strategies;
 
 /// <summary>
 /// <c>magicore</c> (docs/algorithms.md) for one problem, one phase per dataset barrier: phase 0 draws and scores k
-/// chains (with a split draw, phase 0 the statistics chain and phase 1 the other k − 1); phase t (1..T, or 2..T + 1) classifies the pool with the μ, σ the job computed over every problem, and if hard has all
+/// chains (with a split draw, phase 0 the statistics chain and phase 1 the other k − 1); iteration t (1..T, in phase
+/// t, or t + 1 after a split draw) classifies the pool with the μ, σ the job computed over every problem, and if hard has all
 /// k chains annotated with their step scores, reviewed, refined and re-scored; what the next phase works on and what
 /// it reports follow <see cref="MagicorePools"/>.
 /// Earlier phases replay from the run's memoized steps; the rules (classification, pool, vote) are Agents.Core's.
