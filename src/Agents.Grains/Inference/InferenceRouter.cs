@@ -136,18 +136,31 @@ public sealed partial class InferenceRouter(
     // and its sender sends it again. One per answer: one slot freed.
     private void BindLate(ImmutableArray<string> replicas, string free)
     {
+        // Runs on every least-loaded answer from a replica with an empty queue (every answer at low load): one pass, no
+        // allocation; the first of equally long queues wins.
         var now = time.GetUtcNow();
-        var (from, id) = replicas
-            .Where(r => r != free)
-            .Select(r => (Replica: r, Queued: State(r).Queued(now), Newest: State(r).Newest()))
-            .Where(r => r.Queued > 0 && r.Newest is not null)
-            .OrderByDescending(r => r.Queued)
-            .Select(r => (r.Replica, r.Newest))
-            .FirstOrDefault();
-        if (id is null)
+        (string Replica, string Id)? longest = null;
+        var queuedMost = 0;
+        foreach (var replica in replicas)
+        {
+            if (replica == free)
+            {
+                continue;
+            }
+
+            var queued = State(replica).Queued(now);
+            if (queued > queuedMost && State(replica).Newest() is { } newest)
+            {
+                (longest, queuedMost) = ((replica, newest), queued);
+            }
+        }
+
+        if (longest is not { } take)
         {
             return;
         }
+
+        var (from, id) = take;
 
         _ = WithdrawAsync(from, id);
     }
