@@ -244,15 +244,6 @@ public sealed class SelfPlayGrainTests(ClusterFixture fixture, ITestOutputHelper
         }
     }
 
-    // A backend that is down for one problem: any request whose messages mention the text fails (the server answers 500).
-    private sealed class FailsOnText(IChatClient inner, string text) : DelegatingChatClient(inner)
-    {
-        public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            messages.Any(m => m.Text.Contains(text, StringComparison.Ordinal))
-                ? throw new IOException("backend down for this problem")
-                : base.GetResponseAsync(messages, options, cancellationToken);
-    }
-
     private static Task<LeagueStatus> WaitAsync(ILeagueGrain league, Func<LeagueStatus, bool> done) =>
         Eventually.UntilAsync(league.GetStatusAsync, done, TimeSpan.FromSeconds(90), "league state", TimeSpan.FromMilliseconds(100));
 

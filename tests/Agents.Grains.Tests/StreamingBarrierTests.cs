@@ -132,6 +132,35 @@ public sealed class StreamingBarrierTests(ClusterFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task MagicoreSplitDrawJob_AStatisticsChainFails_TheBarrierCoversTheOthers_SameAnswers()
+    {
+        var problems = SyntheticProblems.Generate(6, seed: 34, minSteps: 6, maxSteps: 10).ToArray();
+        var doomed = problems[2];
+        await using var server = await SimServer.StartAsync(new SimServerOptions(), new FailsOnText(SimulatedBackend.Create(), doomed.Question));
+        var spec = StrategyDefaults.Create(StrategyNames.Magicore, k: 4, rounds: 2, seed: 8, model: server.ModelSpec,
+            options: ImmutableDictionary<string, string>.Empty.Add("mode", "code").Add("draw", "split"));
+        var job = fixture.Client.GetGrain<IBatchJobGrain>("job-work-ahead-failed");
+        await job.CreateAsync(new JobSpec("job-work-ahead-failed", spec, Concurrency: 3, MaxAttempts: 1));
+        await job.AddProblemsAsync(0, [.. problems]);
+
+        await job.StartAsync();
+        var completion = await job.DrainAsync();
+        var others = problems.Where(p => p != doomed).ToArray();
+        var barriered = await BarrierAfterEveryPhaseAsync("job-work-ahead-failed-barriered", spec, others);
+
+        // The failed run has its result and no barrier value; the statistics cover the five others, as a barrier after
+        // every phase over those five computes them.
+        Assert.Equal(problems.Length, completion.Count);
+        Assert.Equal(doomed.Id, Assert.Single(completion, r => r.Status != "ok").ProblemId);
+        var streamed = completion.Where(r => r.Status == "ok").ToDictionary(r => r.ProblemId, StringComparer.Ordinal);
+        Assert.All(others, p => Assert.Equal(
+            (barriered[p.Id].Answer, barriered[p.Id].Correct, barriered[p.Id].Rounds),
+            (streamed[p.Id].Answer, streamed[p.Id].Correct, streamed[p.Id].Rounds)));
+        var progress = await job.GetProgressAsync();
+        Assert.Equal((JobStates.Completed, 4, 6, 1), (progress.State, progress.Phase, progress.Completed, progress.Failed));
+    }
+
     // The schedule before streaming: each phase over the whole dataset, then that phase's barrier statistics.
     private async Task<Dictionary<string, RunResult>> BarrierAfterEveryPhaseAsync(string id, StrategySpec spec, Problem[] problems)
     {
