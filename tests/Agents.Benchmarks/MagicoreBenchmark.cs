@@ -177,17 +177,15 @@ internal sealed partial class Benchmarks
         var drawPhases = MagicoreRunOptions.DrawPhases(spec);
         for (var phase = 0; phase < drawPhases; phase++)
         {
-            var stats = PhaseStatistics.For(spec, phase, computed);
-            results = await Task.WhenAll(problems.Select(p => RunPhaseAsync(cluster, id, spec, p, phase, stats)));
+            results = await PhasesAsync(cluster, id, spec, problems, phase, phase, computed, batches: null);
             computed[phase + 1] = PhaseStatistics.AtBarrier([[.. results.Select(r => r.BarrierValue ?? 0)]]).Stats;
         }
 
         for (var phase = drawPhases; phase < RunStrategiesPhases(spec); phase++)
         {
-            var stats = PhaseStatistics.For(spec, phase, computed);
             for (var i = 0; i < problems.Length; i++)
             {
-                results[i] = (await PhaseAsync(cluster, id, spec, [problems[i]], phase, stats, batches))[0];
+                results[i] = (await PhasesAsync(cluster, id, spec, [problems[i]], phase, phase, computed, batches))[0];
             }
 
             computed[phase + 1] = PhaseStatistics.AtBarrier([[.. results.Select(r => r.BarrierValue ?? 0)]]).Stats;
@@ -198,23 +196,18 @@ internal sealed partial class Benchmarks
 
     private static int RunStrategiesPhases(StrategySpec spec) => StrategyCatalog.Phases(spec);
 
-    // One phase of every given problem at once, as one batch when batches is set.
-    private static Task<PhaseResult[]> PhaseAsync(
-        BenchCluster cluster, string id, StrategySpec spec, IReadOnlyList<Problem> problems, int phase, DatasetStats? stats, ReviewBatchGate? batches) =>
-        PhasesAsync(cluster, id, spec, problems, phase, phase, new Dictionary<int, DatasetStats>(), batches, stats);
-
     // Phases from..to of every given problem at once (each problem runs them back to back), as one batch when batches is
-    // set; each phase runs with its statistics, or the first's (as a job's stream does), or the given ones.
+    // set; each phase runs with its statistics, or the first's (as a job's stream does).
     private static Task<PhaseResult[]> PhasesAsync(
         BenchCluster cluster, string id, StrategySpec spec, IReadOnlyList<Problem> problems, int from, int to,
-        IReadOnlyDictionary<int, DatasetStats> computed, ReviewBatchGate? batches, DatasetStats? given = null)
+        IReadOnlyDictionary<int, DatasetStats> computed, ReviewBatchGate? batches)
     {
         var runs = problems.Select(p => ($"{id}/{p.Id}", (Func<Task<PhaseResult>>)(async () =>
         {
             PhaseResult? result = null;
             for (var phase = from; phase <= to; phase++)
             {
-                result = await RunPhaseAsync(cluster, id, spec, p, phase, given ?? PhaseStatistics.InStream(spec, phase, from, computed));
+                result = await RunPhaseAsync(cluster, id, spec, p, phase, PhaseStatistics.InStream(spec, phase, from, computed));
             }
 
             return result!;

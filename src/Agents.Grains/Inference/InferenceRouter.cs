@@ -155,14 +155,10 @@ public sealed partial class InferenceRouter(
             }
         }
 
-        if (longest is not { } take)
+        if (longest is { } take)
         {
-            return;
+            _ = WithdrawAsync(take.Replica, take.Id);
         }
-
-        var (from, id) = take;
-
-        _ = WithdrawAsync(from, id);
     }
 
     private async Task WithdrawAsync(string replica, string id)

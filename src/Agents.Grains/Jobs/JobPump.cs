@@ -74,10 +74,7 @@ internal sealed partial class JobPump(
             await store.SaveAsync();
             if (last + 1 < phases && !state.State.PhaseStats.ContainsKey(last + 1))
             {
-                var values = await Task.WhenAll(state.State.Chunks.Keys.Select(c => Ask(() => grains.JobChunk(jobId, c).GetBarrierValuesAsync(last))));
-                var barrier = PhaseStatistics.AtBarrier(values);
-                state.State.PhaseStats[last + 1] = barrier.Stats;
-                LogBarrier(logger, spec.JobId, last + 1, barrier.Stats.Mean, barrier.Stats.StdDev, barrier.Problems);
+                state.State.PhaseStats[last + 1] = await ComputeBarrierAsync(last, last + 1);
             }
 
             state.State.Phase = last + 1;
@@ -132,6 +129,16 @@ internal sealed partial class JobPump(
         {
             await Task.WhenAll(running);
         }
+    }
+
+    // The dataset barrier: μ and σ over the barrier values every chunk holds for phase `from` (saved before), which
+    // phase `to` will classify with.
+    private async Task<DatasetStats> ComputeBarrierAsync(int from, int to)
+    {
+        var values = await Task.WhenAll(state.State.Chunks.Keys.Select(c => Ask(() => grains.JobChunk(jobId, c).GetBarrierValuesAsync(from))));
+        var barrier = PhaseStatistics.AtBarrier(values);
+        LogBarrier(logger, jobId, to, barrier.Stats.Mean, barrier.Stats.StdDev, barrier.Problems);
+        return barrier.Stats;
     }
 
     // Reads chunks into the cursor just ahead of need (fewer than `wanted` problems pending), with the problems' pending
@@ -222,29 +229,27 @@ internal sealed partial class JobPump(
             }
         }
 
-        async Task ComputeBarrierAsync()
+        async Task BarrierAsync()
         {
             // Every barrier value this pass recorded is written to its chunk before the chunks are read.
             await store.SaveAsync();
-            var values = await Task.WhenAll(state.State.Chunks.Keys.Select(c => Ask(() => grains.JobChunk(jobId, c).GetBarrierValuesAsync(ahead.BarrierPhase))));
-            var computed = PhaseStatistics.AtBarrier(values);
+            var computed = await ComputeBarrierAsync(ahead.BarrierPhase, ahead.StatsPhase);
             if (!Running)
             {
                 return;
             }
 
-            state.State.PhaseStats[ahead.StatsPhase] = computed.Stats;
+            state.State.PhaseStats[ahead.StatsPhase] = computed;
             state.State.Phase = ahead.StatsPhase;
             await store.SaveAsync();
-            stats = computed.Stats;
-            after = new PendingCursor(state.State.Chunks.Keys, _finished);
-            LogBarrier(logger, spec.JobId, ahead.StatsPhase, computed.Stats.Mean, computed.Stats.StdDev, computed.Problems);
+            stats = computed;
         }
 
         while (Running && (!cursor.IsExhausted || running.Count > 0 || after is not { IsExhausted: true }))
         {
-            if (after is not null && stats is not null)
+            if (stats is not null)
             {
+                after ??= new PendingCursor(state.State.Chunks.Keys, _finished);
                 await LoadAheadAsync(after, ahead.StatsPhase, spec.Concurrency);
                 while (running.Count < spec.Concurrency && Running && after.TryTake(out var next))
                 {
@@ -265,7 +270,7 @@ internal sealed partial class JobPump(
 
             if (barrier is null && cursor.IsExhausted && awaited == 0)
             {
-                barrier = ComputeBarrierAsync();
+                barrier = BarrierAsync();
             }
 
             var waits = barrier is { IsCompleted: false } ? [.. running, barrier] : running;

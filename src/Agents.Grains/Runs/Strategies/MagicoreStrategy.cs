@@ -40,8 +40,9 @@ internal sealed class MagicoreStrategy : IRunStrategy
         var options = OptionsFor(ctx.Spec);
         // With a split draw, phase 0 draws and scores the statistics chain alone and phase 1 the other k − 1 chains, so
         // iteration t runs in phase t + 1; otherwise phase 0 is the whole draw and iteration t runs in phase t.
-        var split = MagicoreRunOptions.Codec.Read(ctx.Spec.Options).Draw == MagicoreDraw.Split;
-        var iterations = split ? phase - 1 : phase;
+        var firstIteration = MagicoreRunOptions.DrawPhases(ctx.Spec);
+        var split = firstIteration > 1;
+        var iterations = phase - firstIteration + 1;
         var promptStyle = options.ReleasedSolverPrompt ? SolverPromptStyles.Released : "";
         var draw = await CommonSteps.DrawAsync(ctx, split ? 1 : options.K, options.Temperature, options.TopP, ct, promptStyle: promptStyle);
         var initial = await CommonSteps.ScoreAsync(ctx, CommonSteps.ScoreKey(0), 0, [.. draw.Samples.Select(s => s.Solution)], true, options.RobustStepSegmentation, ct);
@@ -68,9 +69,9 @@ internal sealed class MagicoreStrategy : IRunStrategy
         for (var t = 1; t <= iterations; t++)
         {
             // Code mode classifies every iteration with iteration 0's statistics and majority; paper mode recomputes both.
-            // Statistics are kept by the phase they were handed to: iteration t's phase is t, or t + 1 after a split draw
-            // (whose second draw phase needs none, so a job may run it before the statistics are known).
-            var stats = ctx.PhaseStats[(options.RecomputeStatsEachIteration ? t : 1) + (split ? 1 : 0)];
+            // Statistics are kept by the phase they were handed to: iteration t's (a split draw's second phase needs none,
+            // so a job may run it before the statistics are known).
+            var stats = ctx.PhaseStats[(options.RecomputeStatsEachIteration ? t : 1) + firstIteration - 1];
             if (options.RecomputeStatsEachIteration && t > 1)
             {
                 majority = MagicoreClassifier.PlainMajority(classifyPool, options.VoteKey);
@@ -120,7 +121,7 @@ internal sealed class MagicoreStrategy : IRunStrategy
             details[name] = value;
         }
 
-        details["stats_source"] = ctx.PhaseStats.TryGetValue(split ? 2 : 1, out var first) ? first.Source : "none";
+        details["stats_source"] = ctx.PhaseStats.TryGetValue(firstIteration, out var first) ? first.Source : "none";
         if (split)
         {
             details["draw"] = "split";
